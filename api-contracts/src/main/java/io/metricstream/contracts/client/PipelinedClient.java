@@ -1,0 +1,323 @@
+package io.metricstream.contracts.client;
+
+import io.metricstream.contracts.error.ContractException;
+import io.metricstream.contracts.error.ErrorCode;
+import io.metricstream.contracts.frame.ApiKey;
+import io.metricstream.contracts.frame.FrameDescriptor;
+import io.metricstream.contracts.wire.WireReader;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A pipelined client for the length-prefixed binary protocols (docs/format/frames.md): many requests in
+ * flight on one connection, answers matched by correlation id, a timeout per request, and reconnection with
+ * back-off ({@link ReconnectPolicy}). Thread-safe: requests may be sent from any thread; answers complete
+ * on the connection's event loop, so callers must not block inside their callbacks.
+ *
+ * <p>A request fails with a {@link ContractException} whose code is the server's error, TIMEOUT, or NETWORK
+ * (not connected, connection lost, back-off in progress). Whether to retry is the caller's choice
+ * ({@code code().retriable()}).
+ */
+public final class PipelinedClient implements AutoCloseable {
+    /** Receives each response frame of a streamed answer; {@code more} is false for the last one. */
+    @FunctionalInterface
+    public interface FrameConsumer {
+        /** Called on the event loop; {@code frame} is only valid during the call. */
+        void onFrame(ByteBuf frame, boolean more);
+    }
+
+    private final String host;
+    private final int port;
+    private final ClientOptions options;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final AtomicInteger nextCorrelationId = new AtomicInteger(1);
+    private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+    private final Object connectLock = new Object();
+    // guarded by connectLock
+    private ChannelFuture connecting;
+    private Channel channel;
+    private int failures;
+    private long nextAttemptNanos;
+    private volatile boolean closed;
+
+    /** A client with its own single-thread event loop. */
+    public PipelinedClient(final String host, final int port, final ClientOptions options) {
+        this(host, port, options, null);
+    }
+
+    /**
+     * A client on a shared event loop group ({@code null} = own single-thread group, closed with the client).
+     * A shared group must use epoll when {@code Epoll.isAvailable()} and NIO otherwise, as service-runtime's
+     * event loops do.
+     */
+    public PipelinedClient(final String host, final int port, final ClientOptions options,
+                           final EventLoopGroup sharedGroup) {
+        this.host = host;
+        this.port = port;
+        this.options = options;
+        this.ownsGroup = sharedGroup == null;
+        this.group = sharedGroup != null ? sharedGroup : new MultiThreadIoEventLoopGroup(1,
+            Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    /** host:port this client talks to. */
+    public String address() {
+        return host + ":" + port;
+    }
+
+    /** Sends one request and completes with the whole (retained) response frame; release it when done. */
+    public CompletableFuture<ByteBuf> request(final ApiKey apiKey, final Consumer<ByteBuf> bodyWriter,
+                                              final int timeoutMs) {
+        final CompletableFuture<ByteBuf> result = new CompletableFuture<>();
+        send(apiKey, bodyWriter, timeoutMs, new Pending(result, null));
+        return result;
+    }
+
+    /**
+     * Sends one request whose answer may span several frames (SELECT); each frame goes to {@code consumer} and
+     * the future completes after the last one.
+     */
+    public CompletableFuture<Void> requestStream(final ApiKey apiKey, final Consumer<ByteBuf> bodyWriter,
+                                                 final int timeoutMs, final FrameConsumer consumer) {
+        final CompletableFuture<ByteBuf> frames = new CompletableFuture<>();
+        send(apiKey, bodyWriter, timeoutMs, new Pending(frames, consumer));
+        return frames.thenApply(ignored -> null);
+    }
+
+    private void send(final ApiKey apiKey, final Consumer<ByteBuf> bodyWriter, final int timeoutMs,
+                      final Pending p) {
+        if (closed) {
+            p.future.completeExceptionally(new ContractException(ErrorCode.NETWORK, "client closed: " + address()));
+            return;
+        }
+        final ChannelFuture cf;
+        try {
+            cf = connect();
+        } catch (final ContractException e) {
+            p.future.completeExceptionally(e);
+            return;
+        }
+        cf.addListener(f -> {
+            if (!f.isSuccess()) {
+                p.future.completeExceptionally(new ContractException(ErrorCode.NETWORK,
+                    "cannot connect to " + address() + ": " + f.cause().getMessage(), f.cause()));
+                return;
+            }
+            write(cf.channel(), apiKey, bodyWriter, timeoutMs, p);
+        });
+    }
+
+    private void write(final Channel ch, final ApiKey apiKey, final Consumer<ByteBuf> bodyWriter,
+                       final int timeoutMs, final Pending p) {
+        final int correlationId = nextCorrelationId.getAndIncrement();
+        final ByteBuf out = ch.alloc().buffer();
+        try {
+            final int start = FrameDescriptor.beginRequest(out, apiKey, correlationId);
+            bodyWriter.accept(out);
+            FrameDescriptor.finish(out, start);
+        } catch (final RuntimeException e) {
+            out.release();
+            p.future.completeExceptionally(e);
+            return;
+        }
+        pending.put(correlationId, p);
+        p.timeout = ch.eventLoop().schedule(() -> {
+            final Pending timedOut = pending.remove(correlationId);
+            if (timedOut != null) {
+                timedOut.future.completeExceptionally(new ContractException(ErrorCode.TIMEOUT,
+                    apiKey + " to " + address() + " took longer than " + timeoutMs + " ms"));
+            }
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+        ch.writeAndFlush(out).addListener(f -> {
+            if (!f.isSuccess()) {
+                final Pending failed = pending.remove(correlationId);
+                if (failed != null) {
+                    failed.cancelTimeout();
+                    failed.future.completeExceptionally(new ContractException(ErrorCode.NETWORK,
+                        "write to " + address() + " failed: " + f.cause().getMessage(), f.cause()));
+                }
+            }
+        });
+    }
+
+    private ChannelFuture connect() {
+        synchronized (connectLock) {
+            if (channel != null && channel.isActive()) {
+                return channel.newSucceededFuture();
+            }
+            if (connecting != null && !connecting.isDone()) {
+                return connecting;
+            }
+            final long now = System.nanoTime();
+            if (failures > 0 && now < nextAttemptNanos) {
+                throw new ContractException(ErrorCode.NETWORK, "not connected to " + address() + "; retrying in "
+                    + TimeUnit.NANOSECONDS.toMillis(nextAttemptNanos - now) + " ms");
+            }
+            final Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMs())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(final SocketChannel ch) {
+                        ch.pipeline()
+                            .addLast(new FlushConsolidationHandler(256, true))
+                            .addLast(new LengthFieldBasedFrameDecoder(options.maxFrameBytes(), 0, 4, 0, 0))
+                            .addLast(new ResponseHandler());
+                    }
+                });
+            final ChannelFuture f = b.connect(host, port);
+            connecting = f;
+            f.addListener(done -> {
+                synchronized (connectLock) {
+                    if (done.isSuccess()) {
+                        channel = f.channel();
+                        failures = 0;
+                    } else {
+                        failures++;
+                        nextAttemptNanos = System.nanoTime()
+                            + TimeUnit.MILLISECONDS.toNanos(options.reconnect().delayMs(failures));
+                    }
+                }
+            });
+            return f;
+        }
+    }
+
+    /** Whether a connection is currently open. */
+    public boolean isConnected() {
+        synchronized (connectLock) {
+            return channel != null && channel.isActive();
+        }
+    }
+
+    /** Fails every request in flight and closes the connection (and the owned event loop). */
+    @Override
+    public void close() {
+        closed = true;
+        final Channel ch;
+        synchronized (connectLock) {
+            ch = channel;
+        }
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        failAll("client closed");
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    private void failAll(final String why) {
+        for (final Integer id : pending.keySet()) {
+            final Pending p = pending.remove(id);
+            if (p != null) {
+                p.cancelTimeout();
+                p.future.completeExceptionally(new ContractException(ErrorCode.NETWORK, why + ": " + address()));
+            }
+        }
+    }
+
+    /** Reads the error message body of a failed response frame. */
+    static String errorMessage(final ByteBuf frame) {
+        final WireReader r = new WireReader().wrap(frame, frame.readerIndex() + FrameDescriptor.RESPONSE_HEADER_LENGTH,
+            frame.readableBytes() - FrameDescriptor.RESPONSE_HEADER_LENGTH);
+        final String message = r.string16("message");
+        return r.ok() ? message : "(no message)";
+    }
+
+    private static final class Pending {
+        final CompletableFuture<ByteBuf> future;
+        final FrameConsumer stream;
+        io.netty.util.concurrent.ScheduledFuture<?> timeout;
+
+        Pending(final CompletableFuture<ByteBuf> future, final FrameConsumer stream) {
+            this.future = future;
+            this.stream = stream;
+        }
+
+        void cancelTimeout() {
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+        }
+    }
+
+    private final class ResponseHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        @Override
+        protected void channelRead0(final ChannelHandlerContext ctx, final ByteBuf frame) {
+            final int at = frame.readerIndex();
+            if (frame.readableBytes() < FrameDescriptor.RESPONSE_HEADER_LENGTH) {
+                ctx.close();
+                return;
+            }
+            final int correlationId = FrameDescriptor.responseCorrelationId(frame, at);
+            final ErrorCode error = FrameDescriptor.errorCode(frame, at);
+            final boolean more = FrameDescriptor.more(frame, at);
+            final Pending p = more ? pending.get(correlationId) : pending.remove(correlationId);
+            if (p == null) {
+                return; // timed out earlier: the late answer is dropped
+            }
+            if (error != ErrorCode.NONE) {
+                pending.remove(correlationId);
+                p.cancelTimeout();
+                p.future.completeExceptionally(new ContractException(error, errorMessage(frame)));
+                return;
+            }
+            if (p.stream != null) {
+                try {
+                    p.stream.onFrame(frame, more);
+                } catch (final RuntimeException e) {
+                    pending.remove(correlationId);
+                    p.cancelTimeout();
+                    p.future.completeExceptionally(e);
+                    return;
+                }
+                if (!more) {
+                    p.cancelTimeout();
+                    p.future.complete(null);
+                }
+                return;
+            }
+            p.cancelTimeout();
+            if (!p.future.complete(frame.retain())) {
+                frame.release();
+            }
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx) {
+            failAll("connection lost");
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+            ctx.close();
+        }
+    }
+}

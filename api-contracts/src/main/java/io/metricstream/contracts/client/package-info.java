@@ -1,0 +1,2 @@
+/** The pipelined Netty client under the queue and storage clients: correlation, timeouts, reconnect. */
+package io.metricstream.contracts.client;

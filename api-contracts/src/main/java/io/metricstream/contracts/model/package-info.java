@@ -1,0 +1,2 @@
+/** The data model: label sets, series keys, samples and Prometheus naming rules. */
+package io.metricstream.contracts.model;

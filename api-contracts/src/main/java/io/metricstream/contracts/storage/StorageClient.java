@@ -1,0 +1,170 @@
+package io.metricstream.contracts.storage;
+
+import io.metricstream.contracts.client.ClientOptions;
+import io.metricstream.contracts.client.PipelinedClient;
+import io.metricstream.contracts.error.ContractException;
+import io.metricstream.contracts.error.ErrorCode;
+import io.metricstream.contracts.frame.ApiKey;
+import io.metricstream.contracts.frame.FrameDescriptor;
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.model.SeriesKeyCodec;
+import io.metricstream.contracts.wire.DecodeStatus;
+import io.metricstream.contracts.wire.WireReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoopGroup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Client of the storage select protocol (one connection, pipelined, streamed SELECT answers). Futures fail
+ * with a {@link ContractException}. Thread-safe.
+ */
+public final class StorageClient implements AutoCloseable {
+    /** Bound on strings/series one metadata answer may declare (decoding bound). */
+    public static final int MAX_LIST_ENTRIES = 10_000_000;
+
+    private final PipelinedClient client;
+    private final int requestTimeoutMs;
+
+    /** Connects (lazily) to a storage instance at host:port with its own event loop. */
+    public StorageClient(final String host, final int port, final ClientOptions options) {
+        this(host, port, options, null);
+    }
+
+    /** Connects (lazily) to a storage instance on a shared event loop group. */
+    public StorageClient(final String host, final int port, final ClientOptions options,
+                         final EventLoopGroup group) {
+        this.client = new PipelinedClient(host, port, options, group);
+        this.requestTimeoutMs = options.requestTimeoutMs();
+    }
+
+    /** host:port of the storage instance. */
+    public String address() {
+        return client.address();
+    }
+
+    /** Selects series and samples; consecutive entries of one split series are merged. */
+    public CompletableFuture<List<SeriesSamples>> select(final SelectRequest request) {
+        final List<SeriesSamples> out = new ArrayList<>();
+        final WireReader r = new WireReader();
+        return client.requestStream(ApiKey.SELECT, request::encode, requestTimeoutMs, (frame, more) -> {
+            body(r, frame);
+            if (!SeriesSamples.decodeList(r, frame, out)) {
+                throw new ContractException(ErrorCode.INVALID_REQUEST, "bad select answer from " + address() + ": "
+                    + r.problem());
+            }
+        }).thenApply(ignored -> mergeSplit(out));
+    }
+
+    /** Label names over the matching series. */
+    public CompletableFuture<List<String>> labelNames(final MetadataRequest request) {
+        return strings(ApiKey.LABEL_NAMES, request);
+    }
+
+    /** Values of {@code request.labelName()} over the matching series. */
+    public CompletableFuture<List<String>> labelValues(final MetadataRequest request) {
+        return strings(ApiKey.LABEL_VALUES, request);
+    }
+
+    /** Label sets of the matching series. */
+    public CompletableFuture<List<LabelSet>> series(final MetadataRequest request) {
+        return client.request(ApiKey.SERIES, request::encode, requestTimeoutMs).thenApply(frame -> {
+            try {
+                final WireReader r = body(new WireReader(), frame);
+                final int count = r.int32("count");
+                if (!r.ok() || count < 0 || count > MAX_LIST_ENTRIES || count > r.remaining() / 4) {
+                    throw bad("series", "bad count " + count);
+                }
+                final List<LabelSet> series = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    final int at = r.bytes32("seriesKey");
+                    if (!r.ok() || SeriesKeyCodec.check(frame, at, r.lastLength()) != DecodeStatus.OK) {
+                        throw bad("series", "bad series key " + i);
+                    }
+                    series.add(SeriesKeyCodec.decode(frame, at, r.lastLength()));
+                }
+                if (!r.expectEnd("series answer")) {
+                    throw bad("series", r.problem());
+                }
+                return series;
+            } finally {
+                frame.release();
+            }
+        });
+    }
+
+    /** Deletes samples in the range of the matching series; answers the number of series touched. */
+    public CompletableFuture<Long> deleteSeries(final MetadataRequest request) {
+        return client.request(ApiKey.DELETE_SERIES, request::encode, requestTimeoutMs).thenApply(frame -> {
+            try {
+                final WireReader r = body(new WireReader(), frame);
+                final long touched = r.int64("seriesTouched");
+                if (!r.expectEnd("delete answer")) {
+                    throw bad("delete", r.problem());
+                }
+                return touched;
+            } finally {
+                frame.release();
+            }
+        });
+    }
+
+    private CompletableFuture<List<String>> strings(final ApiKey key, final MetadataRequest request) {
+        return client.request(key, request::encode, requestTimeoutMs).thenApply(frame -> {
+            try {
+                final WireReader r = body(new WireReader(), frame);
+                final int count = r.int32("count");
+                if (!r.ok() || count < 0 || count > MAX_LIST_ENTRIES || count > r.remaining() / 2) {
+                    throw bad(key.name(), "bad count " + count);
+                }
+                final List<String> strings = new ArrayList<>(count);
+                for (int i = 0; i < count && r.ok(); i++) {
+                    strings.add(r.string16("value"));
+                }
+                if (!r.expectEnd(key + " answer")) {
+                    throw bad(key.name(), r.problem());
+                }
+                return strings;
+            } finally {
+                frame.release();
+            }
+        });
+    }
+
+    private ContractException bad(final String what, final String problem) {
+        return new ContractException(ErrorCode.INVALID_REQUEST, "bad " + what + " answer from " + address() + ": "
+            + problem);
+    }
+
+    private static WireReader body(final WireReader r, final ByteBuf frame) {
+        final int at = frame.readerIndex() + FrameDescriptor.RESPONSE_HEADER_LENGTH;
+        return r.wrap(frame, at, frame.writerIndex() - at);
+    }
+
+    static List<SeriesSamples> mergeSplit(final List<SeriesSamples> in) {
+        final List<SeriesSamples> out = new ArrayList<>(in.size());
+        for (final SeriesSamples s : in) {
+            final int last = out.size() - 1;
+            if (last >= 0 && out.get(last).labels().equals(s.labels())) {
+                final SeriesSamples prev = out.get(last);
+                final long[] ts = new long[prev.size() + s.size()];
+                final double[] vs = new double[ts.length];
+                System.arraycopy(prev.timestamps(), 0, ts, 0, prev.size());
+                System.arraycopy(s.timestamps(), 0, ts, prev.size(), s.size());
+                System.arraycopy(prev.values(), 0, vs, 0, prev.size());
+                System.arraycopy(s.values(), 0, vs, prev.size(), s.size());
+                out.set(last, new SeriesSamples(s.labels(), ts, vs));
+            } else {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Closes the connection. */
+    @Override
+    public void close() {
+        client.close();
+    }
+}

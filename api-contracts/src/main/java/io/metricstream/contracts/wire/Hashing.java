@@ -1,0 +1,85 @@
+package io.metricstream.contracts.wire;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The one 64-bit hash of the platform, over bytes (xxHash64 with seed 0). Ingestion uses it to pick a
+ * series' partition and storage to find a series by its key bytes, so both must agree bit for bit:
+ * it is part of the contract. Reads 8 bytes at a time; no allocation.
+ */
+public final class Hashing {
+    private static final long P1 = 0x9E3779B185EBCA87L;
+    private static final long P2 = 0xC2B2AE3D27D4EB4FL;
+    private static final long P3 = 0x165667B19E3779F9L;
+    private static final long P4 = 0x85EBCA77C2B2AE63L;
+    private static final long P5 = 0x27D4EB2F165667C5L;
+
+    private Hashing() {
+    }
+
+    /** xxHash64 (seed 0) of {@code length} bytes of {@code buf} starting at absolute index {@code at}. */
+    public static long hash64(final ByteBuf buf, final int at, final int length) {
+        final int end = at + length;
+        int i = at;
+        long h;
+        if (length >= 32) {
+            long v1 = P1 + P2;
+            long v2 = P2;
+            long v3 = 0;
+            long v4 = -P1;
+            final int limit = end - 32;
+            do {
+                v1 = round(v1, buf.getLongLE(i));
+                v2 = round(v2, buf.getLongLE(i + 8));
+                v3 = round(v3, buf.getLongLE(i + 16));
+                v4 = round(v4, buf.getLongLE(i + 24));
+                i += 32;
+            } while (i <= limit);
+            h = Long.rotateLeft(v1, 1) + Long.rotateLeft(v2, 7) + Long.rotateLeft(v3, 12) + Long.rotateLeft(v4, 18);
+            h = merge(h, v1);
+            h = merge(h, v2);
+            h = merge(h, v3);
+            h = merge(h, v4);
+        } else {
+            h = P5;
+        }
+        h += length;
+        while (i + 8 <= end) {
+            h ^= round(0, buf.getLongLE(i));
+            h = Long.rotateLeft(h, 27) * P1 + P4;
+            i += 8;
+        }
+        if (i + 4 <= end) {
+            h ^= (buf.getIntLE(i) & 0xFFFFFFFFL) * P1;
+            h = Long.rotateLeft(h, 23) * P2 + P3;
+            i += 4;
+        }
+        while (i < end) {
+            h ^= (buf.getByte(i) & 0xFF) * P5;
+            h = Long.rotateLeft(h, 11) * P1;
+            i++;
+        }
+        h ^= h >>> 33;
+        h *= P2;
+        h ^= h >>> 29;
+        h *= P3;
+        h ^= h >>> 32;
+        return h;
+    }
+
+    /**
+     * The partition of {@code hash} among {@code partitions}: non-negative modulo. Ingestion uses it with the
+     * hash of {@code client_id} bytes (UTF-8) when a sample has one, else with the hash of its series key.
+     */
+    public static int partitionFor(final long hash, final int partitions) {
+        return (int) Math.floorMod(hash, (long) partitions);
+    }
+
+    private static long round(final long acc, final long input) {
+        return Long.rotateLeft(acc + input * P2, 31) * P1;
+    }
+
+    private static long merge(final long h, final long v) {
+        return (h ^ round(0, v)) * P1 + P4;
+    }
+}

@@ -1,0 +1,193 @@
+package io.metricstream.contracts.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.metricstream.contracts.error.ContractException;
+import io.metricstream.contracts.error.ErrorCode;
+import io.metricstream.contracts.frame.ApiKey;
+import io.metricstream.contracts.frame.FrameDescriptor;
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.queue.ProduceRequest;
+import io.metricstream.contracts.queue.QueueClient;
+import io.metricstream.contracts.storage.LabelMatcher;
+import io.metricstream.contracts.storage.SelectRequest;
+import io.metricstream.contracts.storage.SeriesSamples;
+import io.metricstream.contracts.storage.StorageClient;
+import io.metricstream.contracts.wire.WireReader;
+import io.metricstream.testsupport.Awaits;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The pipelined client against a scripted server on loopback: answers out of order, errors, streamed answers,
+ * timeouts, and reconnection after the server comes back.
+ */
+@Tag("integration")
+@Timeout(30)
+class PipelinedClientTest {
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private Channel server;
+
+    @AfterEach
+    void tearDown() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+
+    /** Answers PRODUCE in pairs, the second request first; "bad" → error; "silent" → no answer; SELECT streams. */
+    private static final class ScriptedServer extends SimpleChannelInboundHandler<ByteBuf> {
+        private final List<int[]> held = new ArrayList<>();
+
+        @Override
+        protected void channelRead0(final ChannelHandlerContext ctx, final ByteBuf frame) {
+            final int id = FrameDescriptor.requestCorrelationId(frame, 0);
+            final ApiKey key = ApiKey.fromId(FrameDescriptor.apiKey(frame, 0));
+            final WireReader r = new WireReader().wrap(frame, FrameDescriptor.REQUEST_HEADER_LENGTH,
+                frame.readableBytes() - FrameDescriptor.REQUEST_HEADER_LENGTH);
+            if (key == ApiKey.SELECT) {
+                for (int i = 0; i < 3; i++) {
+                    final ByteBuf out = ctx.alloc().buffer();
+                    final int start = FrameDescriptor.beginResponse(out, id, ErrorCode.NONE, i < 2);
+                    SeriesSamples.encodeList(out, List.of(new SeriesSamples(LabelSet.of("__name__", "m"),
+                        new long[] {i}, new double[] {i * 1.5})));
+                    FrameDescriptor.finish(out, start);
+                    ctx.writeAndFlush(out);
+                }
+                return;
+            }
+            final ProduceRequest p = ProduceRequest.decode(r);
+            if (p.topic().equals("silent")) {
+                return;
+            }
+            if (p.topic().equals("bad")) {
+                final ByteBuf out = ctx.alloc().buffer();
+                FrameDescriptor.writeError(out, id, ErrorCode.UNKNOWN_TOPIC, "unknown topic: bad");
+                ctx.writeAndFlush(out);
+                return;
+            }
+            held.add(new int[] {id, p.partition()});
+            if (held.size() == 2) {
+                for (int i = 1; i >= 0; i--) {
+                    final ByteBuf out = ctx.alloc().buffer();
+                    final int start = FrameDescriptor.beginResponse(out, held.get(i)[0], ErrorCode.NONE, false);
+                    out.writeLong(held.get(i)[1] * 100L);
+                    FrameDescriptor.finish(out, start);
+                    ctx.writeAndFlush(out);
+                }
+                held.clear();
+            }
+        }
+    }
+
+    private int start(final int port) {
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(final SocketChannel ch) {
+                    ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 0), new ScriptedServer());
+                }
+            }).bind("127.0.0.1", port).syncUninterruptibly().channel();
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    private static ClientOptions fast() {
+        return new ClientOptions(1_000, 500, 1 << 20, new ReconnectPolicy(10, 50));
+    }
+
+    @Test
+    void shouldMatchAnswersByCorrelationIdWhenTheyArriveOutOfOrder() throws Exception {
+        final int port = start(0);
+        try (QueueClient client = new QueueClient("127.0.0.1", port, fast())) {
+            final ByteBuf batch = Unpooled.wrappedBuffer(new byte[] {1});
+            final CompletableFuture<Long> first = client.produce("t", 1, batch);
+            final CompletableFuture<Long> second = client.produce("t", 2, batch);
+            assertEquals(100L, first.get(5, TimeUnit.SECONDS));
+            assertEquals(200L, second.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void shouldFailWithTheServersCodeWhenTheAnswerIsAnError() {
+        final int port = start(0);
+        try (QueueClient client = new QueueClient("127.0.0.1", port, fast())) {
+            final ExecutionException e = assertThrows(ExecutionException.class,
+                () -> client.produce("bad", 0, Unpooled.wrappedBuffer(new byte[1])).get(5, TimeUnit.SECONDS));
+            final ContractException ce = assertInstanceOf(ContractException.class, e.getCause());
+            assertEquals(ErrorCode.UNKNOWN_TOPIC, ce.code());
+            assertTrue(ce.getMessage().contains("unknown topic: bad"), ce.getMessage());
+        }
+    }
+
+    @Test
+    void shouldTimeOutWhenTheServerNeverAnswers() {
+        final int port = start(0);
+        try (QueueClient client = new QueueClient("127.0.0.1", port, fast())) {
+            final ExecutionException e = assertThrows(ExecutionException.class,
+                () -> client.produce("silent", 0, Unpooled.wrappedBuffer(new byte[1])).get(5, TimeUnit.SECONDS));
+            assertEquals(ErrorCode.TIMEOUT, ((ContractException) e.getCause()).code());
+        }
+    }
+
+    @Test
+    void shouldCollectEveryFrameWhenTheAnswerIsStreamed() throws Exception {
+        final int port = start(0);
+        try (StorageClient client = new StorageClient("127.0.0.1", port, fast())) {
+            final List<SeriesSamples> series = client.select(new SelectRequest(0, 10, 0,
+                List.of(LabelMatcher.eq("__name__", "m")))).get(5, TimeUnit.SECONDS);
+            assertEquals(1, series.size(), "split entries of one series are merged");
+            assertEquals(3, series.get(0).size());
+            assertEquals(3.0, series.get(0).values()[2]);
+        }
+    }
+
+    @Test
+    void shouldReconnectWhenTheServerComesBack() throws Exception {
+        final int port = start(0);
+        server.close().syncUninterruptibly();
+        try (QueueClient client = new QueueClient("127.0.0.1", port, fast())) {
+            final ExecutionException e = assertThrows(ExecutionException.class,
+                () -> client.produce("t", 1, Unpooled.wrappedBuffer(new byte[1])).get(5, TimeUnit.SECONDS));
+            assertEquals(ErrorCode.NETWORK, ((ContractException) e.getCause()).code());
+            start(port);
+            final List<CompletableFuture<Long>> answered = new ArrayList<>();
+            Awaits.await(Duration.ofSeconds(10), () -> {
+                final CompletableFuture<Long> a = client.produce("t", 1, Unpooled.wrappedBuffer(new byte[1]));
+                final CompletableFuture<Long> b = client.produce("t", 2, Unpooled.wrappedBuffer(new byte[1]));
+                try {
+                    answered.add(a);
+                    return a.get(2, TimeUnit.SECONDS) == 100L && b.get(2, TimeUnit.SECONDS) == 200L;
+                } catch (final Exception retry) {
+                    return false;
+                }
+            }, "client reconnects to the restarted server");
+            assertTrue(client.pipelinedClient().isConnected());
+        }
+    }
+}

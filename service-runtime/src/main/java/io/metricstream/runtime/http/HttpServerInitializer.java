@@ -1,0 +1,46 @@
+package io.metricstream.runtime.http;
+
+import io.metricstream.runtime.logging.DistinctErrorLog;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+
+/**
+ * The HTTP pipeline: [TLS] → {@link HttpServerCodec} → [gzip/deflate decompressor] → body-limit aggregator →
+ * dispatcher. The aggregator sits after the decompressor, so {@link BodyLimits#maxBodyBytes()} bounds the
+ * decompressed body; the decompressor's own buffer is capped at the same bound.
+ */
+public final class HttpServerInitializer extends ChannelInitializer<Channel> {
+    private final Router router;
+    private final BodyLimits limits;
+    private final SslContext ssl;
+    private final RequestTracker tracker;
+    private final DistinctErrorLog errors;
+
+    /** An initializer for {@code router} with {@code limits}; {@code ssl} may be null. */
+    public HttpServerInitializer(Router router, BodyLimits limits, SslContext ssl, RequestTracker tracker,
+                                 DistinctErrorLog errors) {
+        this.router = router;
+        this.limits = limits;
+        this.ssl = ssl;
+        this.tracker = tracker;
+        this.errors = errors;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        final ChannelPipeline p = ch.pipeline();
+        if (ssl != null) {
+            p.addLast("tls", ssl.newHandler(ch.alloc()));
+        }
+        p.addLast("codec", new HttpServerCodec());
+        if (limits.decompression()) {
+            p.addLast("decompressor", new HttpContentDecompressor(Math.max(1, limits.maxBodyBytes())));
+        }
+        p.addLast("aggregator", new BodyLimitAggregator(limits.maxBodyBytes()));
+        p.addLast("dispatcher", new HttpDispatchHandler(router, tracker, errors));
+    }
+}

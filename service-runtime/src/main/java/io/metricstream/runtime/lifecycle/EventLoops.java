@@ -1,0 +1,82 @@
+package io.metricstream.runtime.lifecycle;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The boss (accept) and worker (IO) event loop groups shared by every server of a JVM: epoll when available,
+ * NIO otherwise, with the matching channel classes.
+ */
+public final class EventLoops implements AutoCloseable {
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final boolean epoll;
+
+    private EventLoops(EventLoopGroup bossGroup, EventLoopGroup workerGroup, boolean epoll) {
+        this.bossGroup = bossGroup;
+        this.workerGroup = workerGroup;
+        this.epoll = epoll;
+    }
+
+    /** Creates one boss thread and {@code workerThreads} workers (0 = Netty's default, twice the cores). */
+    public static EventLoops create(int workerThreads) {
+        final boolean epoll = Epoll.isAvailable();
+        final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new EventLoops(
+            new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ms-accept", true), io),
+            new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("ms-io", true), io),
+            epoll);
+    }
+
+    /** The accept group. */
+    public EventLoopGroup bossGroup() {
+        return bossGroup;
+    }
+
+    /** The IO group; services may schedule non-blocking work on it. */
+    public EventLoopGroup workerGroup() {
+        return workerGroup;
+    }
+
+    /** True when the epoll transport is in use. */
+    public boolean epoll() {
+        return epoll;
+    }
+
+    /** The server channel class for the transport. */
+    public Class<? extends ServerChannel> serverChannelClass() {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** The client channel class for the transport. */
+    public Class<? extends SocketChannel> socketChannelClass() {
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /** Shuts both groups down with no quiet period, waiting up to {@code timeout}. */
+    public void shutdown(Duration timeout) {
+        final long ms = timeout.toMillis();
+        bossGroup.shutdownGracefully(0, ms, TimeUnit.MILLISECONDS);
+        workerGroup.shutdownGracefully(0, ms, TimeUnit.MILLISECONDS);
+        bossGroup.terminationFuture().awaitUninterruptibly(ms);
+        workerGroup.terminationFuture().awaitUninterruptibly(ms);
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(1));
+    }
+}

@@ -1,0 +1,75 @@
+package io.metricstream.runtime.logging;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+
+/**
+ * Logs a repeated error once per key per interval, then a count of what it suppressed (Agrona's
+ * {@code DistinctErrorLog}), so a failing dependency cannot flood the logs. Thread-safe. At most
+ * {@value #MAX_KEYS} keys are tracked; when full the table is cleared (the worst case is one extra log line per key).
+ */
+public final class DistinctErrorLog {
+    static final int MAX_KEYS = 1024;
+
+    private final Logger logger;
+    private final long intervalNanos;
+    private final LongSupplier nanoClock;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+    private static final class Entry {
+        final AtomicLong lastLoggedNanos;
+        final AtomicLong suppressed = new AtomicLong();
+
+        Entry(long now) {
+            this.lastLoggedNanos = new AtomicLong(now);
+        }
+    }
+
+    /** Logs to {@code logger} at most once per {@code interval} per key. */
+    public DistinctErrorLog(Logger logger, Duration interval) {
+        this(logger, interval, System::nanoTime);
+    }
+
+    /** As above with an explicit clock (tests). */
+    public DistinctErrorLog(Logger logger, Duration interval, LongSupplier nanoClock) {
+        this.logger = logger;
+        this.intervalNanos = interval.toNanos();
+        this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Logs {@code message} and {@code cause} at ERROR unless {@code key} was logged within the interval.
+     *
+     * @return true when this call logged
+     */
+    public boolean error(String key, String message, Throwable cause) {
+        final long now = nanoClock.getAsLong();
+        if (entries.size() >= MAX_KEYS && !entries.containsKey(key)) {
+            entries.clear();
+        }
+        final Entry fresh = new Entry(now);
+        final Entry e = entries.putIfAbsent(key, fresh);
+        if (e == null) {
+            logger.error(message, cause);
+            return true;
+        }
+        final long last = e.lastLoggedNanos.get();
+        if (now - last >= intervalNanos && e.lastLoggedNanos.compareAndSet(last, now)) {
+            final long n = e.suppressed.getAndSet(0);
+            logger.error(message + " (" + n + " similar suppressed)", cause);
+            return true;
+        }
+        e.suppressed.incrementAndGet();
+        return false;
+    }
+
+    /** A key for {@code t}: its class and the first frame (so one bug is one key, whatever its message). */
+    public static String keyOf(Throwable t) {
+        final StackTraceElement[] st = t.getStackTrace();
+        return t.getClass().getName() + (st.length > 0 ? "@" + st[0] : "");
+    }
+}

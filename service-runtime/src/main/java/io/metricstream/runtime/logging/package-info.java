@@ -1,0 +1,2 @@
+/** Log profiles (dev text, prod JSON lines, test quiet) and de-duplicated error logging. */
+package io.metricstream.runtime.logging;

@@ -1,0 +1,154 @@
+package io.metricstream.runtime.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.metricstream.runtime.logging.DistinctErrorLog;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class HttpPipelineTest {
+    private final List<HttpExchange> parked = new ArrayList<>();
+    private final Router router = new Router()
+        .get("/hello", ex -> ex.respondText(HttpResponseStatus.OK, "hello"))
+        .post("/echo-length", ex -> ex.respondText(HttpResponseStatus.OK, "len=" + ex.body().readableBytes()))
+        .get("/park/{id}", parked::add)
+        .get("/boom", ex -> {
+            throw new IllegalStateException("kaput");
+        })
+        .post("/form", ex -> ex.respondText(HttpResponseStatus.OK, ex.formOrQueryParam("query") + "|"
+            + ex.formOrQueryParams("match[]")));
+    private EmbeddedChannel channel;
+
+    private EmbeddedChannel channel(int maxBodyBytes) {
+        channel = new EmbeddedChannel(new HttpServerInitializer(router, new BodyLimits(maxBodyBytes, true), null,
+            new RequestTracker(), new DistinctErrorLog(LoggerFactory.getLogger("test"), Duration.ofMinutes(1))));
+        return channel;
+    }
+
+    @AfterEach
+    void release() {
+        if (channel != null) {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    private void send(String raw) {
+        channel.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+    }
+
+    private void send(String head, byte[] body) {
+        channel.writeInbound(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.ISO_8859_1), body));
+    }
+
+    private String output() {
+        channel.runPendingTasks();
+        final StringBuilder sb = new StringBuilder();
+        ByteBuf b;
+        while ((b = channel.readOutbound()) != null) {
+            sb.append(b.toString(StandardCharsets.UTF_8));
+            b.release();
+        }
+        return sb.toString();
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void shouldWriteResponsesInRequestOrderWhenHandlersCompleteOutOfOrder() {
+        channel(1024);
+        send("GET /park/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /park/2 HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /park/3 HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(3, parked.size());
+        parked.get(2).respondText(HttpResponseStatus.OK, "three");
+        parked.get(1).respondText(HttpResponseStatus.OK, "two");
+        assertEquals("", output(), "nothing may be written before response 1");
+        parked.get(0).respondText(HttpResponseStatus.OK, "one");
+        final String out = output();
+        final int one = out.indexOf("one");
+        final int two = out.indexOf("two");
+        final int hello = out.indexOf("hello");
+        final int three = out.indexOf("three");
+        assertTrue(one > 0 && one < two && two < hello && hello < three, out);
+        assertTrue(channel.isActive());
+    }
+
+    @Test
+    void shouldAnswer413JsonWhenBodyExceedsLimit() {
+        channel(16);
+        send("POST /echo-length HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n", new byte[100]);
+        final String out = output();
+        assertTrue(out.startsWith("HTTP/1.1 413"), out);
+        assertTrue(out.contains("{\"error\":{\"code\":\"body_too_large\",\"message\":\"request body exceeds "
+            + "maxBodyBytes=16\"}}"), out);
+        assertTrue(out.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), out);
+    }
+
+    @Test
+    void shouldAnswerJsonErrorsWhenRouteIsMissingOrMethodWrongOrHandlerThrows() {
+        channel(1024);
+        send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\nDELETE /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "GET /boom HTTP/1.1\r\nHost: x\r\n\r\n");
+        final String out = output();
+        assertTrue(out.contains("HTTP/1.1 404 Not Found"), out);
+        assertTrue(out.contains("{\"error\":{\"code\":\"not_found\",\"message\":\"no route for GET /nope\"}}"), out);
+        assertTrue(out.contains("HTTP/1.1 405 Method Not Allowed"), out);
+        assertTrue(out.contains("allow: GET"), out);
+        assertTrue(out.contains("HTTP/1.1 500 Internal Server Error"), out);
+        assertTrue(out.contains("{\"error\":{\"code\":\"internal\",\"message\":\"internal error handling /boom\"}}"),
+            out);
+    }
+
+    @Test
+    void shouldInflateBodyWhenContentEncodingIsGzip() throws IOException {
+        channel(1 << 20);
+        final byte[] body = gzip(new byte[5000]);
+        send("POST /echo-length HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: " + body.length
+            + "\r\n\r\n", body);
+        final String out = output();
+        assertTrue(out.startsWith("HTTP/1.1 200") && out.endsWith("len=5000"), out);
+    }
+
+    @Test
+    void shouldAnswer413WhenDecompressedBodyExceedsLimit() throws IOException {
+        channel(1 << 20);
+        final byte[] bomb = gzip(new byte[32 << 20]);
+        assertTrue(bomb.length < (1 << 20), "the compressed body itself is under the limit");
+        send("POST /echo-length HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: " + bomb.length
+            + "\r\n\r\n", bomb);
+        final String out = output();
+        assertTrue(out.startsWith("HTTP/1.1 413"), out.substring(0, Math.min(200, out.length())));
+        assertTrue(out.contains("\"code\":\"body_too_large\""), out);
+    }
+
+    @Test
+    void shouldPreferFormBodyOverQueryWhenPostIsFormEncoded() {
+        channel(1024);
+        final String form = "query=up&match%5B%5D=a";
+        send("POST /form?query=down&match[]=b HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+            + "\r\nContent-Length: " + form.length() + "\r\n\r\n" + form);
+        final String out = output();
+        assertTrue(out.endsWith("up|[a, b]"), out);
+    }
+}

@@ -1,0 +1,2 @@
+/** Shared test harnesses: condition waits, loopback ports, temp dirs, allocation checks, fault injection, processes. */
+package io.metricstream.testsupport;

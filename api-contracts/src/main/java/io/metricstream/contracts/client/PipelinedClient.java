@@ -23,6 +23,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.ReferenceCounted;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,8 +92,22 @@ public final class PipelinedClient implements AutoCloseable {
     /** Sends one request and completes with the whole (retained) response frame; release it when done. */
     public CompletableFuture<ByteBuf> request(final ApiKey apiKey, final Consumer<ByteBuf> bodyWriter,
                                               final int timeoutMs) {
+        return request(apiKey, bodyWriter, timeoutMs, null);
+    }
+
+    /**
+     * As {@link #request(ApiKey, Consumer, int)}, holding one reference of {@code attachment} (a buffer the body
+     * writer copies from) until the body is written or the request fails before that; the caller may release
+     * its own reference as soon as this returns.
+     */
+    public CompletableFuture<ByteBuf> request(final ApiKey apiKey, final Consumer<ByteBuf> bodyWriter,
+                                              final int timeoutMs, final ReferenceCounted attachment) {
         final CompletableFuture<ByteBuf> result = new CompletableFuture<>();
-        send(apiKey, bodyWriter, timeoutMs, new Pending(result, null));
+        final Pending p = new Pending(result, null);
+        if (attachment != null) {
+            p.attachment = attachment.retain();
+        }
+        send(apiKey, bodyWriter, timeoutMs, p);
         return result;
     }
 
@@ -110,6 +125,7 @@ public final class PipelinedClient implements AutoCloseable {
     private void send(final ApiKey apiKey, final Consumer<ByteBuf> bodyWriter, final int timeoutMs,
                       final Pending p) {
         if (closed) {
+            p.releaseAttachment();
             p.future.completeExceptionally(new ContractException(ErrorCode.NETWORK, "client closed: " + address()));
             return;
         }
@@ -117,11 +133,13 @@ public final class PipelinedClient implements AutoCloseable {
         try {
             cf = connect();
         } catch (final ContractException e) {
+            p.releaseAttachment();
             p.future.completeExceptionally(e);
             return;
         }
         cf.addListener(f -> {
             if (!f.isSuccess()) {
+                p.releaseAttachment();
                 p.future.completeExceptionally(new ContractException(ErrorCode.NETWORK,
                     "cannot connect to " + address() + ": " + f.cause().getMessage(), f.cause()));
                 return;
@@ -142,6 +160,8 @@ public final class PipelinedClient implements AutoCloseable {
             out.release();
             p.future.completeExceptionally(e);
             return;
+        } finally {
+            p.releaseAttachment();
         }
         pending.put(correlationId, p);
         p.timeout = ch.eventLoop().schedule(() -> {
@@ -254,10 +274,18 @@ public final class PipelinedClient implements AutoCloseable {
         final CompletableFuture<ByteBuf> future;
         final FrameConsumer stream;
         io.netty.util.concurrent.ScheduledFuture<?> timeout;
+        ReferenceCounted attachment;
 
         Pending(final CompletableFuture<ByteBuf> future, final FrameConsumer stream) {
             this.future = future;
             this.stream = stream;
+        }
+
+        void releaseAttachment() {
+            if (attachment != null) {
+                attachment.release();
+                attachment = null;
+            }
         }
 
         void cancelTimeout() {

@@ -39,10 +39,14 @@ public final class QueueClient implements AutoCloseable {
         return client;
     }
 
-    /** Appends the readable bytes of {@code batch} (one record batch); completes with its base offset. */
+    /**
+     * Appends the readable bytes of {@code batch} (one record batch); completes with its base offset. The client
+     * holds its own reference to {@code batch} until the bytes are copied into the request, so the caller may
+     * release its reference as soon as this returns.
+     */
     public CompletableFuture<Long> produce(final String topic, final int partition, final ByteBuf batch) {
         return call(ApiKey.PRODUCE, out -> ProduceRequest.encode(out, topic, partition, requestTimeoutMs, batch),
-            requestTimeoutMs, r -> r.int64("baseOffset"));
+            requestTimeoutMs, r -> r.int64("baseOffset"), batch);
     }
 
     /** Fetches batches; the answer owns a retained slice of records: close it when done. */
@@ -114,7 +118,13 @@ public final class QueueClient implements AutoCloseable {
 
     private <T> CompletableFuture<T> call(final ApiKey key, final java.util.function.Consumer<ByteBuf> writer,
                                           final int timeoutMs, final Function<WireReader, T> decoder) {
-        return client.request(key, writer, timeoutMs).thenApply(frame -> {
+        return call(key, writer, timeoutMs, decoder, null);
+    }
+
+    private <T> CompletableFuture<T> call(final ApiKey key, final java.util.function.Consumer<ByteBuf> writer,
+                                          final int timeoutMs, final Function<WireReader, T> decoder,
+                                          final ByteBuf attachment) {
+        return client.request(key, writer, timeoutMs, attachment).thenApply(frame -> {
             try {
                 final WireReader r = body(frame);
                 final T value = decoder.apply(r);

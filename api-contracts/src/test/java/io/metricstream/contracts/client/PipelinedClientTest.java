@@ -134,6 +134,23 @@ class PipelinedClientTest {
     }
 
     @Test
+    void shouldSendTheBatchWhenTheCallerReleasesItRightAfterProduce() throws Exception {
+        final int port = start(0);
+        try (QueueClient client = new QueueClient("127.0.0.1", port, fast())) {
+            final ByteBuf a = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer().writeLong(1);
+            final ByteBuf b = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer().writeLong(2);
+            final CompletableFuture<Long> first = client.produce("t", 1, a);
+            final CompletableFuture<Long> second = client.produce("t", 2, b);
+            a.release();
+            b.release();
+            assertEquals(100L, first.get(5, TimeUnit.SECONDS));
+            assertEquals(200L, second.get(5, TimeUnit.SECONDS));
+            assertEquals(0, a.refCnt());
+            assertEquals(0, b.refCnt());
+        }
+    }
+
+    @Test
     void shouldFailWithTheServersCodeWhenTheAnswerIsAnError() {
         final int port = start(0);
         try (QueueClient client = new QueueClient("127.0.0.1", port, fast())) {

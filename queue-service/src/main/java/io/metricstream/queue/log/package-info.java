@@ -1,0 +1,2 @@
+/** The partition log: segments, recovery of a torn tail, retention. */
+package io.metricstream.queue.log;

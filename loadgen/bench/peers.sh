@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Start/stop helpers for the peers and MetricStream, each on 127.0.0.1 with its data in a fresh /tmp directory.
+# Sourced by the bench scripts. Every start_* sets SERVER_PID, SERVER_URL (ingest base URL) and SERVER_DIR.
+#   apt-get install -y victoria-metrics influxdb prometheus wrk hyperfine
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+SERVER_PID=""; SERVER_URL=""; SERVER_DIR=""
+
+start_victoria() {
+  local port; port=$(free_port); SERVER_DIR=$(mktemp -d /tmp/bench-vm.XXXXXX)
+  victoria-metrics -httpListenAddr="127.0.0.1:$port" -storageDataPath="$SERVER_DIR" -retentionPeriod=100y \
+    -influxSkipSingleField >"$SERVER_DIR/log" 2>&1 &
+  SERVER_PID=$!; SERVER_URL="http://127.0.0.1:$port"
+  wait_http "$SERVER_URL/health" 30
+}
+
+start_influx() {
+  local port rpc; port=$(free_port); rpc=$(free_port); SERVER_DIR=$(mktemp -d /tmp/bench-influx.XXXXXX)
+  cat >"$SERVER_DIR/influxdb.conf" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:$rpc"
+[meta]
+  dir = "$SERVER_DIR/meta"
+[data]
+  dir = "$SERVER_DIR/data"
+  wal-dir = "$SERVER_DIR/wal"
+  query-log-enabled = false
+[http]
+  bind-address = "127.0.0.1:$port"
+  log-enabled = false
+[monitor]
+  store-enabled = false
+CONF
+  influxd -config "$SERVER_DIR/influxdb.conf" >"$SERVER_DIR/log" 2>&1 &
+  SERVER_PID=$!; SERVER_URL="http://127.0.0.1:$port"
+  wait_http "$SERVER_URL/ping" 30
+  curl -fsS -XPOST "$SERVER_URL/query" --data-urlencode 'q=CREATE DATABASE bench' >/dev/null
+}
+
+start_prometheus() {
+  local port; port=$(free_port); SERVER_DIR=$(mktemp -d /tmp/bench-prom.XXXXXX)
+  printf 'global:\n  scrape_interval: 1h\n' >"$SERVER_DIR/prometheus.yml"
+  prometheus --config.file="$SERVER_DIR/prometheus.yml" --storage.tsdb.path="$SERVER_DIR/data" \
+    --web.listen-address="127.0.0.1:$port" --web.enable-remote-write-receiver \
+    --storage.tsdb.retention.time=100y >"$SERVER_DIR/log" 2>&1 &
+  SERVER_PID=$!; SERVER_URL="http://127.0.0.1:$port"
+  wait_http "$SERVER_URL/-/ready" 60
+}
+
+start_metricstream() {
+  SERVER_DIR=$(mktemp -d /tmp/ms-bench.XXXXXX)
+  (cd "$root" && exec ./metricstream up --data-dir "$SERVER_DIR") >"$SERVER_DIR/log" 2>&1 &
+  SERVER_PID=$!; SERVER_URL="http://127.0.0.1:8080"
+  wait_http "$SERVER_URL/ready" 180
+}
+
+stop_server() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  [ -n "$SERVER_DIR" ] && rm -rf "$SERVER_DIR"
+  SERVER_PID=""; SERVER_DIR=""
+}
+
+# CPU seconds (user + system) used so far by process $1 and its threads.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
+}

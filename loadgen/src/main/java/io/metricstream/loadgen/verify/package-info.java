@@ -1,0 +1,2 @@
+/** End-to-end verification: acknowledged samples read back and compared exactly. */
+package io.metricstream.loadgen.verify;

@@ -1,0 +1,45 @@
+package io.metricstream.query;
+
+import io.metricstream.runtime.config.ConfigKey;
+import io.metricstream.runtime.config.ConfigTable;
+import io.metricstream.runtime.config.ServiceKeys;
+import java.util.List;
+
+/** The query service's config keys (section {@code query}). */
+public final class QueryConfig {
+    /** HTTP port of the Prometheus-compatible API and the UI. */
+    public static final ConfigKey<Integer> HTTP_PORT = ServiceKeys.httpPort("query", 9090);
+    /** Bind address. */
+    public static final ConfigKey<String> BIND_ADDRESS = ServiceKeys.bindAddress("query");
+    /** Largest request body. */
+    public static final ConfigKey<Long> MAX_BODY_BYTES = ServiceKeys.maxBodyBytes("query", 1L << 20);
+    /** Storage instances to fan out to. */
+    public static final ConfigKey<List<String>> STORAGE_ADDRESSES = ConfigKey.key("query.storage_addresses")
+        .listType().defaultValue(List.of("127.0.0.1:7080"))
+        .validate(l -> !l.isEmpty() && l.stream().allMatch(a -> a.lastIndexOf(':') > 0), "host:port entries")
+        .doc("Storage instances (host:port of their binary port); every query selects from all and merges.");
+    /** Lookback of instant vector selectors. */
+    public static final ConfigKey<Long> LOOKBACK_DELTA_MS = ConfigKey.key("query.lookback_delta_ms").longType()
+        .defaultValue(300_000L).atLeast(1).unit("ms")
+        .doc("How far back an instant vector selector looks for the latest sample (Prometheus: 5m).");
+    /** Per-query sample budget. */
+    public static final ConfigKey<Long> MAX_SAMPLES = ConfigKey.key("query.max_samples").longType()
+        .defaultValue(50_000_000L).atLeast(1)
+        .doc("Most samples one query may hold in memory (fetched plus computed points); more fails the query.");
+    /** Per-query series budget. */
+    public static final ConfigKey<Integer> MAX_SERIES = ConfigKey.key("query.max_series").intType()
+        .defaultValue(1_000_000).atLeast(1).doc("Most series one selector may select; more fails the query.");
+    /** Per-query time budget. */
+    public static final ConfigKey<Long> TIMEOUT_MS = ConfigKey.key("query.timeout_ms").longType()
+        .defaultValue(120_000L).atLeast(1).unit("ms").doc("Wall-clock budget of one query.");
+    /** Query worker threads. */
+    public static final ConfigKey<Integer> MAX_CONCURRENCY = ConfigKey.key("query.max_concurrency").intType()
+        .defaultValue(4).atLeast(1).atMost(256).doc("Queries evaluated at the same time; more wait in line.");
+
+    /** Every key of the section. */
+    public static final ConfigTable TABLE = ConfigTable.of(HTTP_PORT, BIND_ADDRESS, MAX_BODY_BYTES,
+        STORAGE_ADDRESSES, LOOKBACK_DELTA_MS, MAX_SAMPLES, MAX_SERIES, TIMEOUT_MS, MAX_CONCURRENCY);
+
+    private QueryConfig() {
+    }
+}

@@ -1,0 +1,120 @@
+package io.metricstream.query;
+
+import io.metricstream.contracts.client.ClientOptions;
+import io.metricstream.query.api.PromApiRoutes;
+import io.metricstream.query.eval.Engine;
+import io.metricstream.query.remote.SeriesSource;
+import io.metricstream.query.remote.StorageFanout;
+import io.metricstream.runtime.config.Config;
+import io.metricstream.runtime.config.ConfigTable;
+import io.metricstream.runtime.http.HttpExchange;
+import io.metricstream.runtime.lifecycle.Service;
+import io.metricstream.runtime.lifecycle.ServiceHost;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The query service: a PromQL engine over every storage instance ({@link StorageFanout}), the Prometheus HTTP API
+ * ({@link PromApiRoutes}) and the web UI at {@code /}. Stateless: nothing on disk. Queries are evaluated on a
+ * bounded pool of {@code query.max_concurrency} threads, never on the event loops.
+ */
+public final class QueryService implements Service {
+    private static final String UI_RESOURCE = "/io/metricstream/query/ui/index.html";
+
+    private final SeriesSource injected;
+    private SeriesSource source;
+    private StorageFanout fanout;
+    private ExecutorService executor;
+    private Engine engine;
+
+    /** A service selecting from the configured storage instances. */
+    public QueryService() {
+        this(null);
+    }
+
+    /** A service over {@code source} (tests, embedded use); null = the configured storage instances. */
+    public QueryService(final SeriesSource source) {
+        this.injected = source;
+    }
+
+    @Override
+    public String name() {
+        return "query";
+    }
+
+    @Override
+    public ConfigTable configTable() {
+        return QueryConfig.TABLE;
+    }
+
+    /** The engine (after start). */
+    public Engine engine() {
+        return engine;
+    }
+
+    @Override
+    public void start(final ServiceHost host) {
+        final Config config = host.config();
+        final long timeoutMs = config.get(QueryConfig.TIMEOUT_MS);
+        if (injected != null) {
+            source = injected;
+        } else {
+            final ClientOptions defaults = ClientOptions.DEFAULT;
+            fanout = new StorageFanout(config.get(QueryConfig.STORAGE_ADDRESSES), new ClientOptions(
+                defaults.connectTimeoutMs(), (int) Math.min(Integer.MAX_VALUE, timeoutMs), defaults.maxFrameBytes(),
+                defaults.reconnect()), host.workerGroup());
+            source = fanout;
+        }
+        engine = new Engine(source, new Engine.Options(config.get(QueryConfig.LOOKBACK_DELTA_MS),
+            config.get(QueryConfig.MAX_SAMPLES), config.get(QueryConfig.MAX_SERIES), timeoutMs));
+        final AtomicInteger threads = new AtomicInteger();
+        final ThreadFactory factory = r -> {
+            final Thread t = new Thread(r, "query-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        executor = Executors.newFixedThreadPool(config.get(QueryConfig.MAX_CONCURRENCY), factory);
+        final PromApiRoutes api = new PromApiRoutes(engine, source, executor, timeoutMs,
+            host.metrics().counterFamily("query_requests_total", "API requests by endpoint and outcome",
+                "endpoint", "outcome"),
+            host.metrics().latency("query_request_duration_seconds", "API request latency"));
+        final byte[] page = uiPage();
+        host.http(QueryConfig.HTTP_PORT, router -> {
+            api.register(router);
+            router.get("/", x -> html(x, page));
+            router.get("/graph", x -> html(x, page));
+        });
+    }
+
+    private static void html(final HttpExchange x, final byte[] page) {
+        x.respond(HttpResponseStatus.OK, "text/html; charset=utf-8", Unpooled.wrappedBuffer(page));
+    }
+
+    private static byte[] uiPage() {
+        try (InputStream in = QueryService.class.getResourceAsStream(UI_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing UI resource " + UI_RESOURCE);
+            }
+            return in.readAllBytes();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        if (fanout != null) {
+            fanout.close();
+        }
+    }
+}

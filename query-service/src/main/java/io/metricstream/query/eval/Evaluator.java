@@ -1,0 +1,281 @@
+package io.metricstream.query.eval;
+
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.model.StaleMarker;
+import io.metricstream.contracts.storage.SelectRequest;
+import io.metricstream.contracts.storage.SeriesSamples;
+import io.metricstream.query.eval.aggregations.Aggregations;
+import io.metricstream.query.eval.binary.BinaryOperators;
+import io.metricstream.query.eval.functions.Functions;
+import io.metricstream.query.promql.ast.AggregateExpr;
+import io.metricstream.query.promql.ast.At;
+import io.metricstream.query.promql.ast.BinaryExpr;
+import io.metricstream.query.promql.ast.Call;
+import io.metricstream.query.promql.ast.Expr;
+import io.metricstream.query.promql.ast.MatrixSelector;
+import io.metricstream.query.promql.ast.NumberLiteral;
+import io.metricstream.query.promql.ast.ParenExpr;
+import io.metricstream.query.promql.ast.StringLiteral;
+import io.metricstream.query.promql.ast.SubqueryExpr;
+import io.metricstream.query.promql.ast.UnaryExpr;
+import io.metricstream.query.promql.ast.VectorSelector;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates an expression over every step of one range ({@code start + i * step}, {@code i < steps}) at once.
+ * Each selector is fetched once for the whole range (plus lookback or window) and then slid over per step on
+ * primitive arrays. Subqueries evaluate their inner expression once with a nested evaluator on the aligned inner
+ * range. Not thread-safe; one per query (and per subquery level).
+ */
+public final class Evaluator {
+    /** Default subquery resolution when {@code [range:]} leaves the step out (Prometheus: evaluation interval). */
+    public static final long DEFAULT_SUBQUERY_STEP_MS = 60_000;
+
+    private final QueryContext ctx;
+    private final long startMs;
+    private final long stepMs;
+    private final int steps;
+
+    /** An evaluator over [startMs, endMs] every stepMs (stepMs &gt; 0 unless start == end). */
+    public Evaluator(final QueryContext ctx, final long startMs, final long endMs, final long stepMs) {
+        this.ctx = ctx;
+        this.startMs = startMs;
+        this.stepMs = stepMs <= 0 ? 1 : stepMs;
+        this.steps = (int) ((endMs - startMs) / this.stepMs) + 1;
+    }
+
+    /** The shared query context. */
+    public QueryContext ctx() {
+        return ctx;
+    }
+
+    /** Number of steps. */
+    public int steps() {
+        return steps;
+    }
+
+    /** Evaluation time of step {@code i}. */
+    public long time(final int i) {
+        return startMs + i * stepMs;
+    }
+
+    /** Evaluates an expression of type scalar, instant vector or string. */
+    public StepValue eval(final Expr e) {
+        ctx.checkDeadline();
+        return switch (e) {
+            case NumberLiteral n -> StepScalar.constant(n.value(), steps);
+            case StringLiteral s -> new StepString(s.value());
+            case ParenExpr p -> eval(p.expr());
+            case UnaryExpr u -> negate(eval(u.expr()), u.negate());
+            case VectorSelector vs -> selectInstant(vs, false);
+            case Call c -> Functions.call(this, c);
+            case AggregateExpr a -> Aggregations.aggregate(this, a);
+            case BinaryExpr b -> BinaryOperators.eval(this, b);
+            case MatrixSelector m -> throw QueryException.execution("range vector selector not allowed here");
+            case SubqueryExpr s -> throw QueryException.execution("subquery not allowed here");
+        };
+    }
+
+    /** Evaluates an instant-vector expression. */
+    public StepVector evalVector(final Expr e) {
+        return (StepVector) eval(e);
+    }
+
+    /** Evaluates a scalar expression. */
+    public StepScalar evalScalar(final Expr e) {
+        return (StepScalar) eval(e);
+    }
+
+    private StepValue negate(final StepValue v, final boolean negate) {
+        if (!negate) {
+            return v;
+        }
+        if (v instanceof StepScalar s) {
+            final double[] out = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                out[i] = -s.values()[i];
+            }
+            return new StepScalar(out);
+        }
+        final StepVector vec = (StepVector) v;
+        final List<StepSeries> out = new ArrayList<>(vec.series().size());
+        for (final StepSeries s : vec.series()) {
+            final double[] values = s.values();
+            for (int i = 0; i < steps; i++) {
+                values[i] = -values[i];
+            }
+            out.add(s.withLabels(s.labels().withoutMetricName()));
+        }
+        return mergeSameLabels(out);
+    }
+
+    private long[] refTimes(final At at, final long offsetMs) {
+        final long[] refs = new long[steps];
+        for (int i = 0; i < steps; i++) {
+            refs[i] = at.resolve(time(i), ctx.queryStartMs(), ctx.queryEndMs()) - offsetMs;
+        }
+        return refs;
+    }
+
+    /**
+     * Evaluates an instant selector: the latest sample within the lookback at each step, unless it is a stale
+     * marker. With {@code timestamps}, the value is the sample's timestamp in seconds ({@code timestamp()}).
+     */
+    public StepVector selectInstant(final VectorSelector vs, final boolean timestamps) {
+        final long[] refs = refTimes(vs.at(), vs.offsetMs());
+        final long lookback = ctx.lookbackMs();
+        final List<SeriesSamples> fetched = sorted(ctx.select(new SelectRequest(refs[0] - lookback,
+            refs[steps - 1], 0, vs.matchers())));
+        final List<StepSeries> out = new ArrayList<>(fetched.size());
+        for (final SeriesSamples s : fetched) {
+            final long[] ts = s.timestamps();
+            final double[] vals = s.values();
+            final double[] values = new double[steps];
+            final boolean[] present = new boolean[steps];
+            boolean any = false;
+            int j = -1;
+            for (int i = 0; i < steps; i++) {
+                final long ref = refs[i];
+                while (j + 1 < ts.length && ts[j + 1] <= ref) {
+                    j++;
+                }
+                if (j >= 0 && ts[j] >= ref - lookback && !StaleMarker.isStale(vals[j])) {
+                    values[i] = timestamps ? ts[j] / 1000.0 : vals[j];
+                    present[i] = true;
+                    any = true;
+                }
+            }
+            if (any) {
+                out.add(new StepSeries(s.labels(), values, present));
+            }
+        }
+        ctx.addSamples((long) out.size() * steps);
+        return new StepVector(steps, out);
+    }
+
+    /** The windows of a range-vector argument (a matrix selector or a subquery) at every step. */
+    public Windows windows(final Expr e) {
+        return switch (e) {
+            case ParenExpr p -> windows(p.expr());
+            case MatrixSelector m -> matrixWindows(m);
+            case SubqueryExpr s -> subqueryWindows(s);
+            default -> throw QueryException.execution("expected a range vector, got " + e.type().description());
+        };
+    }
+
+    private Windows matrixWindows(final MatrixSelector m) {
+        final VectorSelector vs = m.selector();
+        final long[] refs = refTimes(vs.at(), vs.offsetMs());
+        final List<SeriesSamples> fetched = sorted(ctx.select(new SelectRequest(refs[0] - m.rangeMs(),
+            refs[steps - 1], 0, vs.matchers())));
+        final List<RangeSeries> series = new ArrayList<>(fetched.size());
+        for (final SeriesSamples s : fetched) {
+            series.add(withoutStale(s));
+        }
+        return new Windows(series, refs, m.rangeMs());
+    }
+
+    /**
+     * Series in label order, as Prometheus's storage yields them: aggregation results then round exactly like
+     * Prometheus's (floating-point sums depend on the order), and ties in topk/bottomk break the same way.
+     */
+    private static List<SeriesSamples> sorted(final List<SeriesSamples> in) {
+        final List<SeriesSamples> out = new ArrayList<>(in);
+        out.sort((a, b) -> a.labels().compareTo(b.labels()));
+        return out;
+    }
+
+    private static RangeSeries withoutStale(final SeriesSamples s) {
+        final long[] ts = s.timestamps();
+        final double[] vs = s.values();
+        int stale = 0;
+        boolean mayReset = false;
+        double last = 0;
+        for (final double v : vs) {
+            if (StaleMarker.isStale(v)) {
+                stale++;
+            } else {
+                mayReset |= v < last || v != v;
+                last = v;
+            }
+        }
+        if (stale == 0) {
+            return new RangeSeries(s.labels(), ts, vs, ts.length, mayReset);
+        }
+        final long[] t2 = new long[ts.length - stale];
+        final double[] v2 = new double[t2.length];
+        int n = 0;
+        for (int i = 0; i < ts.length; i++) {
+            if (!StaleMarker.isStale(vs[i])) {
+                t2[n] = ts[i];
+                v2[n++] = vs[i];
+            }
+        }
+        return new RangeSeries(s.labels(), t2, v2, n, mayReset);
+    }
+
+    private Windows subqueryWindows(final SubqueryExpr s) {
+        final long[] refs = refTimes(s.at(), s.offsetMs());
+        final long step = s.stepMs() > 0 ? s.stepMs() : DEFAULT_SUBQUERY_STEP_MS;
+        final long lowest = refs[0] - s.rangeMs();
+        // Go's integer division truncates toward zero; Prometheus aligns with it.
+        long innerStart = step * (lowest / step);
+        if (innerStart < lowest) {
+            innerStart += step;
+        }
+        final long innerEnd = refs[steps - 1];
+        if (innerEnd < innerStart) {
+            return new Windows(List.of(), refs, s.rangeMs());
+        }
+        final Evaluator inner = new Evaluator(ctx, innerStart, innerEnd, step);
+        final StepVector v = inner.evalVector(s.expr());
+        final List<RangeSeries> series = new ArrayList<>(v.series().size());
+        for (final StepSeries ss : v.series()) {
+            final int n = ss.presentCount();
+            final long[] ts = new long[n];
+            final double[] vals = new double[n];
+            int k = 0;
+            for (int i = 0; i < inner.steps(); i++) {
+                if (ss.present()[i]) {
+                    ts[k] = inner.time(i);
+                    vals[k++] = ss.values()[i];
+                }
+            }
+            series.add(new RangeSeries(ss.labels(), ts, vals, n, RangeSeries.mayReset(vals, n)));
+        }
+        return new Windows(series, refs, s.rangeMs());
+    }
+
+    /**
+     * Merges series that share a label set (after labels were rewritten); two of them present at the same step is
+     * Prometheus's "vector cannot contain metrics with the same labelset".
+     */
+    public StepVector mergeSameLabels(final List<StepSeries> series) {
+        final Map<LabelSet, Integer> index = new HashMap<>(series.size() * 2);
+        final List<StepSeries> out = new ArrayList<>(series.size());
+        for (final StepSeries s : series) {
+            final Integer at = index.putIfAbsent(s.labels(), out.size());
+            if (at == null) {
+                out.add(s);
+                continue;
+            }
+            final StepSeries prev = out.get(at);
+            final double[] values = prev.values().clone();
+            final boolean[] present = prev.present().clone();
+            for (int i = 0; i < steps; i++) {
+                if (s.present()[i]) {
+                    if (present[i]) {
+                        throw QueryException.execution("vector cannot contain metrics with the same labelset");
+                    }
+                    present[i] = true;
+                    values[i] = s.values()[i];
+                }
+            }
+            out.set(at, new StepSeries(prev.labels(), values, present));
+        }
+        return new StepVector(steps, out);
+    }
+}

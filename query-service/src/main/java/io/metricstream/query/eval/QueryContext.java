@@ -1,0 +1,115 @@
+package io.metricstream.query.eval;
+
+import io.metricstream.contracts.error.ContractException;
+import io.metricstream.contracts.error.ErrorCode;
+import io.metricstream.contracts.storage.SelectRequest;
+import io.metricstream.contracts.storage.SeriesSamples;
+import io.metricstream.query.remote.SeriesSource;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What one query's evaluation shares across nested evaluators: the source, the lookback, the top-level
+ * {@code start()} / {@code end()} for {@code @}, and the limits (samples, series, deadline). Owned by the thread
+ * evaluating the query.
+ */
+public final class QueryContext {
+    private final SeriesSource source;
+    private final long lookbackMs;
+    private final long queryStartMs;
+    private final long queryEndMs;
+    private final long maxSamples;
+    private final int maxSeries;
+    private final long deadlineNanos;
+    private long samples;
+
+    /** A context; {@code timeoutMs} counts from now. */
+    public QueryContext(final SeriesSource source, final long lookbackMs, final long queryStartMs,
+                        final long queryEndMs, final long maxSamples, final int maxSeries, final long timeoutMs) {
+        this.source = source;
+        this.lookbackMs = lookbackMs;
+        this.queryStartMs = queryStartMs;
+        this.queryEndMs = queryEndMs;
+        this.maxSamples = maxSamples;
+        this.maxSeries = maxSeries;
+        this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    }
+
+    /** Lookback of instant selectors. */
+    public long lookbackMs() {
+        return lookbackMs;
+    }
+
+    /** The query's start ({@code @ start()}). */
+    public long queryStartMs() {
+        return queryStartMs;
+    }
+
+    /** The query's end ({@code @ end()}). */
+    public long queryEndMs() {
+        return queryEndMs;
+    }
+
+    /** Samples accounted so far. */
+    public long samples() {
+        return samples;
+    }
+
+    /** Accounts {@code n} samples held in memory; fails the query past the limit. */
+    public void addSamples(final long n) {
+        samples += n;
+        if (samples > maxSamples) {
+            throw QueryException.execution("query processing would load too many samples into memory in query "
+                + "execution (limit " + maxSamples + ")");
+        }
+    }
+
+    /** Fails the query when its deadline passed. */
+    public void checkDeadline() {
+        if (System.nanoTime() - deadlineNanos > 0) {
+            throw new QueryException(QueryException.Type.TIMEOUT, "query timed out in expression evaluation");
+        }
+    }
+
+    /** Selects from the source, waiting at most until the deadline. */
+    public List<SeriesSamples> select(final SelectRequest request) {
+        final CompletableFuture<List<SeriesSamples>> f = source.select(
+            new SelectRequest(request.minTimeMs(), request.maxTimeMs(), maxSeries, request.matchers()));
+        try {
+            final long waitNanos = Math.max(1, deadlineNanos - System.nanoTime());
+            final List<SeriesSamples> out = f.get(waitNanos, TimeUnit.NANOSECONDS);
+            if (out.size() > maxSeries) {
+                throw QueryException.execution("query selects too many series: got " + out.size() + "; limit "
+                    + maxSeries + " (query.max_series)");
+            }
+            long n = 0;
+            for (final SeriesSamples s : out) {
+                n += s.size();
+            }
+            addSamples(n);
+            return out;
+        } catch (final TimeoutException e) {
+            f.cancel(false);
+            throw new QueryException(QueryException.Type.TIMEOUT, "query timed out in query execution");
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryException(QueryException.Type.TIMEOUT, "query interrupted");
+        } catch (final ExecutionException e) {
+            throw storageError(e.getCause());
+        }
+    }
+
+    private QueryException storageError(final Throwable cause) {
+        if (cause instanceof ContractException ce && ce.code() == ErrorCode.LIMIT_EXCEEDED) {
+            return QueryException.execution("query selects too many series (limit " + maxSeries
+                + ", query.max_series): " + ce.getMessage());
+        }
+        if (cause instanceof QueryException qe) {
+            return qe;
+        }
+        return new QueryException(QueryException.Type.UNAVAILABLE, "storage select failed: " + cause.getMessage());
+    }
+}

@@ -1,0 +1,2 @@
+/** Aggregation operators (sum, avg, topk, quantile, count_values, ...) over step vectors. */
+package io.metricstream.query.eval.aggregations;

@@ -1,0 +1,29 @@
+package io.metricstream.query.remote;
+
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.storage.MetadataRequest;
+import io.metricstream.contracts.storage.SelectRequest;
+import io.metricstream.contracts.storage.SeriesSamples;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The storage operations the engine and the API need, in the storage protocol's terms. Implemented by
+ * {@link StorageFanout} (every storage instance, merged) and by in-memory fakes in tests. Thread-safe.
+ */
+public interface SeriesSource {
+    /** Series matching every matcher with their samples in the inclusive range; one entry per series. */
+    CompletableFuture<List<SeriesSamples>> select(SelectRequest request);
+
+    /** Label names, sorted, de-duplicated. */
+    CompletableFuture<List<String>> labelNames(MetadataRequest request);
+
+    /** Values of {@code request.labelName()}, sorted, de-duplicated. */
+    CompletableFuture<List<String>> labelValues(MetadataRequest request);
+
+    /** Label sets of the matching series, de-duplicated. */
+    CompletableFuture<List<LabelSet>> series(MetadataRequest request);
+
+    /** Deletes the matching series' samples in the range; answers series touched. */
+    CompletableFuture<Long> deleteSeries(MetadataRequest request);
+}

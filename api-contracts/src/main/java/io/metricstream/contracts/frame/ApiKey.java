@@ -34,7 +34,9 @@ public enum ApiKey {
     /** Label sets of the series matching matchers over a time range. */
     SERIES(35),
     /** Delete samples of the series matching matchers in a time range (tombstones). */
-    DELETE_SERIES(36);
+    DELETE_SERIES(36),
+    /** Rewrite blocks without the samples their tombstones cover, then drop the tombstones. */
+    CLEAN_TOMBSTONES(37);
 
     private static final ApiKey[] BY_ID = new ApiKey[64];
 

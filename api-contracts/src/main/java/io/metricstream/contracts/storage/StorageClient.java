@@ -110,6 +110,25 @@ public final class StorageClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Rewrites the blocks that have tombstones without the deleted samples (request body empty); answers the
+     * number of blocks rewritten.
+     */
+    public CompletableFuture<Long> cleanTombstones() {
+        return client.request(ApiKey.CLEAN_TOMBSTONES, out -> { }, requestTimeoutMs).thenApply(frame -> {
+            try {
+                final WireReader r = body(new WireReader(), frame);
+                final long rewritten = r.int64("blocksRewritten");
+                if (!r.expectEnd("clean tombstones answer")) {
+                    throw bad("clean tombstones", r.problem());
+                }
+                return rewritten;
+            } finally {
+                frame.release();
+            }
+        });
+    }
+
     private CompletableFuture<List<String>> strings(final ApiKey key, final MetadataRequest request) {
         return client.request(key, request::encode, requestTimeoutMs).thenApply(frame -> {
             try {

@@ -1,0 +1,2 @@
+/** API key authentication of ingest requests. */
+package io.metricstream.ingestion.auth;

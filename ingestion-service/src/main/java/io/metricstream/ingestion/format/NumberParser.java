@@ -1,0 +1,183 @@
+package io.metricstream.ingestion.format;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Parses decimal numbers from bytes without allocating in the common case. Floats use Clinger's fast path: a
+ * mantissa of at most 15 significant digits ({@code < 2^53}) scaled by an exact power of ten {@code <= 10^22}
+ * is correctly rounded by one IEEE multiplication or division. Everything else (17-digit shortest round-trip
+ * representations, huge exponents) falls back to {@link Double#parseDouble}, which allocates one String; the
+ * data sets we ingest (2-decimal gauges, integer counters) stay on the fast path.
+ *
+ * <p>Not thread-safe; one per parser.
+ */
+public final class NumberParser {
+    private static final double[] POW10 = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    };
+    private static final long FAST_MANTISSA_LIMIT = 1L << 53;
+
+    private double doubleValue;
+    private long longValue;
+
+    /** The value of the last successful {@link #parseDouble}. */
+    public double doubleValue() {
+        return doubleValue;
+    }
+
+    /** The value of the last successful {@link #parseLong} or {@link #parseUnsigned}. */
+    public long longValue() {
+        return longValue;
+    }
+
+    /**
+     * Parses {@code [+-]digits[.digits][(e|E)[+-]digits]} (at least one mantissa digit; {@code 5.} and {@code .5}
+     * allowed, as Go's strconv and therefore Influx accept). Returns false for anything else (inf, nan, hex) and for
+     * values out of the float64 range.
+     */
+    public boolean parseDouble(final byte[] b, final int offset, final int length) {
+        final int end = offset + length;
+        int i = offset;
+        if (i == end) {
+            return false;
+        }
+        final boolean negative = b[i] == '-';
+        if (b[i] == '-' || b[i] == '+') {
+            i++;
+        }
+        long mantissa = 0;
+        int digits = 0;
+        int significant = 0;
+        int exp10 = 0;
+        boolean exact = true;
+        while (i < end && b[i] >= '0' && b[i] <= '9') {
+            digits++;
+            if (significant < 18) {
+                mantissa = mantissa * 10 + (b[i] - '0');
+                if (mantissa != 0) {
+                    significant++;
+                }
+            } else {
+                exp10++;
+                exact &= b[i] == '0';
+            }
+            i++;
+        }
+        if (i < end && b[i] == '.') {
+            i++;
+            while (i < end && b[i] >= '0' && b[i] <= '9') {
+                digits++;
+                if (significant < 18) {
+                    mantissa = mantissa * 10 + (b[i] - '0');
+                    if (mantissa != 0) {
+                        significant++;
+                    }
+                    exp10--;
+                } else {
+                    exact &= b[i] == '0';
+                }
+                i++;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+            i++;
+            boolean expNegative = false;
+            if (i < end && (b[i] == '-' || b[i] == '+')) {
+                expNegative = b[i] == '-';
+                i++;
+            }
+            if (i == end) {
+                return false;
+            }
+            int e = 0;
+            while (i < end && b[i] >= '0' && b[i] <= '9') {
+                if (e < 100_000) {
+                    e = e * 10 + (b[i] - '0');
+                }
+                i++;
+            }
+            exp10 += expNegative ? -e : e;
+        }
+        if (i != end) {
+            return false;
+        }
+        if (exact && mantissa < FAST_MANTISSA_LIMIT && exp10 >= -22 && exp10 <= 22) {
+            final double m = (double) mantissa;
+            final double v = exp10 >= 0 ? m * POW10[exp10] : m / POW10[-exp10];
+            doubleValue = negative ? -v : v;
+            return true;
+        }
+        if (mantissa == 0 && exact) {
+            doubleValue = negative ? -0.0 : 0.0;
+            return true;
+        }
+        doubleValue = Double.parseDouble(new String(b, offset, length, StandardCharsets.ISO_8859_1));
+        return !Double.isInfinite(doubleValue);
+    }
+
+    /** Parses {@code [-]digits} into a signed int64; false on overflow or anything else. */
+    public boolean parseLong(final byte[] b, final int offset, final int length) {
+        final int end = offset + length;
+        int i = offset;
+        if (i == end) {
+            return false;
+        }
+        final boolean negative = b[i] == '-';
+        if (negative || b[i] == '+') {
+            i++;
+        }
+        if (i == end) {
+            return false;
+        }
+        long v = 0;
+        while (i < end) {
+            final int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return false;
+            }
+            // accumulate negatively so Long.MIN_VALUE parses
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                return false;
+            }
+            v = v * 10 - d;
+            i++;
+        }
+        if (!negative && v == Long.MIN_VALUE) {
+            return false;
+        }
+        longValue = negative ? v : -v;
+        return true;
+    }
+
+    /** Parses {@code digits} into an unsigned int64 (kept in a long's bits); false on overflow. */
+    public boolean parseUnsigned(final byte[] b, final int offset, final int length) {
+        if (length == 0) {
+            return false;
+        }
+        long v = 0;
+        for (int i = offset; i < offset + length; i++) {
+            final int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return false;
+            }
+            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) {
+                return false;
+            }
+            v = v * 10 + d;
+        }
+        longValue = v;
+        return true;
+    }
+
+    /** The double nearest to the unsigned int64 {@code bits}. */
+    public static double unsignedToDouble(final long bits) {
+        if (bits >= 0) {
+            return (double) bits;
+        }
+        return ((double) (bits >>> 1 | bits & 1)) * 2.0;
+    }
+}

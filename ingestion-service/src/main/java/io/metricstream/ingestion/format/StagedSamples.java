@@ -1,0 +1,244 @@
+package io.metricstream.ingestion.format;
+
+import io.metricstream.contracts.model.SeriesKeyCodec;
+import io.metricstream.contracts.wire.Hashing;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * The parsed, validated samples of one request, staged in two pooled buffers before anything is published:
+ * the series keys ({@link SeriesKeyCodec} bytes, each written once per series run) and fixed 32-byte entries,
+ * one per sample:
+ * <pre>
+ *   0  int32 keyAt        index of the series key in {@link #keys()}
+ *   4  int32 keyLength
+ *   8  int64 timestampMs
+ *  16  int64 valueBits    raw IEEE-754 bits (stale markers keep their payload)
+ *  24  int32 partition    Hashing.partitionFor(client hash, else series hash, partitions)
+ *  28  int32 seriesOrdinal  0, 1, 2 ... per distinct staged series key of the request
+ * </pre>
+ * {@link #groupBySeries} reorders the entries so each series' samples are adjacent (stable: a series keeps its
+ * sample order), which lets the batcher write one record per series instead of one per sample when a body
+ * repeats its series (Influx bodies in time order).
+ * Staging is what makes a request all-or-nothing: the ring sees a request only after its whole body parsed.
+ * The ring's events point into these buffers, so no sample is copied or allocated between parse and batch.
+ *
+ * <p>Thread ownership: filled by one event loop; then read by the batcher, which releases the buffers after the
+ * request's last sample (the ring's sequence publication orders the two).
+ */
+public final class StagedSamples {
+    /** Bytes per staged sample entry. */
+    public static final int ENTRY_LENGTH = 32;
+    private static final int KEY_LENGTH_AT = 4;
+    private static final int TIMESTAMP_AT = 8;
+    private static final int VALUE_BITS_AT = 16;
+    private static final int PARTITION_AT = 24;
+    private static final int ORDINAL_AT = 28;
+
+    private final ByteBuf keys;
+    private ByteBuf entries;
+    private final int maxSamples;
+    private int partitions;
+    private boolean hasClientId;
+    private long clientHash;
+    private int seriesKeyAt;
+    private int seriesKeyLength;
+    private int seriesPartition;
+    private int seriesOrdinal;
+    private int seriesCount;
+    private int sampleCount;
+    private int skippedValues;
+    private boolean released;
+
+    /** Empty staging with buffers from {@code alloc}; {@code partitions} of the topic at parse time. */
+    public StagedSamples(final ByteBufAllocator alloc, final int partitions, final int maxSamples) {
+        this.keys = alloc.heapBuffer(1024);
+        this.entries = alloc.heapBuffer(1024);
+        this.partitions = partitions;
+        this.maxSamples = maxSamples;
+    }
+
+    /** Empties the staging for reuse (benchmarks, allocation tests); {@code partitions} may change. */
+    public void reset(final int partitionCount) {
+        keys.clear();
+        entries.clear();
+        this.partitions = partitionCount;
+        this.hasClientId = false;
+        this.sampleCount = 0;
+        this.seriesCount = 0;
+        this.skippedValues = 0;
+    }
+
+    /** Samples of this request all carry a client id whose {@link Hashing#hash64} is {@code hash}. */
+    public void clientHash(final long hash) {
+        this.hasClientId = true;
+        this.clientHash = hash;
+    }
+
+    /** Whether a client id picks the partition. */
+    public boolean hasClientId() {
+        return hasClientId;
+    }
+
+    /** The series key buffer, for writers ({@link SeriesKeyBuilder}) and readers (the batcher). */
+    public ByteBuf keys() {
+        return keys;
+    }
+
+    /** Makes the key written at {@code keyAt} (up to the writer index) the series of the next samples. */
+    public void endSeries(final int keyAt) {
+        seriesKeyAt = keyAt;
+        seriesKeyLength = keys.writerIndex() - keyAt;
+        final long hash = hasClientId ? clientHash : SeriesKeyCodec.hash(keys, keyAt, seriesKeyLength);
+        seriesPartition = Hashing.partitionFor(hash, partitions);
+        seriesOrdinal = seriesCount++;
+    }
+
+    /**
+     * Like {@link #endSeries(int)} for a sample with its own client id (seed JSON's per-object {@code client_id}):
+     * the partition comes from {@code sampleClientHash} whatever the request-level id.
+     */
+    public void endSeries(final int keyAt, final long sampleClientHash) {
+        seriesKeyAt = keyAt;
+        seriesKeyLength = keys.writerIndex() - keyAt;
+        seriesPartition = Hashing.partitionFor(sampleClientHash, partitions);
+        seriesOrdinal = seriesCount++;
+    }
+
+    /** Makes an already staged key the series of the next samples (a series seen earlier in this request). */
+    public void reuseSeries(final int keyAt, final int keyLength, final int partition, final int ordinal) {
+        seriesKeyAt = keyAt;
+        seriesKeyLength = keyLength;
+        seriesPartition = partition;
+        seriesOrdinal = ordinal;
+    }
+
+    /** Ordinal of the current series. */
+    public int seriesOrdinal() {
+        return seriesOrdinal;
+    }
+
+    /** Key index of the current series. */
+    public int seriesKeyAt() {
+        return seriesKeyAt;
+    }
+
+    /** Key length of the current series. */
+    public int seriesKeyLength() {
+        return seriesKeyLength;
+    }
+
+    /** Partition of the current series. */
+    public int seriesPartition() {
+        return seriesPartition;
+    }
+
+    /** Discards the key written since {@code keyAt} (a series whose samples are all skipped). */
+    public void discardSeries(final int keyAt) {
+        keys.writerIndex(keyAt);
+    }
+
+    /** Stages a sample of the current series; false when the request already holds {@code maxSamples}. */
+    public boolean addSample(final long timestampMs, final long valueBits) {
+        if (sampleCount == maxSamples) {
+            return false;
+        }
+        entries.writeInt(seriesKeyAt).writeInt(seriesKeyLength).writeLong(timestampMs).writeLong(valueBits)
+            .writeInt(seriesPartition).writeInt(seriesOrdinal);
+        sampleCount++;
+        return true;
+    }
+
+    /** Counts a value that cannot be a float sample (Influx string field, native histogram) and is skipped. */
+    public void skipValue() {
+        skippedValues++;
+    }
+
+    /** Samples staged. */
+    public int sampleCount() {
+        return sampleCount;
+    }
+
+    /** Values skipped (not float samples). */
+    public int skippedValues() {
+        return skippedValues;
+    }
+
+    /** Most samples this staging accepts. */
+    public int maxSamples() {
+        return maxSamples;
+    }
+
+    /** Bytes held by the staging buffers (what a request costs in memory until its samples are batched). */
+    public int stagedBytes() {
+        return keys.writerIndex() + entries.writerIndex();
+    }
+
+    /** Bytes of all series keys staged. */
+    public int keyBytes() {
+        return keys.writerIndex();
+    }
+
+    /** Key index of sample {@code i}. */
+    public int keyAt(final int i) {
+        return entries.getInt(i * ENTRY_LENGTH);
+    }
+
+    /** Key length of sample {@code i}. */
+    public int keyLength(final int i) {
+        return entries.getInt(i * ENTRY_LENGTH + KEY_LENGTH_AT);
+    }
+
+    /** Timestamp of sample {@code i}. */
+    public long timestampMs(final int i) {
+        return entries.getLong(i * ENTRY_LENGTH + TIMESTAMP_AT);
+    }
+
+    /** Raw value bits of sample {@code i}. */
+    public long valueBits(final int i) {
+        return entries.getLong(i * ENTRY_LENGTH + VALUE_BITS_AT);
+    }
+
+    /** Partition of sample {@code i}. */
+    public int partition(final int i) {
+        return entries.getInt(i * ENTRY_LENGTH + PARTITION_AT);
+    }
+
+    /**
+     * Makes each series' samples adjacent, keeping their order (a counting sort by series ordinal into a new
+     * pooled buffer); does nothing when no series repeats. {@code counts} is the caller's reusable scratch; the
+     * (possibly grown) scratch is returned for next time.
+     */
+    public int[] groupBySeries(final int[] counts) {
+        if (seriesCount >= sampleCount) {
+            return counts;
+        }
+        final int[] c = counts.length > seriesCount ? counts : new int[Math.max(seriesCount + 1, counts.length * 2)];
+        java.util.Arrays.fill(c, 0, seriesCount + 1, 0);
+        for (int i = 0; i < sampleCount; i++) {
+            c[entries.getInt(i * ENTRY_LENGTH + ORDINAL_AT) + 1]++;
+        }
+        for (int o = 1; o <= seriesCount; o++) {
+            c[o] += c[o - 1];
+        }
+        final int bytes = sampleCount * ENTRY_LENGTH;
+        final ByteBuf grouped = entries.alloc().heapBuffer(bytes, bytes);
+        grouped.writerIndex(bytes);
+        for (int i = 0; i < sampleCount; i++) {
+            final int to = c[entries.getInt(i * ENTRY_LENGTH + ORDINAL_AT)]++;
+            grouped.setBytes(to * ENTRY_LENGTH, entries, i * ENTRY_LENGTH, ENTRY_LENGTH);
+        }
+        entries.release();
+        entries = grouped;
+        return c;
+    }
+
+    /** Releases both buffers; idempotent. */
+    public void release() {
+        if (!released) {
+            released = true;
+            keys.release();
+            entries.release();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.metricstream.ingestion.http;
+
+import io.metricstream.ingestion.batch.PartitionChooser;
+import io.metricstream.ingestion.format.ParseStatus;
+import io.metricstream.ingestion.format.StagedSamples;
+import io.metricstream.runtime.http.HttpExchange;
+import io.metricstream.runtime.http.HttpHandler;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Locale;
+
+/**
+ * {@code POST /api/v1/write}: Prometheus remote write 1.0 ({@code X-Prometheus-Remote-Write-Version: 0.1.0},
+ * snappy block format around a protobuf {@code WriteRequest}, {@code RemoteWriteDecoder}); answers 204 once the
+ * queue acked every sample. A remote write 2.0 body ({@code Content-Type: application/x-protobuf;proto=
+ * io.prometheus.write.v2.Request}) is refused with 415, as Prometheus receivers do for versions they lack, so the
+ * sender falls back to 1.0.
+ */
+public final class RemoteWriteHandler implements HttpHandler {
+    private final IngestPipeline pipeline;
+
+    /** A handler over {@code pipeline}. */
+    public RemoteWriteHandler(final IngestPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    @Override
+    public void handle(final HttpExchange ex) {
+        final String contentType = ex.headers().get("Content-Type", "");
+        if (contentType.toLowerCase(Locale.ROOT).contains("io.prometheus.write.v2")) {
+            ex.respondError(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                "remote write 2.0 is not supported: got " + contentType + "; want remote write 1.0", "Content-Type");
+            return;
+        }
+        final String client = pipeline.admit(ex);
+        if (client == null) {
+            return;
+        }
+        final IngestPipeline.Scratch scratch = pipeline.scratch();
+        final BodyView body = scratch.body.wrap(ex.body());
+        final StagedSamples staged = pipeline.newStaging();
+        final String sampleClient = IngestPipeline.sampleClientId(ex);
+        if (sampleClient != null) {
+            staged.clientHash(PartitionChooser.clientHash(sampleClient));
+        }
+        final ParseStatus status = scratch.remoteWrite.decode(body.array(), body.offset(), body.length(), staged);
+        body.clear();
+        if (status == ParseStatus.ERROR) {
+            pipeline.rejectBadData(ex, staged, scratch.remoteWrite.error());
+            return;
+        }
+        pipeline.submit(ex, client, staged, IngestPipeline.Reply.NO_CONTENT);
+    }
+}

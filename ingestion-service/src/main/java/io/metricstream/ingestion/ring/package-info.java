@@ -1,0 +1,2 @@
+/** The Disruptor ring between the HTTP event loops (producers) and the partition batcher (single consumer). */
+package io.metricstream.ingestion.ring;

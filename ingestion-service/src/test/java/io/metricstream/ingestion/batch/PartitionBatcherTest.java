@@ -1,0 +1,189 @@
+package io.metricstream.ingestion.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.lmax.disruptor.FatalExceptionHandler;
+import io.metricstream.contracts.model.SampleRecordCodec;
+import io.metricstream.contracts.record.RecordBatchView;
+import io.metricstream.contracts.wire.DecodeStatus;
+import io.metricstream.ingestion.format.InfluxLineParser;
+import io.metricstream.ingestion.format.InfluxPrecision;
+import io.metricstream.ingestion.format.ParseLimits;
+import io.metricstream.ingestion.format.ParseStatus;
+import io.metricstream.ingestion.format.RemoteWriteDecoder;
+import io.metricstream.ingestion.format.RemoteWriteEncoder;
+import io.metricstream.ingestion.format.StagedSamples;
+import io.metricstream.ingestion.ring.IngestRequest;
+import io.metricstream.ingestion.ring.IngestRing;
+import io.metricstream.testsupport.Awaits;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PartitionBatcherTest {
+    /** A sink that checks each batch, counts samples and completes (or fails) the futures it is told to. */
+    private static final class Sink implements PartitionBatcher.BatchSink {
+        final AtomicLong samples = new AtomicLong();
+        final AtomicLong records = new AtomicLong();
+        final List<Integer> batchBytes = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Long>> futures = new CopyOnWriteArrayList<>();
+        volatile boolean autoAck = true;
+
+        @Override
+        public CompletableFuture<Long> produce(final int partition, final ByteBuf batch) {
+            final RecordBatchView view = new RecordBatchView().wrap(batch, 0);
+            assertEquals(DecodeStatus.OK, view.check(batch.readableBytes(), 8 << 20));
+            final RecordBatchView.RecordCursor c = new RecordBatchView.RecordCursor().reset(view);
+            while (c.next()) {
+                records.incrementAndGet();
+                samples.addAndGet(SampleRecordCodec.sampleCount(c.valueLength()));
+            }
+            batchBytes.add(batch.readableBytes());
+            final CompletableFuture<Long> f = new CompletableFuture<>();
+            futures.add(f);
+            if (autoAck) {
+                f.complete(0L);
+            }
+            return f;
+        }
+    }
+
+    private static final PartitionBatcher.Listener QUIET = new PartitionBatcher.Listener() {
+        @Override
+        public void onSent(final int partition, final int bytes, final int records, final int samples) {
+        }
+
+        @Override
+        public void onAcked(final int partition, final long latencyNs) {
+        }
+
+        @Override
+        public void onFailed(final int partition, final Throwable cause) {
+        }
+    };
+
+    private static IngestRing ring(final PartitionBatcher batcher, final long lingerMs) {
+        return new IngestRing(256, batcher, lingerMs, r -> {
+            final Thread t = new Thread(r, "batcher-test");
+            t.setDaemon(true);
+            return t;
+        }, new FatalExceptionHandler());
+    }
+
+    private static StagedSamples influx(final int lines, final int partitions) {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            sb.append("m,h=").append(i).append(" v=").append(i).append(' ').append(i).append('\n');
+        }
+        final byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
+        final StagedSamples s = new StagedSamples(PooledByteBufAllocator.DEFAULT, partitions, 1_000_000);
+        assertEquals(ParseStatus.COMPLETE, new InfluxLineParser(ParseLimits.DEFAULT, false)
+            .parse(b, 0, b.length, InfluxPrecision.MS, 0, s));
+        return s;
+    }
+
+    @Test
+    void shouldCompleteEveryRequestOnceWithAllSamplesWhenManyPublishersShareTheRing() throws Exception {
+        final Sink sink = new Sink();
+        final PartitionBatcher batcher = new PartitionBatcher(sink, PooledByteBufAllocator.DEFAULT, 8192, 0, QUIET);
+        final ConcurrentHashMap<IngestRequest, String> done = new ConcurrentHashMap<>();
+        final AtomicLong completions = new AtomicLong();
+        try (IngestRing ring = ring(batcher, 0)) {
+            final List<Thread> publishers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                final Thread th = new Thread(() -> {
+                    for (int r = 0; r < 50; r++) {
+                        final StagedSamples s = influx(1 + r * 7 % 300, 4);
+                        ring.publish(new IngestRequest(s, 0, (req, f) -> {
+                            completions.incrementAndGet();
+                            done.put(req, f == null ? "ok" : f);
+                        }));
+                    }
+                });
+                publishers.add(th);
+                th.start();
+            }
+            for (final Thread th : publishers) {
+                th.join();
+            }
+            Awaits.await(Duration.ofSeconds(20), () -> completions.get() == 150, "150 completions");
+        }
+        long want = 0;
+        for (int r = 0; r < 50; r++) {
+            want += 3L * (1 + r * 7 % 300);
+        }
+        assertEquals(want, sink.samples.get());
+        assertTrue(done.values().stream().allMatch("ok"::equals));
+        assertTrue(sink.batchBytes.stream().allMatch(b -> b <= 8192 + 200), sink.batchBytes.toString());
+    }
+
+    @Test
+    void shouldFailRequestWhenAnyOfItsBatchesFails() throws Exception {
+        final Sink sink = new Sink();
+        sink.autoAck = false;
+        final PartitionBatcher batcher = new PartitionBatcher(sink, PooledByteBufAllocator.DEFAULT, 1 << 20, 0, QUIET);
+        final CompletableFuture<String> outcome = new CompletableFuture<>();
+        try (IngestRing ring = ring(batcher, 0)) {
+            ring.publish(new IngestRequest(influx(100, 4), 0, (req, f) -> outcome.complete(f == null ? "ok" : f)));
+            Awaits.await(Duration.ofSeconds(10), () -> !sink.futures.isEmpty(), "a first batch");
+            sink.futures.get(0).completeExceptionally(new IllegalStateException("disk full"));
+            Awaits.await(Duration.ofSeconds(10), () -> {
+                final boolean allAnsweredBefore = sink.futures.stream().allMatch(CompletableFuture::isDone);
+                if (outcome.isDone()) {
+                    assertTrue(allAnsweredBefore, "completed before every batch answered");
+                    return true;
+                }
+                for (final CompletableFuture<Long> f : sink.futures) {
+                    f.complete(1L);
+                }
+                return false;
+            }, "the request to complete");
+            assertEquals("disk full", outcome.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void shouldWriteOneRecordPerSeriesRunWhenSeriesHasManySamples() throws Exception {
+        final Sink sink = new Sink();
+        final PartitionBatcher batcher = new PartitionBatcher(sink, PooledByteBufAllocator.DEFAULT, 1 << 20, 0, QUIET);
+        final byte[] body = RemoteWriteEncoder.body(List.of(new RemoteWriteEncoder.Series(
+            List.<String[]>of(new String[] {"__name__", "a"}), new long[] {1, 2, 3, 4}, new long[] {1, 2, 3, 4}),
+            new RemoteWriteEncoder.Series(List.<String[]>of(new String[] {"__name__", "b"}), new long[] {1, 2},
+                new long[] {1, 2})));
+        final StagedSamples s = new StagedSamples(PooledByteBufAllocator.DEFAULT, 1, 100);
+        assertEquals(ParseStatus.COMPLETE, new RemoteWriteDecoder(ParseLimits.DEFAULT).decode(body, 0, body.length, s));
+        final CompletableFuture<String> outcome = new CompletableFuture<>();
+        try (IngestRing ring = ring(batcher, 0)) {
+            ring.publish(new IngestRequest(s, 0, (req, f) -> outcome.complete(f)));
+            assertNull(outcome.get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(2, sink.records.get());
+        assertEquals(6, sink.samples.get());
+    }
+
+    @Test
+    void shouldFlushAfterLingerWhenRingStaysIdle() throws Exception {
+        final Sink sink = new Sink();
+        final PartitionBatcher batcher = new PartitionBatcher(sink, PooledByteBufAllocator.DEFAULT, 1 << 20, 20,
+            QUIET);
+        final CompletableFuture<String> outcome = new CompletableFuture<>();
+        try (IngestRing ring = ring(batcher, 20)) {
+            ring.publish(new IngestRequest(influx(3, 1), 0, (req, f) -> outcome.complete(f)));
+            assertNull(outcome.get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(3, sink.samples.get());
+    }
+}

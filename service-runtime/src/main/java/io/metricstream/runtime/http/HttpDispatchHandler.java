@@ -83,8 +83,8 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         final Router.Match match = router.match(request.method(), new QueryStringDecoder(request.uri()).path());
-        final HttpExchange exchange = new HttpExchange(this, context.executor(), context.alloc(), request, seq,
-            match.pathParams());
+        final HttpExchange exchange = new HttpExchange(this, context.executor(), context.alloc(),
+            context.channel().remoteAddress(), request, seq, match.pathParams());
         if (!match.found()) {
             if (match.allowedMethods().isEmpty()) {
                 exchange.respondError(HttpResponseStatus.NOT_FOUND, "not_found", "no route for "

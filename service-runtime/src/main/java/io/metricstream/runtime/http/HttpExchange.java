@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class HttpExchange {
     private final HttpDispatchHandler dispatcher;
     private final EventExecutor executor;
     private final ByteBufAllocator alloc;
+    private final SocketAddress remoteAddress;
     private final FullHttpRequest request;
     private final long sequence;
     private final Map<String, String> pathParams;
@@ -40,13 +42,19 @@ public final class HttpExchange {
     private Map<String, List<String>> form;
 
     HttpExchange(HttpDispatchHandler dispatcher, EventExecutor executor, ByteBufAllocator alloc,
-                 FullHttpRequest request, long sequence, Map<String, String> pathParams) {
+                 SocketAddress remoteAddress, FullHttpRequest request, long sequence, Map<String, String> pathParams) {
         this.dispatcher = dispatcher;
         this.executor = executor;
         this.alloc = alloc;
+        this.remoteAddress = remoteAddress;
         this.request = request;
         this.sequence = sequence;
         this.pathParams = pathParams;
+    }
+
+    /** The peer's address ({@code null} when unknown, e.g. in embedded tests). */
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
     }
 
     /** The request method. */

@@ -4,9 +4,11 @@ import io.metricstream.runtime.logging.DistinctErrorLog;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import java.util.Locale;
 
 /**
  * The HTTP pipeline: [TLS] → {@link HttpServerCodec} → [gzip/deflate decompressor] → body-limit aggregator →
@@ -38,9 +40,30 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         }
         p.addLast("codec", new HttpServerCodec());
         if (limits.decompression()) {
-            p.addLast("decompressor", new HttpContentDecompressor(Math.max(1, limits.maxBodyBytes())));
+            p.addLast("decompressor", new GzipDeflateDecompressor(Math.max(1, limits.maxBodyBytes())));
         }
         p.addLast("aggregator", new BodyLimitAggregator(limits.maxBodyBytes()));
         p.addLast("dispatcher", new HttpDispatchHandler(router, tracker, errors));
+    }
+
+    /**
+     * Inflates gzip and deflate only. Any other encoding passes through untouched for the handler: Prometheus
+     * remote write sends {@code Content-Encoding: snappy} with the snappy BLOCK format, which Netty's decoder
+     * would misread as the framed format.
+     */
+    static final class GzipDeflateDecompressor extends HttpContentDecompressor {
+        GzipDeflateDecompressor(int maxAllocation) {
+            super(maxAllocation);
+        }
+
+        @Override
+        protected EmbeddedChannel newContentDecoder(String contentEncoding) throws Exception {
+            final String encoding = contentEncoding.trim().toLowerCase(Locale.ROOT);
+            if (encoding.equals("gzip") || encoding.equals("x-gzip") || encoding.equals("deflate")
+                || encoding.equals("x-deflate")) {
+                return super.newContentDecoder(contentEncoding);
+            }
+            return null;
+        }
     }
 }

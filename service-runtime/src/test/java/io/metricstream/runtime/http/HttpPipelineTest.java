@@ -131,6 +131,16 @@ class HttpPipelineTest {
     }
 
     @Test
+    void shouldPassBodyThroughWhenContentEncodingIsSnappyBlockAsPrometheusSends() {
+        channel(1 << 20);
+        final byte[] body = {0x0a, 0x24, 0x01, 0x02, 0x03, 0x04, 0x05};
+        send("POST /echo-length HTTP/1.1\r\nHost: x\r\nContent-Encoding: snappy\r\nContent-Length: " + body.length
+            + "\r\n\r\n", body);
+        final String out = output();
+        assertTrue(out.startsWith("HTTP/1.1 200") && out.endsWith("len=7"), out);
+    }
+
+    @Test
     void shouldAnswer413WhenDecompressedBodyExceedsLimit() throws IOException {
         channel(1 << 20);
         final byte[] bomb = gzip(new byte[32 << 20]);

@@ -1,0 +1,2 @@
+/** PagerDuty-style incidents: one per alert group, triggered → acknowledged → resolved, escalation, timeline. */
+package io.metricstream.alert.incident;

@@ -1,0 +1,83 @@
+package io.metricstream.storage;
+
+import io.metricstream.runtime.config.ConfigKey;
+import io.metricstream.runtime.config.ConfigTable;
+import io.metricstream.runtime.config.ServiceKeys;
+
+/** The {@code storage:} config section, declared once (README table, env overrides and validation read it). */
+public final class StorageConfig {
+    /** Address the storage servers bind. */
+    public static final ConfigKey<String> BIND_ADDRESS = ServiceKeys.bindAddress("storage");
+    /** HTTP port (debug JSON API, health, readiness, metrics). */
+    public static final ConfigKey<Integer> HTTP_PORT = ServiceKeys.httpPort("storage", 7081);
+    /** Binary select protocol port. */
+    public static final ConfigKey<Integer> BINARY_PORT = ServiceKeys.binaryPort("storage", 7080);
+    /** Queue to consume. */
+    public static final ConfigKey<String> QUEUE_ADDRESS = ConfigKey.key("storage.queue_address").stringType()
+        .defaultValue("127.0.0.1:7070").validate(s -> s.matches("[^:\\s]+:\\d{1,5}"), "host:port")
+        .doc("host:port of the queue's binary protocol.");
+    /** Topic consumed. */
+    public static final ConfigKey<String> TOPIC = ConfigKey.key("storage.topic").stringType()
+        .defaultValue("metrics.inbound").doc("Topic of sample records to consume.");
+    /** Consumer group. */
+    public static final ConfigKey<String> CONSUMER_GROUP = ConfigKey.key("storage.consumer_group").stringType()
+        .defaultValue("storage").doc("Consumer group shared by all storage instances (partitions are split).");
+    /** Group session timeout. */
+    public static final ConfigKey<Long> SESSION_TIMEOUT_MS = ConfigKey.key("storage.session_timeout_ms")
+        .durationType().defaultValue(10_000L).atLeast(1_000).atMost(300_000)
+        .doc("Consumer group session timeout; heartbeats go every third of it.");
+    /** Fetch long-poll bound. */
+    public static final ConfigKey<Long> FETCH_MAX_WAIT_MS = ConfigKey.key("storage.fetch_max_wait_ms")
+        .durationType().defaultValue(500L).atLeast(0).atMost(30_000).doc("Long-poll bound of one fetch.");
+    /** Fetch size bound. */
+    public static final ConfigKey<Long> FETCH_MAX_BYTES = ConfigKey.key("storage.fetch_max_bytes").sizeType()
+        .defaultValue(4L << 20).atLeast(1024).atMost(64L << 20).doc("Soft bound on the bytes of one fetch.");
+    /** Block duration. */
+    public static final ConfigKey<Long> BLOCK_DURATION_MS = ConfigKey.key("storage.block_duration_ms")
+        .durationType().defaultValue(2 * 3_600_000L).atLeast(1_000)
+        .doc("Time span of a head-flushed block; chunks never cross a multiple of it.");
+    /** Head checkpoint period. */
+    public static final ConfigKey<Long> CHECKPOINT_INTERVAL_MS = ConfigKey.key("storage.checkpoint_interval_ms")
+        .durationType().defaultValue(10_000L).atLeast(100)
+        .doc("Checkpoint the head (then commit queue offsets) this often; bounds replay after a crash.");
+    /** Out-of-order window. */
+    public static final ConfigKey<Long> OUT_OF_ORDER_WINDOW_MS = ConfigKey.key("storage.out_of_order_window_ms")
+        .durationType().defaultValue(600_000L).atLeast(0)
+        .doc("Accept samples up to this much older than their series' newest sample (<= block_duration/2).");
+    /** Age retention. */
+    public static final ConfigKey<Long> RETENTION_MS = ConfigKey.key("storage.retention_ms").durationType()
+        .defaultValue(15L * 86_400_000L).atLeast(0)
+        .doc("Delete blocks older than this, counted back from the newest sample stored (0 = keep forever).");
+    /** Size retention. */
+    public static final ConfigKey<Long> RETENTION_BYTES = ConfigKey.key("storage.retention_bytes").sizeType()
+        .defaultValue(0L).atLeast(0).doc("Delete the oldest blocks while all blocks exceed this (0 = no limit).");
+    /** Chunk size. */
+    public static final ConfigKey<Integer> CHUNK_MAX_SAMPLES = ConfigKey.key("storage.chunk_max_samples").intType()
+        .defaultValue(240).atLeast(120).atMost(240).doc("Cut a head chunk at this many samples.");
+    /** Series limit. */
+    public static final ConfigKey<Integer> MAX_SERIES = ConfigKey.key("storage.max_series").intType()
+        .defaultValue(10_000_000).atLeast(1).doc("Cardinality limit: samples of new series beyond it are rejected.");
+    /** Labels per series limit. */
+    public static final ConfigKey<Integer> MAX_LABELS_PER_SERIES = ConfigKey.key("storage.max_labels_per_series")
+        .intType().defaultValue(64).atLeast(1).atMost(65_535).doc("Series with more labels are rejected.");
+    /** Label length limit. */
+    public static final ConfigKey<Integer> MAX_LABEL_LENGTH = ConfigKey.key("storage.max_label_length").intType()
+        .defaultValue(4096).atLeast(16).atMost(65_535).doc("Series with a longer label name or value (UTF-8 bytes) "
+            + "are rejected.");
+    /** Select frame size. */
+    public static final ConfigKey<Integer> SELECT_FRAME_BYTES = ConfigKey.key("storage.select_frame_bytes")
+        .intType().defaultValue(1 << 20).atLeast(4096).atMost(8 << 20)
+        .doc("Target size of one streamed SELECT response frame.");
+    /** Query threads. */
+    public static final ConfigKey<Integer> QUERY_THREADS = ConfigKey.key("storage.query_threads").intType()
+        .defaultValue(2).atLeast(1).atMost(64).doc("Threads answering selects and metadata requests.");
+
+    /** Every key of the section. */
+    public static final ConfigTable TABLE = ConfigTable.of(BIND_ADDRESS, HTTP_PORT, BINARY_PORT, QUEUE_ADDRESS, TOPIC,
+        CONSUMER_GROUP, SESSION_TIMEOUT_MS, FETCH_MAX_WAIT_MS, FETCH_MAX_BYTES, BLOCK_DURATION_MS,
+        CHECKPOINT_INTERVAL_MS, OUT_OF_ORDER_WINDOW_MS, RETENTION_MS, RETENTION_BYTES, CHUNK_MAX_SAMPLES, MAX_SERIES,
+        MAX_LABELS_PER_SERIES, MAX_LABEL_LENGTH, SELECT_FRAME_BYTES, QUERY_THREADS);
+
+    private StorageConfig() {
+    }
+}

@@ -1,0 +1,112 @@
+package io.metricstream.storage.block;
+
+import io.metricstream.storage.chunk.ChunkCorruptException;
+import io.metricstream.storage.chunk.ChunkReader;
+import io.metricstream.storage.index.IndexReader;
+import io.metricstream.storage.index.SeriesEntry;
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * An open, immutable block: its meta, its index in memory and its chunks file memory-mapped (read-only). Every
+ * chunk read checks the record's bounds and CRC32C, so a corrupt file yields a {@link ChunkCorruptException} with
+ * the file and offset, never a wrong answer. Thread-safe (the mapping is only read with absolute gets).
+ */
+public final class Block {
+    private final Path dir;
+    private final BlockMeta meta;
+    private final IndexReader index;
+    private final MappedByteBuffer chunks;
+    private final String chunksSource;
+    private final long sizeBytes;
+
+    private Block(final Path dir, final BlockMeta meta, final IndexReader index, final MappedByteBuffer chunks,
+                  final long sizeBytes) {
+        this.dir = dir;
+        this.meta = meta;
+        this.index = index;
+        this.chunks = chunks;
+        this.chunksSource = dir.resolve(BlockWriter.CHUNKS).toString();
+        this.sizeBytes = sizeBytes;
+    }
+
+    /** Opens the block in {@code dir}. */
+    public static Block open(final Path dir) throws IOException {
+        final BlockMeta meta = BlockMeta.read(dir);
+        final IndexReader index = IndexReader.open(dir.resolve(BlockWriter.INDEX));
+        final Path chunkPath = dir.resolve(BlockWriter.CHUNKS);
+        final MappedByteBuffer map;
+        try (FileChannel ch = FileChannel.open(chunkPath, StandardOpenOption.READ)) {
+            if (ch.size() < BlockWriter.CHUNKS_HEADER || ch.size() > Integer.MAX_VALUE) {
+                throw new ChunkCorruptException(chunkPath.toString(), 0, "bad chunks file size " + ch.size());
+            }
+            map = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+        }
+        if (map.getInt(0) != BlockWriter.CHUNKS_MAGIC) {
+            throw new ChunkCorruptException(chunkPath.toString(), 0, "bad chunks file magic");
+        }
+        long size = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (final Path p : files.toList()) {
+                size += Files.size(p);
+            }
+        }
+        return new Block(dir, meta, index, map, size);
+    }
+
+    /** The block directory. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The meta. */
+    public BlockMeta meta() {
+        return meta;
+    }
+
+    /** The index. */
+    public IndexReader index() {
+        return index;
+    }
+
+    /** Bytes on disk (all files). */
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    /** Whether the block's time range overlaps [minT, maxT]. */
+    public boolean overlaps(final long minT, final long maxT) {
+        return meta.maxTimeMs() >= minT && meta.minTimeMs() <= maxT;
+    }
+
+    /** Decodes chunk {@code i} of {@code series} into {@code reader}, checking bounds and CRC. */
+    public ChunkReader readChunk(final SeriesEntry series, final int i, final ChunkReader reader) {
+        final long ref = series.chunkRefs()[i];
+        final int limit = chunks.capacity();
+        if (ref < BlockWriter.CHUNKS_HEADER || ref > limit - 8) {
+            throw new ChunkCorruptException(chunksSource, ref, "chunk ref out of bounds (file size " + limit + ")");
+        }
+        final int at = (int) ref;
+        final int length = chunks.getInt(at);
+        if (length <= 0 || length > limit - at - 8) {
+            throw new ChunkCorruptException(chunksSource, ref, "bad chunk length " + length);
+        }
+        final CRC32C crc = new CRC32C();
+        crc.update(chunks.slice(at + 4, length));
+        if ((int) crc.getValue() != chunks.getInt(at + 4 + length)) {
+            throw new ChunkCorruptException(chunksSource, ref, "chunk CRC mismatch");
+        }
+        reader.reset(chunks, at + 4, length, chunksSource, at + 4);
+        if (reader.count() != series.chunkSamples()[i]) {
+            throw new ChunkCorruptException(chunksSource, ref, "chunk holds " + reader.count()
+                + " samples; index says " + series.chunkSamples()[i]);
+        }
+        return reader;
+    }
+}

@@ -1,0 +1,127 @@
+package io.metricstream.storage.block;
+
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.storage.chunk.BitWriter;
+import io.metricstream.storage.chunk.ChunkReader;
+import io.metricstream.storage.chunk.ChunkWriter;
+import io.metricstream.storage.chunk.SampleBuffer;
+import io.metricstream.storage.head.HeadChunk;
+import io.metricstream.storage.index.SeriesEntry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+
+/**
+ * Merges blocks into one larger block: every series' samples from all inputs are merged in time order with
+ * duplicates dropped (the older block wins on equal timestamps), tombstones applied, and re-cut into chunks of up
+ * to {@code maxSamples}. The new block lists the union of the inputs' sources; the inputs are deleted by the caller
+ * after the new block is visible, and on open a block whose sources are all covered by another block is deleted,
+ * so a crash in between never duplicates or loses data. Not thread-safe; runs on the ingest thread.
+ */
+public final class Compactor {
+    private Compactor() {
+    }
+
+    /**
+     * Groups of blocks to merge: blocks of level L whose minTime falls into the same window of
+     * {@code blockDurationMs * factor^L}, when there are {@code factor} of them or some of them overlap in time.
+     */
+    public static List<List<Block>> plan(final List<Block> blocks, final long blockDurationMs, final int factor,
+                                         final int maxLevel) {
+        final List<List<Block>> out = new ArrayList<>();
+        for (int level = 1; level < maxLevel; level++) {
+            final long window = blockDurationMs * (long) Math.pow(factor, level);
+            final Map<Long, List<Block>> groups = new TreeMap<>();
+            for (final Block b : blocks) {
+                if (b.meta().level() == level) {
+                    groups.computeIfAbsent(Math.floorDiv(b.meta().minTimeMs(), window), k -> new ArrayList<>()).add(b);
+                }
+            }
+            for (final List<Block> g : groups.values()) {
+                if (g.size() >= factor || g.size() >= 2 && overlapping(g)) {
+                    g.sort(Comparator.comparing(b -> b.meta().name()));
+                    out.add(g);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean overlapping(final List<Block> g) {
+        final List<Block> sorted = new ArrayList<>(g);
+        sorted.sort(Comparator.comparingLong(b -> b.meta().minTimeMs()));
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i).meta().minTimeMs() <= sorted.get(i - 1).meta().maxTimeMs()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Writes the merge of {@code inputs} (in name order = age order) as block {@code name} at {@code level}. */
+    public static BlockMeta merge(final Path parent, final String name, final List<Block> inputs, final int level,
+                                  final int maxSamples, final BiConsumer<LabelSet, SampleBuffer> tombstones)
+        throws IOException {
+        final TreeMap<LabelSet, List<Object[]>> series = new TreeMap<>();
+        final List<String> sources = new ArrayList<>();
+        for (final Block b : inputs) {
+            sources.addAll(b.meta().sources());
+            for (int id = 0; id < b.index().seriesCount(); id++) {
+                final SeriesEntry e = b.index().series(id);
+                series.computeIfAbsent(e.labels(), k -> new ArrayList<>()).add(new Object[] {b, e});
+            }
+        }
+        final ChunkReader reader = new ChunkReader();
+        final SampleBuffer merged = new SampleBuffer(1024);
+        final SampleBuffer part = new SampleBuffer(1024);
+        final ChunkWriter writer = new ChunkWriter(maxSamples);
+        final BitWriter out = new BitWriter(1024);
+        final List<BlockWriter.SeriesChunks> result = new ArrayList<>();
+        for (final Map.Entry<LabelSet, List<Object[]>> s : series.entrySet()) {
+            merged.clear();
+            for (final Object[] src : s.getValue()) {
+                part.clear();
+                readAll((Block) src[0], (SeriesEntry) src[1], reader, part);
+                part.sortAndDedupe();
+                merged.mergeFrom(part);
+            }
+            tombstones.accept(s.getKey(), merged);
+            result.add(new BlockWriter.SeriesChunks(s.getKey(), rechunk(merged, writer, out, maxSamples)));
+        }
+        return BlockWriter.write(parent, name, result, level, sources);
+    }
+
+    /** Appends every sample of {@code e} in {@code b} to {@code into}. */
+    public static void readAll(final Block b, final SeriesEntry e, final ChunkReader reader,
+                               final SampleBuffer into) {
+        for (int i = 0; i < e.chunkRefs().length; i++) {
+            b.readChunk(e, i, reader);
+            for (int j = 0; j < reader.count(); j++) {
+                into.add(reader.timestampAt(j), reader.valueBitsAt(j));
+            }
+        }
+    }
+
+    /** Cuts sorted samples into encoded chunks of at most {@code maxSamples}. */
+    public static List<HeadChunk> rechunk(final SampleBuffer samples, final ChunkWriter writer, final BitWriter out,
+                                          final int maxSamples) {
+        final List<HeadChunk> chunks = new ArrayList<>();
+        for (int from = 0; from < samples.size(); from += maxSamples) {
+            final int n = Math.min(maxSamples, samples.size() - from);
+            writer.reset();
+            for (int i = from; i < from + n; i++) {
+                writer.appendBits(samples.timestampAt(i), samples.valueBitsAt(i));
+            }
+            out.reset();
+            writer.encode(out);
+            chunks.add(new HeadChunk(samples.timestampAt(from), samples.timestampAt(from + n - 1), n,
+                out.toByteArray()));
+        }
+        return chunks;
+    }
+}

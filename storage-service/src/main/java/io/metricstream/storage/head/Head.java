@@ -1,0 +1,258 @@
+package io.metricstream.storage.head;
+
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.model.SampleRecordCodec;
+import io.metricstream.contracts.model.SeriesKeyCodec;
+import io.metricstream.contracts.wire.DecodeStatus;
+import io.metricstream.storage.chunk.BitWriter;
+import io.metricstream.storage.chunk.ChunkReader;
+import io.metricstream.storage.chunk.ChunkWriter;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The in-memory head: the newest data of every series, in chunks, until it is flushed into a block.
+ * Writes come from ONE ingest thread (the consumer's apply loop, or a test); queries read concurrently through
+ * {@link SeriesRegistry} and {@link MemSeries}. After a crash the head is rebuilt from its checkpoint
+ * ({@link HeadCheckpoint}) and the queue replay from the committed offsets; replayed samples are dropped as
+ * duplicates.
+ *
+ * <p>Duplicate policy: the same (series, timestamp) with the same value bits is dropped and counted as a
+ * duplicate; with different bits it is rejected ({@code duplicate_timestamp_conflict}) and the first write wins,
+ * so a replay can never change stored data.
+ */
+public final class Head {
+    private final HeadOptions options;
+    private final HeadMetrics metrics;
+    private final SeriesRegistry registry = new SeriesRegistry();
+    private final WriterContext ctx;
+    // written by the ingest thread, read by anyone
+    private volatile long maxTimeMs = Long.MIN_VALUE;
+
+    /** A head with {@code options}, counting into {@code metrics}. */
+    public Head(final HeadOptions options, final HeadMetrics metrics) {
+        this.options = options;
+        this.metrics = metrics;
+        this.ctx = new WriterContext(options);
+    }
+
+    /** The options. */
+    public HeadOptions options() {
+        return options;
+    }
+
+    /** The registry (queries use its postings). */
+    public SeriesRegistry registry() {
+        return registry;
+    }
+
+    /** The counters. */
+    public HeadMetrics metrics() {
+        return metrics;
+    }
+
+    /** Newest timestamp appended to any series (Long.MIN_VALUE when empty). */
+    public long maxTimeMs() {
+        return maxTimeMs;
+    }
+
+    /**
+     * Appends one sample record of topic {@code metrics.inbound}: key = series key bytes, value = samples
+     * ({@link SampleRecordCodec}). Invalid keys, limits and bad values are counted, never thrown. Ingest thread.
+     */
+    public void appendRecord(final ByteBuf buf, final int keyAt, final int keyLength, final int valueAt,
+                             final int valueLength) {
+        final int samples = valueLength > 0 ? valueLength / SampleRecordCodec.SAMPLE_LENGTH : 0;
+        if (!SampleRecordCodec.isValidLength(valueLength)) {
+            metrics.badRecord.add(Math.max(1, samples));
+            return;
+        }
+        final MemSeries series = resolve(buf, keyAt, keyLength, samples);
+        if (series == null) {
+            return;
+        }
+        for (int i = 0; i < samples; i++) {
+            append(series, SampleRecordCodec.timestampMs(buf, valueAt, i),
+                buf.getLong(valueAt + i * SampleRecordCodec.SAMPLE_LENGTH + 8));
+        }
+    }
+
+    /** The series for a key, creating it within the limits; null (counted) when rejected. Ingest thread. */
+    public MemSeries resolve(final ByteBuf buf, final int keyAt, final int keyLength, final int samples) {
+        if (keyLength < 0 || SeriesKeyCodec.check(buf, keyAt, keyLength) != DecodeStatus.OK) {
+            metrics.badKey.add(samples);
+            return null;
+        }
+        final long hash = SeriesKeyCodec.hash(buf, keyAt, keyLength);
+        final MemSeries found = registry.find(hash, buf, keyAt, keyLength);
+        if (found != null) {
+            return found;
+        }
+        final int labels = buf.getUnsignedShort(keyAt);
+        if (labels > options.maxLabelsPerSeries()) {
+            metrics.tooManyLabels.add(samples);
+            return null;
+        }
+        if (longestLabel(buf, keyAt, labels) > options.maxLabelLength()) {
+            metrics.labelTooLong.add(samples);
+            return null;
+        }
+        if (registry.size() >= options.maxSeries()) {
+            metrics.maxSeries.add(samples);
+            return null;
+        }
+        metrics.seriesCreated.increment();
+        return registry.create(hash, buf, keyAt, keyLength, options.maxSamplesPerChunk());
+    }
+
+    private static int longestLabel(final ByteBuf buf, final int keyAt, final int labels) {
+        int p = keyAt + SeriesKeyCodec.COUNT_LENGTH;
+        int longest = 0;
+        for (int i = 0; i < labels * 2; i++) {
+            final int length = buf.getUnsignedShort(p);
+            longest = Math.max(longest, length);
+            p += 2 + length;
+        }
+        return longest;
+    }
+
+    /** Appends one sample to a series from {@link #resolve}; counts the outcome. Ingest thread. */
+    public AppendStatus append(final MemSeries series, final long tsMs, final long valueBits) {
+        final AppendStatus status = series.append(tsMs, valueBits, ctx);
+        switch (status) {
+            case APPENDED -> {
+                metrics.appended.increment();
+                if (tsMs > maxTimeMs) {
+                    maxTimeMs = tsMs;
+                }
+            }
+            case DUPLICATE -> metrics.duplicates.increment();
+            case CONFLICT -> metrics.conflict.increment();
+            default -> metrics.tooOld.increment();
+        }
+        return status;
+    }
+
+    /** Appends one sample to the series {@code labels} (creating it, limits unchecked): tests and benches. */
+    public AppendStatus append(final LabelSet labels, final long tsMs, final double value) {
+        return append(registry.getOrCreate(labels, options.maxSamplesPerChunk()), tsMs,
+            Double.doubleToRawLongBits(value));
+    }
+
+    /**
+     * The flush boundary: chunks entirely before it are moved into blocks. It trails the newest sample by at least
+     * half a block duration (so the out-of-order window, at most that, never reaches flushed data) and is aligned
+     * to the block duration. Long.MIN_VALUE when empty.
+     */
+    public long flushBoundaryMs() {
+        final long max = maxTimeMs;
+        if (max == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        final long d = options.blockDurationMs();
+        return Math.floorDiv(max - d / 2, d) * d;
+    }
+
+    /** Series with closed chunks before {@code boundaryMs} (open chunks ending before it are closed). Ingest thread. */
+    public List<FlushableSeries> flushable(final long boundaryMs) {
+        final List<FlushableSeries> out = new ArrayList<>();
+        for (final MemSeries s : registry.all()) {
+            s.closeOpenBefore(boundaryMs, ctx);
+            final HeadChunk[] chunks = s.closedChunksBefore(boundaryMs);
+            if (chunks.length > 0) {
+                out.add(new FlushableSeries(s.labels(), chunks));
+            }
+        }
+        return out;
+    }
+
+    /** Drops chunks before {@code boundaryMs} once they are in a visible block. Ingest thread. */
+    public void dropBefore(final long boundaryMs) {
+        for (final MemSeries s : registry.all()) {
+            s.dropChunksBefore(boundaryMs);
+        }
+    }
+
+    /** Restores one series from a checkpoint. Ingest thread, before ingest starts. */
+    public void restore(final LabelSet labels, final long seriesMaxTs, final long flushedMaxTs,
+                        final HeadChunk[] chunks) {
+        final MemSeries s = registry.getOrCreate(labels, options.maxSamplesPerChunk());
+        s.restore(chunks, seriesMaxTs, flushedMaxTs, ctx);
+        if (seriesMaxTs > maxTimeMs) {
+            maxTimeMs = seriesMaxTs;
+        }
+    }
+
+    /** Encodes the open samples of {@code s} as chunk bytes, or null when none. Ingest thread. */
+    public byte[] encodeOpen(final MemSeries s) {
+        ctx.out.reset();
+        return s.encodeOpen(ctx.writer, ctx.out) ? ctx.out.toByteArray() : null;
+    }
+
+    /** Deletes samples of {@code labels} in [minT, maxT] from the head; returns how many. Ingest thread. */
+    public int removeRange(final LabelSet labels, final long minT, final long maxT) {
+        final MemSeries s = registry.getOrCreate(labels, options.maxSamplesPerChunk());
+        return s.removeRange(minT, maxT, ctx);
+    }
+
+    /** Total samples held. */
+    public long sampleCount() {
+        long n = 0;
+        for (final MemSeries s : registry.all()) {
+            n += s.sampleCount();
+        }
+        return n;
+    }
+
+    /**
+     * A series' chunks ready for a block.
+     *
+     * @param labels the series
+     * @param chunks closed chunks, time-ordered
+     */
+    public record FlushableSeries(LabelSet labels, HeadChunk[] chunks) {
+    }
+
+    /** Scratch state of the ingest thread, shared by every series. Not thread-safe. */
+    static final class WriterContext {
+        final int maxSamples;
+        final long blockDurationMs;
+        final OutOfOrderWindow outOfOrder;
+        final ChunkWriter writer = new ChunkWriter(io.metricstream.storage.chunk.ChunkDescriptor.MAX_SAMPLES);
+        final BitWriter out = new BitWriter(1024);
+        final ChunkReader reader = new ChunkReader();
+        private long[] ts = new long[256];
+        private long[] bits = new long[256];
+
+        WriterContext(final HeadOptions options) {
+            this.maxSamples = options.maxSamplesPerChunk();
+            this.blockDurationMs = options.blockDurationMs();
+            this.outOfOrder = new OutOfOrderWindow(options.outOfOrderWindowMs());
+        }
+
+        long window(final long tsMs) {
+            return Math.floorDiv(tsMs, blockDurationMs);
+        }
+
+        long[] scratchTs(final int n) {
+            if (ts.length < n) {
+                ts = new long[n * 2];
+            }
+            return ts;
+        }
+
+        long[] scratchBits(final int n) {
+            if (bits.length < n) {
+                bits = new long[n * 2];
+            }
+            return bits;
+        }
+
+        HeadChunk encode(final long[] t, final long[] b, final int n) {
+            out.reset();
+            writer.encode(t, b, n, out);
+            return new HeadChunk(t[0], t[n - 1], n, out.toByteArray());
+        }
+    }
+}

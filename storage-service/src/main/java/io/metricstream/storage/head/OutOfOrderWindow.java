@@ -1,0 +1,16 @@
+package io.metricstream.storage.head;
+
+/**
+ * The out-of-order acceptance rule: a sample older than its series' newest sample is accepted (and inserted in
+ * order) when it is at most {@code windowMs} older; anything older is rejected as {@code too_old}. The window is
+ * relative to each series' newest sample, never to the wall clock, so historical data (even 1970) is accepted
+ * when it arrives in order. Immutable.
+ *
+ * @param windowMs the window in ms (0 = in-order only)
+ */
+public record OutOfOrderWindow(long windowMs) {
+    /** Whether a sample at {@code tsMs} is acceptable for a series whose newest sample is {@code maxTsMs}. */
+    public boolean accepts(final long tsMs, final long maxTsMs) {
+        return tsMs >= maxTsMs || maxTsMs - tsMs <= windowMs;
+    }
+}

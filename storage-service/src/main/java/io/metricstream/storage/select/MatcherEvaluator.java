@@ -1,0 +1,76 @@
+package io.metricstream.storage.select;
+
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.storage.LabelMatcher;
+import io.metricstream.storage.index.Postings;
+import io.metricstream.storage.index.PostingsIntersector;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Evaluates ANDed label matchers against one index (a block's or the head's). Every matcher that does not match
+ * the empty string narrows the candidates by postings: {@code =} looks up one list, regex and {@code !=}
+ * matchers union the lists of the label values they match (a scan of that label's values); the lists are
+ * intersected. Matchers that match the empty string (which also select series lacking the label) are then checked
+ * per candidate. Stateless.
+ */
+public final class MatcherEvaluator {
+    private MatcherEvaluator() {
+    }
+
+    /** What the evaluator needs from an index. */
+    public interface IndexView {
+        /** Ids with name=value, ascending. */
+        long[] postings(String name, String value);
+
+        /** Values of {@code name}. */
+        List<String> labelValues(String name);
+
+        /** Every id, ascending. */
+        long[] all();
+
+        /** Labels of {@code id}. */
+        LabelSet labels(long id);
+    }
+
+    /** Ids of the series matching every matcher, ascending. */
+    public static long[] matching(final IndexView index, final List<LabelMatcher> matchers) {
+        final List<long[]> required = new ArrayList<>();
+        final List<LabelMatcher> residual = new ArrayList<>();
+        for (final LabelMatcher m : matchers) {
+            if (m.matchesEmpty()) {
+                residual.add(m);
+            } else if (m.type() == LabelMatcher.Type.EQ) {
+                required.add(index.postings(m.name(), m.value()));
+            } else {
+                final List<long[]> lists = new ArrayList<>();
+                for (final String v : index.labelValues(m.name())) {
+                    if (m.matches(v)) {
+                        lists.add(index.postings(m.name(), v));
+                    }
+                }
+                required.add(Postings.union(lists));
+            }
+        }
+        final long[] candidates = required.isEmpty() ? index.all() : PostingsIntersector.intersect(required);
+        if (residual.isEmpty()) {
+            return candidates;
+        }
+        final long[] out = new long[candidates.length];
+        int n = 0;
+        for (final long id : candidates) {
+            final LabelSet labels = index.labels(id);
+            boolean ok = true;
+            for (final LabelMatcher m : residual) {
+                if (!m.matches(labels.get(m.name()))) {
+                    ok = false;
+                    break;
+                }
+            }
+            if (ok) {
+                out[n++] = id;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+}

@@ -1,0 +1,248 @@
+package io.metricstream.storage.select;
+
+import io.metricstream.contracts.error.ErrorCode;
+import io.metricstream.contracts.frame.ApiKey;
+import io.metricstream.contracts.frame.FrameDescriptor;
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.model.SeriesKeyCodec;
+import io.metricstream.contracts.storage.MetadataRequest;
+import io.metricstream.contracts.storage.SelectRequest;
+import io.metricstream.contracts.wire.WireReader;
+import io.metricstream.contracts.wire.WireWriter;
+import io.metricstream.runtime.logging.DistinctErrorLog;
+import io.metricstream.storage.chunk.SampleBuffer;
+import io.metricstream.storage.db.TimeSeriesDb;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes storage requests (SELECT, LABEL_NAMES, LABEL_VALUES, SERIES, DELETE_SERIES) from whole frames and answers
+ * them from the query executor, never on the event loop. SELECT answers stream as frames of about
+ * {@code frameBytes} each, all but the last flagged MORE; a series larger than a frame is split across consecutive
+ * entries with the same key. One instance per connection; the frame is released here.
+ */
+public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(SelectFrameAdapter.class);
+    private static final DistinctErrorLog ERRORS = new DistinctErrorLog(LOG, Duration.ofSeconds(10));
+    private final TimeSeriesDb db;
+    private final ExecutorService executor;
+    private final int frameBytes;
+    private final WireReader reader = new WireReader();
+
+    /** An adapter answering from {@code db} on {@code executor}. */
+    public SelectFrameAdapter(final TimeSeriesDb db, final ExecutorService executor, final int frameBytes) {
+        this.db = db;
+        this.executor = executor;
+        this.frameBytes = frameBytes;
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        final ByteBuf frame = (ByteBuf) msg;
+        try {
+            final int at = frame.readerIndex();
+            if (frame.readableBytes() < FrameDescriptor.REQUEST_HEADER_LENGTH) {
+                ctx.close();
+                return;
+            }
+            final int correlationId = FrameDescriptor.requestCorrelationId(frame, at);
+            final ApiKey key = ApiKey.fromId(FrameDescriptor.apiKey(frame, at));
+            if (FrameDescriptor.version(frame, at) != FrameDescriptor.VERSION || key == null
+                || key.id() < ApiKey.SELECT.id()) {
+                error(ctx, correlationId, ErrorCode.UNSUPPORTED_VERSION, "unsupported api key "
+                    + FrameDescriptor.apiKey(frame, at) + " version " + FrameDescriptor.version(frame, at));
+                return;
+            }
+            reader.wrap(frame, at + FrameDescriptor.REQUEST_HEADER_LENGTH,
+                frame.readableBytes() - FrameDescriptor.REQUEST_HEADER_LENGTH);
+            final Runnable task = decode(ctx, key, correlationId);
+            if (task == null) {
+                error(ctx, correlationId, ErrorCode.INVALID_REQUEST, reader.problem());
+                return;
+            }
+            try {
+                executor.execute(task);
+            } catch (final RejectedExecutionException e) {
+                error(ctx, correlationId, ErrorCode.NOT_READY, "storage is shutting down");
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private Runnable decode(final ChannelHandlerContext ctx, final ApiKey key, final int correlationId) {
+        if (key == ApiKey.SELECT) {
+            final SelectRequest q = SelectRequest.decode(reader);
+            return q == null ? null : () -> guarded(ctx, correlationId, () -> select(ctx, correlationId, q));
+        }
+        final MetadataRequest q = MetadataRequest.decode(reader);
+        if (q == null) {
+            return null;
+        }
+        if ((key == ApiKey.SERIES || key == ApiKey.DELETE_SERIES) && q.matchers().isEmpty()) {
+            reader.fail("at least one matcher is required for " + key);
+            return null;
+        }
+        if (key == ApiKey.LABEL_VALUES && q.labelName().isEmpty()) {
+            reader.fail("labelName is required for LABEL_VALUES");
+            return null;
+        }
+        return () -> guarded(ctx, correlationId, () -> metadata(ctx, correlationId, key, q));
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private void guarded(final ChannelHandlerContext ctx, final int correlationId, final Work work) {
+        try {
+            work.run();
+        } catch (final Querier.TooManySeriesException e) {
+            error(ctx, correlationId, ErrorCode.LIMIT_EXCEEDED, e.getMessage());
+        } catch (final Exception | StackOverflowError e) {
+            ERRORS.error(DistinctErrorLog.keyOf(e), "storage request failed: " + e, e);
+            error(ctx, correlationId, ErrorCode.INTERNAL, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private void select(final ChannelHandlerContext ctx, final int correlationId, final SelectRequest q)
+        throws Querier.TooManySeriesException {
+        final FrameStream stream = new FrameStream(ctx, correlationId);
+        try {
+            new Querier(db).select(q.matchers(), q.minTimeMs(), q.maxTimeMs(), q.maxSeries(), stream::series);
+            stream.finish();
+        } finally {
+            stream.discard();
+        }
+    }
+
+    private void metadata(final ChannelHandlerContext ctx, final int correlationId, final ApiKey key,
+                          final MetadataRequest q) throws java.io.IOException {
+        final Querier querier = new Querier(db);
+        final ByteBuf out = ctx.alloc().buffer();
+        try {
+            final int start = FrameDescriptor.beginResponse(out, correlationId, ErrorCode.NONE, false);
+            switch (key) {
+                case LABEL_NAMES -> strings(out, querier.labelNames(q.matchers(), q.minTimeMs(), q.maxTimeMs(),
+                    q.limit()));
+                case LABEL_VALUES -> strings(out, querier.labelValues(q.labelName(), q.matchers(), q.minTimeMs(),
+                    q.maxTimeMs(), q.limit()));
+                case SERIES -> {
+                    final List<LabelSet> series = querier.series(q.matchers(), q.minTimeMs(), q.maxTimeMs(),
+                        q.limit());
+                    out.writeInt(series.size());
+                    for (final LabelSet l : series) {
+                        writeKey(out, l);
+                    }
+                }
+                default -> {
+                    final List<LabelSet> series = querier.series(q.matchers(), q.minTimeMs(), q.maxTimeMs(), 0);
+                    db.delete(series, q.minTimeMs(), q.maxTimeMs());
+                    out.writeLong(series.size());
+                }
+            }
+            FrameDescriptor.finish(out, start);
+            ctx.writeAndFlush(out.retain());
+        } finally {
+            out.release();
+        }
+    }
+
+    private static void strings(final ByteBuf out, final List<String> strings) {
+        out.writeInt(strings.size());
+        for (final String s : strings) {
+            WireWriter.string16(out, s);
+        }
+    }
+
+    private static void writeKey(final ByteBuf out, final LabelSet labels) {
+        final int lengthAt = out.writerIndex();
+        out.writeInt(0);
+        out.setInt(lengthAt, SeriesKeyCodec.encode(labels, out));
+    }
+
+    private static void error(final ChannelHandlerContext ctx, final int correlationId, final ErrorCode code,
+                              final String message) {
+        final ByteBuf out = ctx.alloc().buffer();
+        FrameDescriptor.writeError(out, correlationId, code, message == null ? code.wireName() : message);
+        ctx.writeAndFlush(out);
+    }
+
+    /** Builds SELECT answer frames of about {@code frameBytes}, writing each full one with MORE set. */
+    private final class FrameStream {
+        private final ChannelHandlerContext ctx;
+        private final int correlationId;
+        private ByteBuf frame;
+        private int start;
+        private int countAt;
+        private int count;
+
+        FrameStream(final ChannelHandlerContext ctx, final int correlationId) {
+            this.ctx = ctx;
+            this.correlationId = correlationId;
+            begin();
+        }
+
+        private void begin() {
+            frame = ctx.alloc().buffer(Math.min(frameBytes + 4096, 1 << 16));
+            start = FrameDescriptor.beginResponse(frame, correlationId, ErrorCode.NONE, false);
+            countAt = frame.writerIndex();
+            frame.writeInt(0);
+            count = 0;
+        }
+
+        void series(final LabelSet labels, final SampleBuffer samples) {
+            int from = 0;
+            final int keyBytes = SeriesKeyCodec.encodedLength(labels) + 8;
+            while (from < samples.size()) {
+                if (count > 0 && frame.writerIndex() - start + keyBytes + 16 > frameBytes) {
+                    flush(true);
+                }
+                final int room = Math.max(1, (frameBytes - (frame.writerIndex() - start) - keyBytes) / 16);
+                final int n = Math.min(room, samples.size() - from);
+                writeKey(frame, labels);
+                frame.writeInt(n);
+                for (int i = from; i < from + n; i++) {
+                    frame.writeLong(samples.timestampAt(i));
+                    frame.writeLong(samples.valueBitsAt(i));
+                }
+                count++;
+                from += n;
+            }
+        }
+
+        private void flush(final boolean more) {
+            frame.setInt(countAt, count);
+            frame.setByte(start + FrameDescriptor.FLAGS_AT, more ? FrameDescriptor.FLAG_MORE : 0);
+            FrameDescriptor.finish(frame, start);
+            final ByteBuf out = frame;
+            frame = null;
+            while (more && ctx.channel().isActive() && !ctx.channel().isWritable()) {
+                LockSupport.parkNanos(1_000_000);
+            }
+            ctx.writeAndFlush(out);
+            if (more) {
+                begin();
+            }
+        }
+
+        void finish() {
+            flush(false);
+        }
+
+        void discard() {
+            if (frame != null) {
+                frame.release();
+                frame = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Inspectors for the storage's on-disk formats ({@code metricstream inspect block <path>}). */
+package io.metricstream.storage.tool;

@@ -1,0 +1,105 @@
+package io.metricstream.storage.bench;
+
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.storage.LabelMatcher;
+import io.metricstream.runtime.metrics.MetricsRegistry;
+import io.metricstream.storage.block.Block;
+import io.metricstream.storage.db.DbOptions;
+import io.metricstream.storage.db.TimeSeriesDb;
+import io.metricstream.storage.head.HeadMetrics;
+import io.metricstream.storage.head.MemSeries;
+import io.metricstream.storage.select.Querier;
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Bytes per sample and select latency on the shared data set. Not a unit test: run with
+ * {@code java -cp <test classpath> io.metricstream.storage.bench.StorageBench <dataset.prom> <dataDir>} where the
+ * data set comes from {@code python3 gen.py --format prom --order series --out dataset.prom}. Loads every sample
+ * directly into the head, flushes all of it into blocks, compacts, and reports the on-disk bytes of the blocks
+ * divided by the samples, then the median select latency of 1 series and of all 1,000 series over 24 h.
+ */
+public final class StorageBench {
+    private StorageBench() {
+    }
+
+    public static void main(final String[] args) throws Exception {
+        final Path data = Path.of(args[0]);
+        final Path dir = Path.of(args[1]);
+        final TimeSeriesDb db = TimeSeriesDb.open(dir, DbOptions.DEFAULT, new HeadMetrics(new MetricsRegistry()));
+        final Map<String, MemSeries> series = new HashMap<>();
+        long samples = 0;
+        final long t0 = System.nanoTime();
+        try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                final int close = line.indexOf('}');
+                final String prefix = line.substring(0, close + 1);
+                MemSeries s = series.get(prefix);
+                if (s == null) {
+                    s = db.head().registry().getOrCreate(parse(prefix), 240);
+                    series.put(prefix, s);
+                }
+                final int space = line.indexOf(' ', close + 2);
+                final double value = Double.parseDouble(line.substring(close + 2, space));
+                final long ts = Long.parseLong(line.substring(space + 1));
+                db.head().append(s, ts, Double.doubleToRawLongBits(value));
+                samples++;
+            }
+        }
+        final long loadNs = System.nanoTime() - t0;
+        db.flush(Long.MAX_VALUE);
+        final long flushedBytes = db.blockBytes();
+        final int flushedBlocks = db.blocks().size();
+        db.compact();
+        final long bytes = db.blockBytes();
+        System.out.printf(Locale.ROOT, "samples=%d series=%d load=%.1fs (%.2f M samples/s)%n", samples,
+            series.size(), loadNs / 1e9, samples / (loadNs / 1e3));
+        System.out.printf(Locale.ROOT, "after flush: blocks=%d bytes=%d bytes/sample=%.3f%n", flushedBlocks,
+            flushedBytes, (double) flushedBytes / samples);
+        System.out.printf(Locale.ROOT, "after compaction: blocks=%d bytes=%d bytes/sample=%.3f%n",
+            db.blocks().size(), bytes, (double) bytes / samples);
+        for (final Block b : db.blocks()) {
+            System.out.printf(Locale.ROOT, "  block %s level=%d samples=%d bytes=%d%n", b.meta().name(),
+                b.meta().level(), b.meta().samples(), b.sizeBytes());
+        }
+        latency(db, "1 series, 24 h", List.of(LabelMatcher.eq("__name__", "node_load1"),
+            LabelMatcher.eq("host", "h42")));
+        latency(db, "1000 series, 24 h", List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+")));
+        db.close();
+    }
+
+    private static void latency(final TimeSeriesDb db, final String what, final List<LabelMatcher> matchers)
+        throws Exception {
+        final long[] ns = new long[15];
+        long got = 0;
+        for (int i = 0; i < ns.length; i++) {
+            final long[] count = new long[1];
+            final long t = System.nanoTime();
+            new Querier(db).select(matchers, 1_704_067_200_000L, 1_704_067_200_000L + 86_400_000L, 0,
+                (labels, samples) -> count[0] += samples.size());
+            ns[i] = System.nanoTime() - t;
+            got = count[0];
+        }
+        Arrays.sort(ns);
+        System.out.printf(Locale.ROOT, "select %s: samples=%d median=%.2f ms min=%.2f ms (15 runs)%n", what, got,
+            ns[ns.length / 2] / 1e6, ns[0] / 1e6);
+    }
+
+    private static LabelSet parse(final String prefix) {
+        final LabelSet.Builder b = LabelSet.builder();
+        final int open = prefix.indexOf('{');
+        b.add("__name__", prefix.substring(0, open));
+        for (final String pair : prefix.substring(open + 1, prefix.length() - 1).split(",")) {
+            final int eq = pair.indexOf('=');
+            b.add(pair.substring(0, eq), pair.substring(eq + 2, pair.length() - 1));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,180 @@
+package io.metricstream.storage.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.storage.LabelMatcher;
+import io.metricstream.runtime.metrics.MetricsRegistry;
+import io.metricstream.storage.chunk.SampleBuffer;
+import io.metricstream.storage.head.AppendStatus;
+import io.metricstream.storage.head.HeadMetrics;
+import io.metricstream.storage.head.HeadOptions;
+import io.metricstream.storage.select.Querier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seeded simulation: random in-order, out-of-order, too-old and duplicate appends, flushes, compactions, deletes,
+ * tombstone cleaning and restarts from the checkpoint, checked after every step against a brute-force model
+ * (first write wins, window relative to the series' newest sample, tombstones hide ranges).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TimeSeriesDbSimulationTest {
+    private static final long D = 10_000;
+    private static final long WINDOW = 3_000;
+    private static final DbOptions OPTIONS = new DbOptions(new HeadOptions(8, D, WINDOW, 1000, 16, 256), 0, 0, 3, 4);
+
+    @TempDir
+    Path dir;
+
+    private final Map<LabelSet, TreeMap<Long, Long>> model = new HashMap<>();
+    private final Map<LabelSet, Long> modelMax = new HashMap<>();
+    private final List<Object[]> modelTombstones = new ArrayList<>();
+
+    @Test
+    void shouldMatchBruteForceModelWhenRandomOperationsAndRestartsInterleave() throws Exception {
+        for (int run = 0; run < 2; run++) {
+            final long seed = System.nanoTime() + run;
+            System.out.println("TimeSeriesDbSimulationTest seed=" + seed);
+            model.clear();
+            modelMax.clear();
+            modelTombstones.clear();
+            simulate(seed, dir.resolve("run" + run));
+        }
+    }
+
+    private static HeadMetrics metrics() {
+        return new HeadMetrics(new MetricsRegistry());
+    }
+
+    private void simulate(final long seed, final Path data) throws Exception {
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final List<LabelSet> series = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            series.add(LabelSet.of("__name__", i % 2 == 0 ? "cpu" : "mem", "host", "h" + i, "job", "j" + (i % 3)));
+        }
+        TimeSeriesDb db = TimeSeriesDb.open(data, OPTIONS, metrics());
+        long now = rnd.nextLong(-100_000, 100_000);
+        for (int step = 0; step < 300; step++) {
+            final int op = rnd.nextInt(100);
+            if (op < 80) {
+                for (int k = 0; k < 20; k++) {
+                    final LabelSet s = series.get(rnd.nextInt(series.size()));
+                    final long base = modelMax.getOrDefault(s, now);
+                    final long ts = switch (rnd.nextInt(6)) {
+                        case 0 -> base - rnd.nextLong(0, WINDOW * 2);
+                        case 1 -> base;
+                        default -> base + rnd.nextLong(1, 3_000);
+                    };
+                    now = Math.max(now, ts);
+                    final long bits = rnd.nextInt(4) == 0 ? Double.doubleToRawLongBits(rnd.nextDouble())
+                        : Double.doubleToRawLongBits(rnd.nextInt(1000) / 100.0);
+                    final long flushed = db.head().registry().getOrCreate(s, 8).flushedMaxTimeMs();
+                    final AppendStatus st = db.head().append(s, ts, Double.longBitsToDouble(bits));
+                    assertEquals(expect(s, ts, bits, flushed), st, "seed=" + seed + " step=" + step + " ts=" + ts);
+                }
+            } else if (op < 87) {
+                db.flushIfDue();
+            } else if (op < 91) {
+                db.compact();
+            } else if (op < 94) {
+                db.checkpoint(Map.of(0, (long) step));
+                db.close();
+                db = TimeSeriesDb.open(data, OPTIONS, metrics());
+                assertEquals(Map.of(0, (long) step), db.recoveredOffsets());
+            } else if (op < 97) {
+                final List<LabelSet> victims = List.of(series.get(rnd.nextInt(series.size())));
+                final long minT = now - rnd.nextLong(20_000);
+                final long maxT = minT + rnd.nextLong(5_000);
+                db.delete(victims, minT, maxT);
+                modelTombstones.add(new Object[] {victims.getFirst(), minT, maxT});
+            } else {
+                db.cleanTombstones(Map.of(0, (long) step));
+                for (final Object[] t : modelTombstones) {
+                    final TreeMap<Long, Long> m = model.get((LabelSet) t[0]);
+                    if (m != null) {
+                        m.subMap((Long) t[1], true, (Long) t[2], true).clear();
+                    }
+                }
+                modelTombstones.clear();
+            }
+            check(db, rnd, series, now, seed, step);
+        }
+        db.close();
+    }
+
+    private AppendStatus expect(final LabelSet s, final long ts, final long bits, final long flushedMax) {
+        final Long max = modelMax.get(s);
+        final TreeMap<Long, Long> m = model.computeIfAbsent(s, k -> new TreeMap<>());
+        if (max != null && (ts < max - WINDOW || ts <= flushedMax)) {
+            return AppendStatus.TOO_OLD;
+        }
+        final Long existing = m.get(ts);
+        if (existing != null) {
+            return existing == bits ? AppendStatus.DUPLICATE : AppendStatus.CONFLICT;
+        }
+        m.put(ts, bits);
+        modelMax.put(s, max == null ? ts : Math.max(max, ts));
+        return AppendStatus.APPENDED;
+    }
+
+    private void check(final TimeSeriesDb db, final SplittableRandom rnd, final List<LabelSet> series,
+                       final long now, final long seed, final int step) throws Exception {
+        final List<LabelMatcher> matchers = switch (rnd.nextInt(4)) {
+            case 0 -> List.of(LabelMatcher.eq("__name__", "cpu"));
+            case 1 -> List.of(LabelMatcher.of(LabelMatcher.Type.RE, "host", "h1.*"),
+                LabelMatcher.of(LabelMatcher.Type.NEQ, "job", "j1"));
+            case 2 -> List.of(LabelMatcher.eq("job", "j2"), LabelMatcher.of(LabelMatcher.Type.NRE, "host", "h[0-4]"));
+            default -> List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+"));
+        };
+        final long minT = rnd.nextInt(3) == 0 ? Long.MIN_VALUE : now - rnd.nextLong(60_000);
+        final long maxT = rnd.nextInt(3) == 0 ? Long.MAX_VALUE : minT + rnd.nextLong(60_000);
+        final TreeMap<LabelSet, TreeMap<Long, Long>> expected = new TreeMap<>();
+        for (final LabelSet s : series) {
+            if (!matchersMatch(matchers, s) || !model.containsKey(s)) {
+                continue;
+            }
+            final TreeMap<Long, Long> in = new TreeMap<>(model.get(s).subMap(minT, true, maxT, true));
+            for (final Object[] t : modelTombstones) {
+                if (t[0].equals(s)) {
+                    in.subMap((Long) t[1], true, (Long) t[2], true).clear();
+                }
+            }
+            if (!in.isEmpty()) {
+                expected.put(s, in);
+            }
+        }
+        final TreeMap<LabelSet, TreeMap<Long, Long>> actual = new TreeMap<>();
+        new Querier(db).select(matchers, minT, maxT, 0, (labels, samples) -> actual.put(labels, toMap(samples)));
+        assertEquals(expected, actual, "seed=" + seed + " step=" + step + " matchers=" + matchers);
+    }
+
+    private static TreeMap<Long, Long> toMap(final SampleBuffer b) {
+        final TreeMap<Long, Long> m = new TreeMap<>();
+        for (int i = 0; i < b.size(); i++) {
+            if (i > 0 && b.timestampAt(i) <= b.timestampAt(i - 1)) {
+                throw new AssertionError("samples not strictly increasing at " + i);
+            }
+            m.put(b.timestampAt(i), b.valueBitsAt(i));
+        }
+        return m;
+    }
+
+    private static boolean matchersMatch(final List<LabelMatcher> matchers, final LabelSet s) {
+        for (final LabelMatcher m : matchers) {
+            if (!m.matches(s.get(m.name()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -15,10 +15,12 @@ import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
 import io.metricstream.storage.select.SelectFrameAdapter;
 import io.metricstream.storage.select.StorageHttpRoutes;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The storage service: recovers its database (blocks, tombstones, head checkpoint), consumes topic
@@ -81,10 +83,10 @@ public final class StorageService implements Service {
             c.get(StorageConfig.FETCH_MAX_WAIT_MS).intValue(), c.get(StorageConfig.FETCH_MAX_BYTES).intValue(),
             c.get(StorageConfig.CHECKPOINT_INTERVAL_MS), 5_000));
         final int frameBytes = c.get(StorageConfig.SELECT_FRAME_BYTES);
-        host.binary(StorageConfig.BINARY_PORT, () -> new SelectFrameAdapter(db, queries, frameBytes),
+        final Supplier<CompletableFuture<Integer>> cleanTombstones = () -> consumer.submit(consumer::cleanTombstones);
+        host.binary(StorageConfig.BINARY_PORT, () -> new SelectFrameAdapter(db, queries, frameBytes, cleanTombstones),
             FrameDescriptor.DEFAULT_MAX_FRAME_BYTES);
-        final StorageHttpRoutes routes = new StorageHttpRoutes(db, queries,
-            () -> consumer.submit(consumer::cleanTombstones));
+        final StorageHttpRoutes routes = new StorageHttpRoutes(db, queries, cleanTombstones);
         host.http(StorageConfig.HTTP_PORT, routes::register);
         consumer.start();
     }

@@ -74,10 +74,8 @@ public final class PromApiRoutes {
             + "\"goVersion\":\"java" + Runtime.version().feature() + "\"}"));
         router.post("/api/v1/admin/tsdb/delete_series", guarded(this::deleteSeries));
         router.route(HttpMethod.PUT, "/api/v1/admin/tsdb/delete_series", guarded(this::deleteSeries));
-        router.post("/api/v1/admin/tsdb/clean_tombstones", x -> x.respond(HttpResponseStatus.NO_CONTENT, null,
-            Unpooled.EMPTY_BUFFER));
-        router.route(HttpMethod.PUT, "/api/v1/admin/tsdb/clean_tombstones", x -> x.respond(
-            HttpResponseStatus.NO_CONTENT, null, Unpooled.EMPTY_BUFFER));
+        router.post("/api/v1/admin/tsdb/clean_tombstones", guarded(this::cleanTombstones));
+        router.route(HttpMethod.PUT, "/api/v1/admin/tsdb/clean_tombstones", guarded(this::cleanTombstones));
     }
 
     private static void both(final Router router, final String path, final HttpHandler h) {
@@ -162,6 +160,13 @@ public final class PromApiRoutes {
             for (final List<LabelMatcher> m : sets) {
                 await(source.deleteSeries(new MetadataRequest("", start, end, 0, m)));
             }
+            return null;
+        });
+    }
+
+    private void cleanTombstones(final HttpExchange x) {
+        run(x, "clean_tombstones", () -> {
+            await(source.cleanTombstones());
             return null;
         });
     }

@@ -26,4 +26,7 @@ public interface SeriesSource {
 
     /** Deletes the matching series' samples in the range; answers series touched. */
     CompletableFuture<Long> deleteSeries(MetadataRequest request);
+
+    /** Rewrites storage without the samples tombstones cover; completes with the number of blocks rewritten. */
+    CompletableFuture<Long> cleanTombstones();
 }

@@ -68,6 +68,11 @@ public final class StorageFanout implements SeriesSource, AutoCloseable {
         return all(c -> c.deleteSeries(request)).thenApply(l -> l.stream().mapToLong(Long::longValue).sum());
     }
 
+    @Override
+    public CompletableFuture<Long> cleanTombstones() {
+        return all(StorageClient::cleanTombstones).thenApply(l -> l.stream().mapToLong(Long::longValue).sum());
+    }
+
     private <T> CompletableFuture<List<T>> all(final Function<StorageClient, CompletableFuture<T>> call) {
         final List<CompletableFuture<T>> futures = new ArrayList<>(clients.size());
         for (final StorageClient c : clients) {

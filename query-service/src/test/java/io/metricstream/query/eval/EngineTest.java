@@ -87,6 +87,11 @@ class EngineTest {
             public CompletableFuture<Long> deleteSeries(final MetadataRequest request) {
                 return new CompletableFuture<>();
             }
+
+            @Override
+            public CompletableFuture<Long> cleanTombstones() {
+                return new CompletableFuture<>();
+            }
         };
         final Engine engine = new Engine(hanging, new Engine.Options(300_000, 1_000_000, 5, 200));
         final QueryException e = assertThrows(QueryException.class, () -> engine.instant("up", 0));

@@ -17,14 +17,17 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes storage requests (SELECT, LABEL_NAMES, LABEL_VALUES, SERIES, DELETE_SERIES) from whole frames and answers
+ * Decodes storage requests (SELECT, LABEL_NAMES, LABEL_VALUES, SERIES, DELETE_SERIES, CLEAN_TOMBSTONES) from whole
+ * frames and answers
  * them from the query executor, never on the event loop. SELECT answers stream as frames of about
  * {@code frameBytes} each, all but the last flagged MORE; a series larger than a frame is split across consecutive
  * entries with the same key. One instance per connection; the frame is released here.
@@ -35,13 +38,24 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
     private final TimeSeriesDb db;
     private final ExecutorService executor;
     private final int frameBytes;
+    private final Supplier<CompletableFuture<Integer>> cleanTombstones;
     private final WireReader reader = new WireReader();
 
-    /** An adapter answering from {@code db} on {@code executor}. */
+    /** An adapter answering from {@code db} on {@code executor}; CLEAN_TOMBSTONES is not served. */
     public SelectFrameAdapter(final TimeSeriesDb db, final ExecutorService executor, final int frameBytes) {
+        this(db, executor, frameBytes, null);
+    }
+
+    /**
+     * An adapter answering from {@code db} on {@code executor}; {@code cleanTombstones} runs tombstone cleaning
+     * (on the ingest thread) and completes with the number of blocks rewritten.
+     */
+    public SelectFrameAdapter(final TimeSeriesDb db, final ExecutorService executor, final int frameBytes,
+                              final Supplier<CompletableFuture<Integer>> cleanTombstones) {
         this.db = db;
         this.executor = executor;
         this.frameBytes = frameBytes;
+        this.cleanTombstones = cleanTombstones;
     }
 
     @Override
@@ -79,6 +93,26 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
     }
 
     private Runnable decode(final ChannelHandlerContext ctx, final ApiKey key, final int correlationId) {
+        if (key == ApiKey.CLEAN_TOMBSTONES) {
+            if (!reader.expectEnd("clean tombstones")) {
+                return null;
+            }
+            if (cleanTombstones == null) {
+                reader.fail("clean tombstones is not served here");
+                return null;
+            }
+            return () -> cleanTombstones.get().whenComplete((rewritten, e) -> {
+                if (e != null) {
+                    error(ctx, correlationId, ErrorCode.INTERNAL, "clean tombstones failed: " + e.getMessage());
+                    return;
+                }
+                final ByteBuf out = ctx.alloc().buffer();
+                final int start = FrameDescriptor.beginResponse(out, correlationId, ErrorCode.NONE, false);
+                out.writeLong(rewritten);
+                FrameDescriptor.finish(out, start);
+                ctx.writeAndFlush(out);
+            });
+        }
         if (key == ApiKey.SELECT) {
             final SelectRequest q = SelectRequest.decode(reader);
             return q == null ? null : () -> guarded(ctx, correlationId, () -> select(ctx, correlationId, q));

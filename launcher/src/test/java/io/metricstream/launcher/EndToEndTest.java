@@ -158,6 +158,24 @@ class EndToEndTest {
     }
 
     @Test
+    void shouldReadBackEveryAcknowledgedSampleWhenLoadgenVerifies() {
+        for (String format : List.of("json", "lp", "remote-write")) {
+            final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            final java.io.PrintStream print = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+            final int code = io.metricstream.loadgen.LoadgenCli.run(new String[] {"verify",
+                "--target", platform.url("ingestion"), "--format", format, "--rate", "2000", "--batch", "100",
+                "-c", "2", "-d", "2s", "--hosts", "20", "--metrics", "3", "--query-url", platform.url("query"),
+                "--verify-timeout", "30s"},
+                print, print);
+            final String report = out.toString(StandardCharsets.UTF_8);
+            assertEquals(0, code, () -> format + ":\n" + report + "\nplatform:\n" + platform.output());
+            assertTrue(report.contains("verify OK") && report.contains(" lost=0 "), () -> format + ":\n" + report);
+            final java.util.regex.Matcher expected = java.util.regex.Pattern.compile("expected=(\\d+)").matcher(report);
+            assertTrue(expected.find() && Long.parseLong(expected.group(1)) >= 1_000, () -> format + ":\n" + report);
+        }
+    }
+
+    @Test
     void shouldDeliverAWebhookWhenABreachingSampleArrives() {
         final HttpProbe.Response posted = HttpProbe.post(platform.url("ingestion") + "/metrics", "application/json",
             "{\"name\":\"e2e_temperature_celsius\",\"value\":120.5,\"labels\":{\"host\":\"hot1\"}}");

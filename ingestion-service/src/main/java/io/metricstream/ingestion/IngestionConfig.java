@@ -36,11 +36,12 @@ public final class IngestionConfig {
     /** Bytes of a label name. */
     public static final ConfigKey<Integer> MAX_LABEL_NAME_LENGTH = ConfigKey.key("ingestion.max_label_name_length")
         .intType().defaultValue(256).atLeast(8).atMost(65535).unit("bytes")
-        .doc("Longest label name (and metric name) in UTF-8 bytes; longer is a 400.");
+        .doc("Longest label name in UTF-8 bytes, in every format; longer is a 400.");
     /** Bytes of a label value. */
     public static final ConfigKey<Integer> MAX_LABEL_VALUE_LENGTH = ConfigKey.key("ingestion.max_label_value_length")
-        .intType().defaultValue(4096).atLeast(8).atMost(65535).unit("bytes")
-        .doc("Longest label value in UTF-8 bytes; longer is a 400.");
+        .intType().defaultValue(4096).atLeast(8).atMost(21_845).unit("bytes")
+        .doc("Longest label value (and metric name, the value of __name__) in UTF-8 bytes, in every format; longer"
+            + " is a 400. At most 21,845: the JSON codec's bound (65,535 / 3), so all formats share one limit.");
     /** Samples in one request. */
     public static final ConfigKey<Integer> MAX_SAMPLES_PER_REQUEST = ConfigKey.key(
         "ingestion.max_samples_per_request").intType().defaultValue(1_000_000).atLeast(1)

@@ -4,8 +4,8 @@ package io.metricstream.ingestion.format;
  * The validation limits every parser applies (from {@code ingestion.*} config keys).
  *
  * @param maxLabelsPerSeries labels per series, {@code __name__} included
- * @param maxLabelNameLength UTF-8 bytes of a label or metric name
- * @param maxLabelValueLength UTF-8 bytes of a label value
+ * @param maxLabelNameLength UTF-8 bytes of a label name
+ * @param maxLabelValueLength UTF-8 bytes of a label value and of the metric name (the value of {@code __name__})
  * @param maxSamplesPerRequest samples per request
  * @param maxBodyBytes bound on a decompressed body (remote write's snappy block is bounded by it too)
  */

@@ -23,7 +23,7 @@ public final class InfluxWriteHandler implements HttpHandler {
     @Override
     public void handle(final HttpExchange ex) {
         final String client = pipeline.admit(ex);
-        if (client == null) {
+        if (client == null || !pipeline.acceptEncoding(ex, false)) {
             return;
         }
         final InfluxPrecision precision = InfluxPrecision.parse(ex.queryParam("precision"));

@@ -20,7 +20,10 @@ import io.metricstream.runtime.metrics.MetricsRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -43,12 +46,15 @@ public final class IngestPipeline {
         final InfluxLineParser influx;
         final RemoteWriteDecoder remoteWrite;
         final SeedJsonCodec json;
-        final JsonSampleStager jsonStager = new JsonSampleStager();
+        final JsonSampleStager jsonStager;
         int[] groupCounts = new int[1024];
 
         Scratch(final ParseLimits limits, final boolean skipSingleField) {
             influx = new InfluxLineParser(limits, skipSingleField);
             remoteWrite = new RemoteWriteDecoder(limits);
+            // the codec counts UTF-16 chars: the byte limits as char limits refuse only what breaks the byte
+            // limits too; the stager then checks the UTF-8 bytes, as the Influx and remote-write parsers do
+            jsonStager = new JsonSampleStager(limits);
             json = new SeedJsonCodec(new SeedJsonCodec.Limits(Math.max(1, limits.maxLabelsPerSeries() - 1),
                 limits.maxLabelNameLength(), Math.min(limits.maxLabelValueLength(), 65_535 / 3),
                 limits.maxSamplesPerRequest()));
@@ -134,7 +140,8 @@ public final class IngestPipeline {
 
     /**
      * Authenticates and checks the queue; returns the rate-limit client id (API key, else {@code client_id} query
-     * argument, else {@code X-Client-Id}, else "anonymous"), or null when a response was already sent.
+     * argument, else {@code X-Client-Id}, else the peer's IP address, else "anonymous"), or null when a response
+     * was already sent.
      */
     String admit(final HttpExchange ex) {
         requests.increment();
@@ -164,7 +171,39 @@ public final class IngestPipeline {
             return key;
         }
         final String id = sampleClientId(ex);
-        return id != null ? id : "anonymous";
+        return id != null ? id : addressClient(ex.remoteAddress());
+    }
+
+    /**
+     * The rate-limit client of a request without API key or client id: the peer's IP address without the port
+     * (each connection has its own port; one host is one client), or "anonymous" when the address is unknown.
+     */
+    static String addressClient(final SocketAddress remote) {
+        if (remote instanceof InetSocketAddress inet) {
+            return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+        }
+        return "anonymous";
+    }
+
+    /**
+     * Checks the body's {@code Content-Encoding}: none or {@code identity} always (gzip and deflate arrive inflated
+     * by the runtime, header removed), {@code snappy} only when {@code snappyBody} (remote write, whose decoder
+     * reads the snappy block format); otherwise answers 415 naming the header and returns false. The runtime hands
+     * any other encoding through untouched, so without this check a compressed body would be parsed as text.
+     */
+    boolean acceptEncoding(final HttpExchange ex, final boolean snappyBody) {
+        final String encoding = ex.headers().get("Content-Encoding");
+        if (encoding == null) {
+            return true;
+        }
+        final String e = encoding.trim();
+        if (e.isEmpty() || e.equalsIgnoreCase("identity") || snappyBody && e.equalsIgnoreCase("snappy")) {
+            return true;
+        }
+        ex.respondError(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+            "unsupported Content-Encoding: got " + encoding.toLowerCase(Locale.ROOT) + "; want "
+                + (snappyBody ? "snappy, gzip, deflate or none" : "gzip, deflate or none"), "Content-Encoding");
+        return false;
     }
 
     /** The request-level {@code client_id} (query argument, else header) that picks the partition, or null. */

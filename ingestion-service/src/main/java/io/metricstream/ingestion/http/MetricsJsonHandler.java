@@ -22,28 +22,45 @@ public final class MetricsJsonHandler implements HttpHandler {
     @Override
     public void handle(final HttpExchange ex) {
         final String client = pipeline.admit(ex);
-        if (client == null) {
+        if (client == null || !pipeline.acceptEncoding(ex, false)) {
             return;
         }
         final IngestPipeline.Scratch scratch = pipeline.scratch();
         final BodyView body = scratch.body.wrap(ex.body());
         final StagedSamples staged = pipeline.newStaging();
-        scratch.jsonStager.begin(staged);
-        final SeedJsonCodec codec = scratch.json;
-        final io.metricstream.contracts.json.ParseStatus status = codec.parse(body.array(), body.offset(),
-            body.length(), System.currentTimeMillis(), scratch.jsonStager);
-        scratch.jsonStager.end();
+        final ParseError error = stage(scratch, body.array(), body.offset(), body.length(),
+            System.currentTimeMillis(), staged);
         body.clear();
-        if (status == io.metricstream.contracts.json.ParseStatus.ERROR) {
-            final io.metricstream.contracts.json.ParseError e = codec.error();
-            pipeline.rejectBadData(ex, staged, new ParseError(e.index(), e.line(), e.field(), e.reason()));
-            return;
-        }
-        if (scratch.jsonStager.overflow()) {
-            pipeline.rejectBadData(ex, staged, new ParseError(ParseError.NONE, ParseError.NONE, null,
-                "too many samples in one request: want <= " + staged.maxSamples()));
+        if (error != null) {
+            pipeline.rejectBadData(ex, staged, error);
             return;
         }
         pipeline.submit(ex, client, staged, IngestPipeline.Reply.ACCEPTED_JSON);
+    }
+
+    /**
+     * Parses a JSON body into {@code staged}; returns its first problem (codec error, a UTF-8 length limit broken,
+     * too many samples), or null when the whole body staged.
+     */
+    static ParseError stage(final IngestPipeline.Scratch scratch, final byte[] b, final int offset, final int length,
+                            final long nowMs, final StagedSamples staged) {
+        scratch.jsonStager.begin(staged);
+        final SeedJsonCodec codec = scratch.json;
+        final io.metricstream.contracts.json.ParseStatus status = codec.parse(b, offset, length, nowMs,
+            scratch.jsonStager);
+        scratch.jsonStager.end();
+        if (scratch.jsonStager.error() != null) {
+            // a length breach comes before any later codec error: the codec went on past it
+            return scratch.jsonStager.error();
+        }
+        if (status == io.metricstream.contracts.json.ParseStatus.ERROR) {
+            final io.metricstream.contracts.json.ParseError e = codec.error();
+            return new ParseError(e.index(), e.line(), e.field(), e.reason());
+        }
+        if (scratch.jsonStager.overflow()) {
+            return new ParseError(ParseError.NONE, ParseError.NONE, null,
+                "too many samples in one request: want <= " + staged.maxSamples());
+        }
+        return null;
     }
 }

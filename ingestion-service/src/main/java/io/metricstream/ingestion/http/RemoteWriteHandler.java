@@ -14,6 +14,10 @@ import java.util.Locale;
  * queue acked every sample. A remote write 2.0 body ({@code Content-Type: application/x-protobuf;proto=
  * io.prometheus.write.v2.Request}) is refused with 415, as Prometheus receivers do for versions they lack, so the
  * sender falls back to 1.0.
+ *
+ * <p>The body is snappy block format with or without {@code Content-Encoding: snappy} (Prometheus always sends the
+ * header; the runtime passes such bodies through untouched). A gzip/deflate-encoded body arrives inflated by the
+ * runtime and must hold the snappy block inside; any other encoding is a 415.
  */
 public final class RemoteWriteHandler implements HttpHandler {
     private final IngestPipeline pipeline;
@@ -32,7 +36,7 @@ public final class RemoteWriteHandler implements HttpHandler {
             return;
         }
         final String client = pipeline.admit(ex);
-        if (client == null) {
+        if (client == null || !pipeline.acceptEncoding(ex, true)) {
             return;
         }
         final IngestPipeline.Scratch scratch = pipeline.scratch();

@@ -12,6 +12,9 @@ import io.metricstream.testsupport.Awaits;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +25,8 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.xerial.snappy.Snappy;
+import org.xerial.snappy.SnappyFramedOutputStream;
 
 @Tag("integration")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -78,6 +83,56 @@ class IngestionServiceIntegrationTest {
     }
 
     @Test
+    void shouldAnswer204WhenRemoteWriteBodyIsSnappyBlockWithContentEncodingSnappy() throws Exception {
+        try (IngestionHarness h = new IngestionHarness(Map.of())) {
+            final byte[] body = RemoteWriteEncoder.body(List.of(new RemoteWriteEncoder.Series(
+                List.of(new String[] {"__name__", "up"}, new String[] {"job", "node"}), new long[] {10, 20},
+                new long[] {Double.doubleToRawLongBits(1), Double.doubleToRawLongBits(1)})));
+            // block format: starts with the varint of the uncompressed length, not framed snappy's 0xff chunk
+            assertTrue(Snappy.isValidCompressedBuffer(body) && (body[0] & 0xff) != 0xff);
+            final HttpResponse<String> res = h.post("/api/v1/write", body, "Content-Encoding", "snappy",
+                "Content-Type", "application/x-protobuf", "X-Prometheus-Remote-Write-Version", "0.1.0",
+                "User-Agent", "Prometheus/2.42.0");
+            assertEquals(204, res.statusCode(), res.body());
+            assertEquals(2, h.queue.samples.get());
+            final FakeQueue.Received first = h.queue.received.get(0);
+            final LabelSet labels = SeriesKeyCodec.decode(Unpooled.wrappedBuffer(first.key()), 0, first.key().length);
+            assertEquals(LabelSet.of("__name__", "up", "job", "node"), labels);
+        }
+    }
+
+    @Test
+    void shouldAnswer400Or415AndEnqueueNothingWhenBodyEncodingIsNotOneTheEndpointReads() throws Exception {
+        try (IngestionHarness h = new IngestionHarness(Map.of())) {
+            final byte[] body = RemoteWriteEncoder.body(List.of(new RemoteWriteEncoder.Series(
+                List.<String[]>of(new String[] {"__name__", "up"}), new long[] {1},
+                new long[] {Double.doubleToRawLongBits(1)})));
+            final ByteArrayOutputStream framed = new ByteArrayOutputStream();
+            try (SnappyFramedOutputStream out = new SnappyFramedOutputStream(framed)) {
+                out.write(RemoteWriteEncoder.writeRequest(List.of(new RemoteWriteEncoder.Series(
+                    List.<String[]>of(new String[] {"__name__", "up"}), new long[] {1},
+                    new long[] {Double.doubleToRawLongBits(1)}))));
+            }
+            final HttpResponse<String> framedRes = h.post("/api/v1/write", framed.toByteArray(),
+                "Content-Encoding", "snappy");
+            assertEquals(400, framedRes.statusCode(), framedRes.body());
+            assertTrue(framedRes.body().contains("not snappy block format"), framedRes.body());
+            final HttpResponse<String> brotli = h.post("/api/v1/write", body, "Content-Encoding", "br");
+            assertEquals(415, brotli.statusCode(), brotli.body());
+            assertTrue(brotli.body().contains("\"field\":\"Content-Encoding\""), brotli.body());
+            final HttpResponse<String> influxSnappy = h.post("/write", Snappy.compress(influx(3, 0)),
+                "Content-Encoding", "snappy");
+            assertEquals(415, influxSnappy.statusCode(), influxSnappy.body());
+            final HttpResponse<String> jsonSnappy = h.post("/metrics", Snappy.compress(
+                "{\"name\":\"up\",\"value\":1}".getBytes(StandardCharsets.UTF_8)), "Content-Encoding", "snappy");
+            assertEquals(415, jsonSnappy.statusCode(), jsonSnappy.body());
+            assertEquals(0, h.queue.samples.get());
+            assertEquals(204, h.post("/write", influx(3, 0), "Content-Encoding", "identity").statusCode());
+            assertEquals(3, h.queue.samples.get());
+        }
+    }
+
+    @Test
     void shouldReject400WithLineAndFieldAndEnqueueNothingWhenOneLineIsBad() throws Exception {
         try (IngestionHarness h = new IngestionHarness(Map.of())) {
             final byte[] body = "cpu v=1 1\ncpu,h=a v=oops 2\ncpu v=3 3\n".getBytes(StandardCharsets.UTF_8);
@@ -130,6 +185,27 @@ class IngestionServiceIntegrationTest {
             assertEquals(429, limited.statusCode(), limited.body());
             assertTrue(limited.headers().firstValue("Retry-After").isPresent());
             assertTrue(limited.body().contains("\"code\":\"rate_limited\""), limited.body());
+            assertEquals(204, h.post("/write", influx(80, 0), "X-Client-Id", "b").statusCode());
+            assertEquals(160, h.queue.samples.get());
+        }
+    }
+
+    @Test
+    void shouldRateLimitByRemoteAddressWhenRequestHasNoApiKeyAndNoClientId() throws Exception {
+        try (IngestionHarness h = new IngestionHarness(Map.of("ingestion.rate_limit_samples_per_s", "10",
+            "ingestion.rate_limit_window_ms", "10000"))) {
+            assertEquals(204, h.post("/write", influx(80, 0)).statusCode());
+            final HttpResponse<String> limited = h.post("/write", influx(80, 0));
+            assertEquals(429, limited.statusCode(), limited.body());
+            assertTrue(limited.body().contains("client 127.0.0.1 exceeds"), limited.body());
+            // another connection from the same host is the same client (the port is not part of it)
+            try (HttpClient other = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                final HttpResponse<String> again = other.send(HttpRequest.newBuilder(URI.create(h.base + "/write"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(influx(80, 0))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+                assertEquals(429, again.statusCode(), again.body());
+            }
+            // a client id is a client of its own, not the address's
             assertEquals(204, h.post("/write", influx(80, 0), "X-Client-Id", "b").statusCode());
             assertEquals(160, h.queue.samples.get());
         }

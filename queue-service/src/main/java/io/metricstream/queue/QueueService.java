@@ -7,7 +7,7 @@ import io.metricstream.queue.group.GroupCoordinator;
 import io.metricstream.queue.log.LogOptions;
 import io.metricstream.queue.log.SegmentFiles;
 import io.metricstream.queue.server.BrokerContext;
-import io.metricstream.queue.server.InFlightBytes;
+import io.metricstream.runtime.flow.InFlightBudget;
 import io.metricstream.queue.server.QueueFrameAdapter;
 import io.metricstream.queue.server.QueueHttpRoutes;
 import io.metricstream.queue.topic.DiskSpace;
@@ -97,8 +97,8 @@ public final class QueueService implements Service {
         metrics.gauge("queue_groups", "Consumer groups known.", groups::groupCount);
         metrics.gauge("queue_group_rebalances", "Generation bumps of all consumer groups so far.",
             groups::rebalances);
-        final InFlightBytes inFlight = new InFlightBytes(c.get(QueueConfig.MAX_INFLIGHT_BYTES));
-        metrics.gauge("queue_inflight_produce_bytes", "Produce bytes received and not yet acked.", inFlight::used);
+        final InFlightBudget inFlight = new InFlightBudget(c.get(QueueConfig.MAX_INFLIGHT_BYTES));
+        metrics.gauge("queue_inflight_produce_bytes", "Produce bytes received and not yet acked.", inFlight::usedBytes);
         final BrokerContext broker = new BrokerContext(topics, groups, offsets, inFlight,
             metrics.latency("queue_produce_latency_seconds", "Receive-to-ack time of produces."),
             metrics.counter("queue_fetch_bytes_total", "Record bytes answered by fetches."),

@@ -2,7 +2,7 @@ package io.metricstream.ingestion.http;
 
 import io.metricstream.contracts.json.SeedJsonCodec;
 import io.metricstream.ingestion.auth.ApiKeyAuthenticator;
-import io.metricstream.ingestion.batch.InFlightBudget;
+import io.metricstream.runtime.flow.InFlightBudget;
 import io.metricstream.ingestion.batch.PartitionChooser;
 import io.metricstream.ingestion.batch.SizeHistogram;
 import io.metricstream.ingestion.format.InfluxLineParser;
@@ -258,7 +258,7 @@ public final class IngestPipeline {
             succeed(ex, reply, 0);
             return;
         }
-        final long cost = InFlightBudget.estimate(staged.stagedBytes(), staged.keyBytes(), n);
+        final long cost = inFlightEstimate(staged.stagedBytes(), staged.keyBytes(), n);
         if (!budget.tryAcquire(cost)) {
             rejectedInflight.add(n);
             staged.release();
@@ -293,5 +293,14 @@ public final class IngestPipeline {
             body.writeBytes(ACCEPTED_PREFIX).writeBytes(n).writeByte('}');
             ex.respondJson(HttpResponseStatus.OK, body);
         }
+    }
+
+    /**
+     * What a request of {@code stagedBytes} staging, {@code keyBytes} of series keys and {@code samples} samples
+     * can hold at most while in flight: its staging, plus the record bytes built from it (each sample may start a
+     * record of 40 B framing + value, plus its key).
+     */
+    static long inFlightEstimate(final int stagedBytes, final int keyBytes, final int samples) {
+        return (long) stagedBytes + keyBytes + 40L * samples;
     }
 }

@@ -1,5 +1,6 @@
 package io.metricstream.queue.server;
 
+import io.metricstream.runtime.flow.InFlightBudget;
 import io.metricstream.queue.group.CommittedOffsets;
 import io.metricstream.queue.group.GroupCoordinator;
 import io.metricstream.queue.topic.TopicRegistry;
@@ -23,6 +24,6 @@ import java.util.concurrent.Executor;
  * @param maxFetchBytes bound on a fetch answer's records
  */
 public record BrokerContext(TopicRegistry topics, GroupCoordinator groups, CommittedOffsets offsets,
-                            InFlightBytes inFlight, LatencyRecorder produceLatency, Counter fetchBytes,
+                            InFlightBudget inFlight, LatencyRecorder produceLatency, Counter fetchBytes,
                             CounterFamily failed, Executor blocking, int maxFetchWaitMs, int maxFetchBytes) {
 }

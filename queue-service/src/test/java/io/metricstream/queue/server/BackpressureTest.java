@@ -1,5 +1,6 @@
 package io.metricstream.queue.server;
 
+import io.metricstream.runtime.flow.InFlightBudget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,13 +22,13 @@ class BackpressureTest {
 
     @Test
     void shouldRefuseWhenInFlightBytesWouldExceedCap() {
-        final InFlightBytes budget = new InFlightBytes(1000);
+        final InFlightBudget budget = new InFlightBudget(1000);
         assertTrue(budget.tryAcquire(600));
         assertFalse(budget.tryAcquire(600));
         assertTrue(budget.tryAcquire(400));
         budget.release(1000);
         assertTrue(budget.tryAcquire(5000), "one oversized batch passes when nothing is in flight");
-        assertEquals(5000, budget.used());
+        assertEquals(5000, budget.usedBytes());
     }
 
     @Test

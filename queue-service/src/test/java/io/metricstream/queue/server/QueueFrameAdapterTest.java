@@ -1,5 +1,6 @@
 package io.metricstream.queue.server;
 
+import io.metricstream.runtime.flow.InFlightBudget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,7 +58,7 @@ class QueueFrameAdapterTest {
         topics.load(Map.of("t", 2));
         offsets = CommittedOffsets.open(dir);
         final GroupCoordinator groups = new GroupCoordinator(name -> name.equals("t") ? 2 : -1, System::nanoTime);
-        final BrokerContext broker = new BrokerContext(topics, groups, offsets, new InFlightBytes(1 << 20),
+        final BrokerContext broker = new BrokerContext(topics, groups, offsets, new InFlightBudget(1 << 20),
             new LatencyRecorder(), new Counter(), new MetricsRegistry().counterFamily("f", "f", "api", "error"),
             Runnable::run, 1000, 1 << 20);
         channel = new EmbeddedChannel(new QueueFrameAdapter(broker));

@@ -1,0 +1,2 @@
+/** Flow control shared by the services: bounded in-flight budgets. */
+package io.metricstream.runtime.flow;

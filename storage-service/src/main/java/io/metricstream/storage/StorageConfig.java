@@ -51,6 +51,12 @@ public final class StorageConfig {
     /** Size retention. */
     public static final ConfigKey<Long> RETENTION_BYTES = ConfigKey.key("storage.retention_bytes").sizeType()
         .defaultValue(0L).atLeast(0).doc("Delete the oldest blocks while all blocks exceed this (0 = no limit).");
+    /** Which blocks get 5 m / 1 h rollups. */
+    public static final ConfigKey<Long> ROLLUP_MIN_BLOCK_SPAN_MS = ConfigKey.key("storage.rollup_min_block_span_ms")
+        .durationType().defaultValue(40L * 3_600_000L).atLeast(0).unit("ms")
+        .doc("Write 5 m and 1 h rollups only into blocks whose samples span at least this long (compacted, older "
+            + "blocks, as Thanos downsamples blocks older than 40 h); 0 = every block. Rollups add about 0.8 "
+            + "bytes/sample and serve long ranges; recent data is read raw.");
     /** Chunk size. */
     public static final ConfigKey<Integer> CHUNK_MAX_SAMPLES = ConfigKey.key("storage.chunk_max_samples").intType()
         .defaultValue(240).atLeast(120).atMost(240).doc("Cut a head chunk at this many samples.");
@@ -75,7 +81,8 @@ public final class StorageConfig {
     /** Every key of the section. */
     public static final ConfigTable TABLE = ConfigTable.of(BIND_ADDRESS, HTTP_PORT, BINARY_PORT, QUEUE_ADDRESS, TOPIC,
         CONSUMER_GROUP, SESSION_TIMEOUT_MS, FETCH_MAX_WAIT_MS, FETCH_MAX_BYTES, BLOCK_DURATION_MS,
-        CHECKPOINT_INTERVAL_MS, OUT_OF_ORDER_WINDOW_MS, RETENTION_MS, RETENTION_BYTES, CHUNK_MAX_SAMPLES, MAX_SERIES,
+        CHECKPOINT_INTERVAL_MS, OUT_OF_ORDER_WINDOW_MS, RETENTION_MS, RETENTION_BYTES, ROLLUP_MIN_BLOCK_SPAN_MS,
+        CHUNK_MAX_SAMPLES, MAX_SERIES,
         MAX_LABELS_PER_SERIES, MAX_LABEL_LENGTH, SELECT_FRAME_BYTES, QUERY_THREADS);
 
     private StorageConfig() {

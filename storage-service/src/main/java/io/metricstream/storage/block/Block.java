@@ -15,8 +15,9 @@ import java.util.zip.CRC32C;
 
 /**
  * An open, immutable block: its meta, its index in memory and its chunks file memory-mapped (read-only). Every
- * chunk read checks the record's bounds and CRC32C, so a corrupt file yields a {@link ChunkCorruptException} with
- * the file and offset, never a wrong answer. Thread-safe (the mapping is only read with absolute gets).
+ * chunk read checks the record's bounds and CRC32C (rollup files, when present, are mapped and checked the same
+ * way by {@link RollupFile}), so a corrupt file yields a {@link ChunkCorruptException} with the file and offset,
+ * never a wrong answer. Thread-safe (the mapping is only read with absolute gets).
  */
 public final class Block {
     private final Path dir;
@@ -25,9 +26,11 @@ public final class Block {
     private final MappedByteBuffer chunks;
     private final String chunksSource;
     private final long sizeBytes;
+    private final RollupFile[] rollups;
 
     private Block(final Path dir, final BlockMeta meta, final IndexReader index, final MappedByteBuffer chunks,
-                  final long sizeBytes) {
+                  final long sizeBytes, final RollupFile[] rollups) {
+        this.rollups = rollups;
         this.dir = dir;
         this.meta = meta;
         this.index = index;
@@ -57,7 +60,15 @@ public final class Block {
                 size += Files.size(p);
             }
         }
-        return new Block(dir, meta, index, map, size);
+        final RollupFile[] rollups = new RollupFile[RollupWriter.RESOLUTIONS.length];
+        for (int i = 0; i < rollups.length; i++) {
+            final long res = RollupWriter.RESOLUTIONS[i];
+            final Path p = dir.resolve(RollupWriter.fileName(res));
+            if (Files.exists(p)) {
+                rollups[i] = RollupFile.open(p, res, index.seriesCount());
+            }
+        }
+        return new Block(dir, meta, index, map, size, rollups);
     }
 
     /** The block directory. */
@@ -78,6 +89,25 @@ public final class Block {
     /** Bytes on disk (all files). */
     public long sizeBytes() {
         return sizeBytes;
+    }
+
+    /** The rollup of {@code resolutionMs}, or null when the block has none (written before rollups existed). */
+    public RollupFile rollup(final long resolutionMs) {
+        for (int i = 0; i < rollups.length; i++) {
+            if (RollupWriter.RESOLUTIONS[i] == resolutionMs) {
+                return rollups[i];
+            }
+        }
+        return null;
+    }
+
+    /** Bytes on disk of the rollup files. */
+    public long rollupBytes() {
+        long total = 0;
+        for (final RollupFile r : rollups) {
+            total += r == null ? 0 : r.sizeBytes();
+        }
+        return total;
     }
 
     /** Whether the block's time range overlaps [minT, maxT]. */

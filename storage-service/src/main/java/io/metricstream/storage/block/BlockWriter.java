@@ -18,9 +18,10 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Writes one block atomically: {@code <name>.tmp/} with {@code chunks}, {@code index} and {@code meta.json}, each
- * fsynced, then renamed to {@code <name>/} and the parent directory fsynced. A crash leaves either no block or a
- * whole one; leftover {@code *.tmp} directories are deleted when the store opens.
+ * Writes one block atomically: {@code <name>.tmp/} with {@code chunks}, {@code index}, the rollups
+ * {@code rollup-5m} and {@code rollup-1h} (docs/format/rollup.md) and {@code meta.json}, each fsynced, then
+ * renamed to {@code <name>/} and the parent directory fsynced. A crash leaves either no block or a whole one;
+ * leftover {@code *.tmp} directories are deleted when the store opens.
  * <pre>
  * chunks file: int32 magic 'MSCK', int32 version 1, then records:
  *   int32 length, chunk bytes (docs/format/chunk.md), int32 CRC32C of the chunk bytes
@@ -49,9 +50,19 @@ public final class BlockWriter {
     public record SeriesChunks(LabelSet labels, List<HeadChunk> chunks) {
     }
 
-    /** Writes a block named {@code name} under {@code parent}; returns its meta, or null when there is no chunk. */
+    /** Writes a block with rollups named {@code name} under {@code parent}; null when there is no chunk. */
     public static BlockMeta write(final Path parent, final String name, final List<SeriesChunks> input,
                                   final int level, final List<String> sources) throws IOException {
+        return write(parent, name, input, level, sources, 0L);
+    }
+
+    /**
+     * Writes a block named {@code name} under {@code parent}, with rollups only when its samples span at least
+     * {@code rollupMinSpanMs}; returns its meta, or null when there is no chunk.
+     */
+    public static BlockMeta write(final Path parent, final String name, final List<SeriesChunks> input,
+                                  final int level, final List<String> sources, final long rollupMinSpanMs)
+        throws IOException {
         final List<SeriesChunks> series = new ArrayList<>(input);
         series.removeIf(s -> s.chunks().isEmpty());
         if (series.isEmpty()) {
@@ -101,6 +112,11 @@ public final class BlockWriter {
             file.getChannel().force(true);
         }
         index.write(tmp.resolve(INDEX));
+        if (maxT - minT >= rollupMinSpanMs) {
+            for (final long res : RollupWriter.RESOLUTIONS) {
+                RollupWriter.write(tmp.resolve(RollupWriter.fileName(res)), res, series);
+            }
+        }
         final BlockMeta meta = new BlockMeta(name, minT, maxT, samples, series.size(), chunkCount, level,
             sources.isEmpty() ? List.of(name) : List.copyOf(sources));
         try (FileOutputStream m = new FileOutputStream(tmp.resolve(BlockMeta.FILE).toFile())) {

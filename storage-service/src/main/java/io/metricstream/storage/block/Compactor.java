@@ -67,6 +67,13 @@ public final class Compactor {
     public static BlockMeta merge(final Path parent, final String name, final List<Block> inputs, final int level,
                                   final int maxSamples, final BiConsumer<LabelSet, SampleBuffer> tombstones)
         throws IOException {
+        return merge(parent, name, inputs, level, maxSamples, tombstones, 0L);
+    }
+
+    /** As {@link #merge(Path, String, List, int, int, BiConsumer)}, with rollups only for spans >= the bound. */
+    public static BlockMeta merge(final Path parent, final String name, final List<Block> inputs, final int level,
+                                  final int maxSamples, final BiConsumer<LabelSet, SampleBuffer> tombstones,
+                                  final long rollupMinSpanMs) throws IOException {
         final TreeMap<LabelSet, List<Object[]>> series = new TreeMap<>();
         final List<String> sources = new ArrayList<>();
         for (final Block b : inputs) {
@@ -93,7 +100,7 @@ public final class Compactor {
             tombstones.accept(s.getKey(), merged);
             result.add(new BlockWriter.SeriesChunks(s.getKey(), rechunk(merged, writer, out, maxSamples)));
         }
-        return BlockWriter.write(parent, name, result, level, sources);
+        return BlockWriter.write(parent, name, result, level, sources, rollupMinSpanMs);
     }
 
     /** Appends every sample of {@code e} in {@code b} to {@code into}. */

@@ -182,7 +182,8 @@ public final class TimeSeriesDb implements AutoCloseable {
         }
         final List<Block> added = new ArrayList<>();
         for (final List<BlockWriter.SeriesChunks> series : byWindow.values()) {
-            final BlockMeta meta = BlockWriter.write(blocksDir, nextName(), series, 1, List.of());
+            final BlockMeta meta = BlockWriter.write(blocksDir, nextName(), series, 1, List.of(),
+                options.rollupMinSpanMs());
             if (meta != null) {
                 added.add(Block.open(blocksDir.resolve(meta.name())));
             }
@@ -209,7 +210,7 @@ public final class TimeSeriesDb implements AutoCloseable {
             final List<Block> group = plan.getFirst();
             final int level = group.stream().mapToInt(b -> b.meta().level()).max().orElse(1) + 1;
             replace(group, Compactor.merge(blocksDir, nextName(), group, level, options.head().maxSamplesPerChunk(),
-                tombstones::apply));
+                tombstones::apply, options.rollupMinSpanMs()));
             merges++;
             plan = Compactor.plan(blocks, options.head().blockDurationMs(), options.compactionFactor(),
                 options.maxCompactionLevel());
@@ -254,7 +255,7 @@ public final class TimeSeriesDb implements AutoCloseable {
             }
             if (touched) {
                 replace(List.of(b), Compactor.merge(blocksDir, nextName(), List.of(b), b.meta().level(),
-                    options.head().maxSamplesPerChunk(), tombstones::apply));
+                    options.head().maxSamplesPerChunk(), tombstones::apply, options.rollupMinSpanMs()));
                 rewritten++;
             }
         }

@@ -3,6 +3,9 @@ package io.metricstream.storage.select;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.storage.LabelMatcher;
 import io.metricstream.storage.block.Block;
+import io.metricstream.storage.block.RollupFile;
+import io.metricstream.storage.block.RollupWindows;
+import io.metricstream.storage.block.RollupWriter;
 import io.metricstream.storage.chunk.ChunkReader;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.db.TimeSeriesDb;
@@ -12,6 +15,7 @@ import io.metricstream.storage.index.IndexReader;
 import io.metricstream.storage.index.Postings;
 import io.metricstream.storage.index.SeriesEntry;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,6 +32,11 @@ public final class Querier {
     private final ChunkReader reader = new ChunkReader();
     private final SampleBuffer merged = new SampleBuffer(1024);
     private final SampleBuffer part = new SampleBuffer(1024);
+    private final RollupWindows windows = new RollupWindows();
+    private final RollupWindows rawWindows = new RollupWindows();
+    private final ChunkReader[] columns = {new ChunkReader(), new ChunkReader(), new ChunkReader(),
+        new ChunkReader(), new ChunkReader()};
+    private long rollupWindowsRead;
 
     /** A querier over {@code db}. */
     public Querier(final TimeSeriesDb db) {
@@ -50,7 +59,7 @@ public final class Querier {
         }
     }
 
-    private record Source(Block block, SeriesEntry entry, MemSeries head) {
+    private record Source(Block block, int id, SeriesEntry entry, MemSeries head) {
     }
 
     private TreeMap<LabelSet, List<Source>> sources(final List<LabelMatcher> matchers, final long minT,
@@ -64,7 +73,7 @@ public final class Querier {
             for (final long id : MatcherEvaluator.matching(blockView(index), matchers)) {
                 final SeriesEntry e = index.series(id);
                 if (e.overlaps(minT, maxT)) {
-                    out.computeIfAbsent(e.labels(), k -> new ArrayList<>(2)).add(new Source(b, e, null));
+                    out.computeIfAbsent(e.labels(), k -> new ArrayList<>(2)).add(new Source(b, (int) id, e, null));
                 }
             }
         }
@@ -72,7 +81,7 @@ public final class Querier {
         for (final long ref : MatcherEvaluator.matching(headView(registry), matchers)) {
             final MemSeries s = registry.series(ref);
             if (s.overlaps(minT, maxT)) {
-                out.computeIfAbsent(s.labels(), k -> new ArrayList<>(1)).add(new Source(null, null, s));
+                out.computeIfAbsent(s.labels(), k -> new ArrayList<>(1)).add(new Source(null, -1, null, s));
             }
         }
         return out;
@@ -121,6 +130,104 @@ public final class Querier {
                 }
             }
         }
+    }
+
+    /** Receives one series with its windows (valid during the call only). */
+    @FunctionalInterface
+    public interface RollupVisitor {
+        /** One series. */
+        void series(LabelSet labels, RollupWindows windows);
+    }
+
+    /**
+     * The resolution {@code auto} picks for [minT, maxT]: 1 h when the range is over 7 days, else 5 min.
+     */
+    public static long autoResolution(final long minT, final long maxT) {
+        final double span = (double) maxT - (double) minT;
+        return span > 7 * 86_400_000.0 ? RollupWriter.RES_1H : RollupWriter.RES_5M;
+    }
+
+    /** Windows served from rollup files (not recomputed from raw samples) since this querier was made. */
+    public long rollupWindowsRead() {
+        return rollupWindowsRead;
+    }
+
+    /**
+     * Streams every matching series' windows of {@code resolutionMs} (a multiple-of-resolution grid from the epoch)
+     * over the samples in [minT, maxT], in label order; returns the series count. Windows wholly inside the range
+     * come from a block's rollup file when that block overlaps no other block and no tombstone of the series
+     * overlaps it; everything else (the head, overlapping blocks, tombstoned series, the partial windows at the
+     * range's edges, blocks without rollups) is aggregated from raw samples. Same answer either way.
+     */
+    public int selectRollup(final List<LabelMatcher> matchers, final long minT, final long maxT,
+                            final long resolutionMs, final int maxSeries, final RollupVisitor visitor)
+        throws TooManySeriesException {
+        final long lo = Math.max(minT, -(1L << 61));
+        final long hi = Math.min(maxT, 1L << 61);
+        final TreeMap<LabelSet, List<Source>> all = sources(matchers, lo, hi);
+        if (maxSeries > 0 && all.size() > maxSeries) {
+            throw new TooManySeriesException(all.size(), maxSeries);
+        }
+        final IdentityHashMap<Block, Boolean> overlapping = overlappingBlocks();
+        final long firstFull = -Math.floorDiv(-lo, resolutionMs) * resolutionMs;
+        final long lastFull = Math.floorDiv(hi - resolutionMs + 1, resolutionMs) * resolutionMs;
+        int count = 0;
+        for (final Map.Entry<LabelSet, List<Source>> e : all.entrySet()) {
+            merged.clear();
+            windows.clear();
+            final long[] tomb = db.tombstones().intervals(e.getKey());
+            for (final Source s : e.getValue()) {
+                part.clear();
+                final RollupFile rollup = s.block() == null ? null : s.block().rollup(resolutionMs);
+                if (rollup != null && firstFull <= lastFull && !overlapping.containsKey(s.block())
+                    && !touches(tomb, s.block())) {
+                    rollupWindowsRead += rollup.read(s.id(), firstFull, lastFull, columns, windows);
+                    read(s, lo, firstFull - 1, part);
+                    read(s, lastFull + resolutionMs, hi, part);
+                } else {
+                    read(s, lo, hi, part);
+                }
+                part.sortAndDedupe();
+                merged.mergeFrom(part);
+            }
+            db.tombstones().apply(e.getKey(), merged);
+            rawWindows.clear();
+            for (int i = 0; i < merged.size(); i++) {
+                rawWindows.addSample(merged.timestampAt(i), merged.valueBitsAt(i), resolutionMs);
+            }
+            for (int i = 0; i < rawWindows.size(); i++) {
+                windows.addFrom(rawWindows, i);
+            }
+            windows.sortAndCombine();
+            if (windows.size() > 0) {
+                visitor.series(e.getKey(), windows);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static boolean touches(final long[] tomb, final Block b) {
+        for (int i = 0; tomb != null && i < tomb.length; i += 2) {
+            if (b.overlaps(tomb[i], tomb[i + 1])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private IdentityHashMap<Block, Boolean> overlappingBlocks() {
+        final List<Block> sorted = new ArrayList<>(db.blocks());
+        sorted.sort((a, b) -> Long.compare(a.meta().minTimeMs(), b.meta().minTimeMs()));
+        final IdentityHashMap<Block, Boolean> out = new IdentityHashMap<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            for (int j = i + 1; j < sorted.size()
+                && sorted.get(j).meta().minTimeMs() <= sorted.get(i).meta().maxTimeMs(); j++) {
+                out.put(sorted.get(i), Boolean.TRUE);
+                out.put(sorted.get(j), Boolean.TRUE);
+            }
+        }
+        return out;
     }
 
     /** Label sets of the matching series with data in the range, sorted; at most {@code limit} (0 = all). */

@@ -8,18 +8,22 @@ import io.metricstream.contracts.storage.LabelMatcher;
 import io.metricstream.runtime.http.HttpExchange;
 import io.metricstream.runtime.http.Router;
 import io.metricstream.storage.block.Block;
+import io.metricstream.storage.block.RollupWindows;
+import io.metricstream.storage.block.RollupWriter;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.db.TimeSeriesDb;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
- * The debug HTTP JSON API: {@code GET /api/v1/select?match=&start=&end=}, {@code /api/v1/labels},
+ * The debug HTTP JSON API: {@code GET /api/v1/select?match=&start=&end=} (with {@code &resolution=5m|1h|auto}
+ * and {@code &agg=min|max|sum|count|last|avg}: rolled-up windows instead of raw samples), {@code /api/v1/labels},
  * {@code /api/v1/label/{name}/values}, {@code /api/v1/series?match=}, {@code /api/v1/status} and
  * {@code POST /api/v1/admin/clean_tombstones}. Queries run on the query executor; bad parameters answer 400 with
  * the error body naming the field. Times are epoch ms; {@code start}/{@code end} default to all time.
@@ -138,6 +142,12 @@ public final class StorageHttpRoutes {
         if (r == null || x.responded()) {
             return;
         }
+        final String resolution = x.queryParam("resolution");
+        final String agg = x.queryParam("agg");
+        if (resolution != null || agg != null) {
+            selectRollup(x, matchers, r, resolution, agg);
+            return;
+        }
         respondLater(x, g -> {
             g.writeStartArray();
             new Querier(db).select(matchers, r.start(), r.end(), 0, (labels, samples) -> {
@@ -149,6 +159,62 @@ public final class StorageHttpRoutes {
             });
             g.writeEndArray();
         });
+    }
+
+    private void selectRollup(final HttpExchange x, final List<LabelMatcher> matchers, final Range r,
+                              final String resolution, final String aggName) {
+        final long res;
+        if ("5m".equals(resolution)) {
+            res = RollupWriter.RES_5M;
+        } else if ("1h".equals(resolution)) {
+            res = RollupWriter.RES_1H;
+        } else if ("auto".equals(resolution)) {
+            res = Querier.autoResolution(r.start(), r.end());
+        } else {
+            x.respondError(HttpResponseStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST.wireName(),
+                "bad resolution: got " + (resolution == null ? "nothing" : "\"" + resolution + "\"")
+                    + "; want 5m, 1h or auto", "resolution");
+            return;
+        }
+        final RollupWindows.Agg agg = aggOf(aggName == null ? "avg" : aggName);
+        if (agg == null) {
+            x.respondError(HttpResponseStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST.wireName(),
+                "bad agg: got \"" + aggName + "\"; want min, max, sum, count, last or avg", "agg");
+            return;
+        }
+        final String resName = res == RollupWriter.RES_1H ? "1h" : "5m";
+        respondLater(x, g -> {
+            g.writeStartArray();
+            new Querier(db).selectRollup(matchers, r.start(), r.end(), res, 0, (labels, windows) -> {
+                try {
+                    g.writeStartObject();
+                    writeLabels(g, "labels", labels);
+                    g.writeStringField("resolution", resName);
+                    g.writeStringField("agg", agg.name().toLowerCase(Locale.ROOT));
+                    g.writeArrayFieldStart("samples");
+                    for (int i = 0; i < windows.size(); i++) {
+                        g.writeStartArray();
+                        g.writeNumber(windows.startAt(i));
+                        g.writeString(formatValue(windows.value(i, agg)));
+                        g.writeEndArray();
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                } catch (final IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            g.writeEndArray();
+        });
+    }
+
+    private static RollupWindows.Agg aggOf(final String name) {
+        for (final RollupWindows.Agg a : RollupWindows.Agg.values()) {
+            if (a.name().toLowerCase(Locale.ROOT).equals(name)) {
+                return a;
+            }
+        }
+        return null;
     }
 
     private static void writeSeries(final JsonGenerator g, final LabelSet labels, final SampleBuffer samples)
@@ -247,6 +313,7 @@ public final class StorageHttpRoutes {
                 g.writeNumberField("series", b.meta().series());
                 g.writeNumberField("level", b.meta().level());
                 g.writeNumberField("bytes", b.sizeBytes());
+                g.writeNumberField("rollupBytes", b.rollupBytes());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -2,6 +2,9 @@ package io.metricstream.storage.tool;
 
 import io.metricstream.storage.block.Block;
 import io.metricstream.storage.block.BlockMeta;
+import io.metricstream.storage.block.RollupFile;
+import io.metricstream.storage.block.RollupWindows;
+import io.metricstream.storage.block.RollupWriter;
 import io.metricstream.storage.chunk.ChunkCorruptException;
 import io.metricstream.storage.chunk.ChunkDescriptor;
 import io.metricstream.storage.chunk.ChunkReader;
@@ -13,8 +16,9 @@ import java.util.Locale;
 
 /**
  * Prints a block for a human at 3 a.m.: meta, index summary, every series with its chunks (time range, samples,
- * encoding, bytes), and a verification of every chunk (bounds, CRC32C, decode). A corrupt chunk is reported with
- * its file and offset and the walk continues. Backs {@code metricstream inspect block <path>}.
+ * encoding, bytes), and a verification of every chunk (bounds, CRC32C, decode) and of every rollup record. A
+ * corrupt chunk or rollup record is reported with its file and offset and the walk continues.
+ * Backs {@code metricstream inspect block <path>}.
  */
 public final class BlockInspector {
     private BlockInspector() {
@@ -66,5 +70,33 @@ public final class BlockInspector {
         }
         out.append(String.format(Locale.ROOT, "verified samples=%d corruptChunks=%d bytesPerSample=%.3f%n", samples,
             corrupt, samples == 0 ? 0.0 : (double) block.sizeBytes() / samples));
+        inspectRollups(block, out);
+    }
+
+    private static void inspectRollups(final Block block, final Appendable out) throws IOException {
+        final ChunkReader[] readers = {new ChunkReader(), new ChunkReader(), new ChunkReader(), new ChunkReader(),
+            new ChunkReader()};
+        final RollupWindows scratch = new RollupWindows();
+        for (final long res : RollupWriter.RESOLUTIONS) {
+            final RollupFile rollup = block.rollup(res);
+            if (rollup == null) {
+                out.append(RollupWriter.fileName(res)).append(" absent (block written before rollups)\n");
+                continue;
+            }
+            long windows = 0;
+            long corrupt = 0;
+            for (int id = 0; id < block.index().seriesCount(); id++) {
+                try {
+                    scratch.clear();
+                    windows += rollup.read(id, Long.MIN_VALUE, Long.MAX_VALUE, readers, scratch);
+                } catch (final ChunkCorruptException e) {
+                    out.append("  series ").append(Integer.toString(id)).append(" CORRUPT ").append(e.getMessage())
+                        .append('\n');
+                    corrupt++;
+                }
+            }
+            out.append(String.format(Locale.ROOT, "%s windows=%d bytes=%d corruptSeries=%d%n",
+                RollupWriter.fileName(res), windows, rollup.sizeBytes(), corrupt));
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.storage.LabelMatcher;
 import io.metricstream.runtime.metrics.MetricsRegistry;
 import io.metricstream.storage.block.Block;
+import io.metricstream.storage.block.RollupWriter;
 import io.metricstream.storage.db.DbOptions;
 import io.metricstream.storage.db.TimeSeriesDb;
 import io.metricstream.storage.head.HeadMetrics;
@@ -56,6 +57,7 @@ public final class StorageBench {
         final long loadNs = System.nanoTime() - t0;
         db.flush(Long.MAX_VALUE);
         final long flushedBytes = db.blockBytes();
+        final long flushedRollupBytes = rollupBytes(db);
         final int flushedBlocks = db.blocks().size();
         db.compact();
         final long bytes = db.blockBytes();
@@ -66,12 +68,23 @@ public final class StorageBench {
         System.out.printf(Locale.ROOT, "after compaction: blocks=%d bytes=%d bytes/sample=%.3f%n",
             db.blocks().size(), bytes, (double) bytes / samples);
         for (final Block b : db.blocks()) {
-            System.out.printf(Locale.ROOT, "  block %s level=%d samples=%d bytes=%d%n", b.meta().name(),
-                b.meta().level(), b.meta().samples(), b.sizeBytes());
+            System.out.printf(Locale.ROOT, "  block %s level=%d samples=%d bytes=%d rollupBytes=%d%n",
+                b.meta().name(), b.meta().level(), b.meta().samples(), b.sizeBytes(), b.rollupBytes());
         }
+        final long rollup = rollupBytes(db);
+        System.out.printf(Locale.ROOT,
+            "rollups (5m+1h) after flush: bytes=%d = %.1f%% of block bytes, %.3f bytes/sample%n", flushedRollupBytes,
+            100.0 * flushedRollupBytes / flushedBytes, (double) flushedRollupBytes / samples);
+        System.out.printf(Locale.ROOT, "rollups (5m+1h) after compaction: bytes=%d (5m=%d 1h=%d) = %.1f%% of block "
+            + "bytes, %.3f bytes/sample; blocks without rollups %.3f bytes/sample%n", rollup,
+            rollupBytes(db, RollupWriter.RES_5M), rollupBytes(db, RollupWriter.RES_1H), 100.0 * rollup / bytes,
+            (double) rollup / samples, (double) (bytes - rollup) / samples);
         latency(db, "1 series, 24 h", List.of(LabelMatcher.eq("__name__", "node_load1"),
             LabelMatcher.eq("host", "h42")));
         latency(db, "1000 series, 24 h", List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+")));
+        for (final long res : RollupWriter.RESOLUTIONS) {
+            rollupLatency(db, res, List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+")));
+        }
         db.close();
     }
 
@@ -89,6 +102,43 @@ public final class StorageBench {
         }
         Arrays.sort(ns);
         System.out.printf(Locale.ROOT, "select %s: samples=%d median=%.2f ms min=%.2f ms (15 runs)%n", what, got,
+            ns[ns.length / 2] / 1e6, ns[0] / 1e6);
+    }
+
+    private static long rollupBytes(final TimeSeriesDb db) {
+        long total = 0;
+        for (final Block b : db.blocks()) {
+            total += b.rollupBytes();
+        }
+        return total;
+    }
+
+    private static long rollupBytes(final TimeSeriesDb db, final long res) {
+        long total = 0;
+        for (final Block b : db.blocks()) {
+            total += b.rollup(res) == null ? 0 : b.rollup(res).sizeBytes();
+        }
+        return total;
+    }
+
+    private static void rollupLatency(final TimeSeriesDb db, final long res, final List<LabelMatcher> matchers)
+        throws Exception {
+        final long[] ns = new long[15];
+        long got = 0;
+        long fromFiles = 0;
+        for (int i = 0; i < ns.length; i++) {
+            final long[] count = new long[1];
+            final long t = System.nanoTime();
+            final Querier q = new Querier(db);
+            q.selectRollup(matchers, 1_704_067_200_000L, 1_704_067_200_000L + 86_400_000L - 1, res, 0,
+                (labels, windows) -> count[0] += windows.size());
+            ns[i] = System.nanoTime() - t;
+            got = count[0];
+            fromFiles = q.rollupWindowsRead();
+        }
+        Arrays.sort(ns);
+        System.out.printf(Locale.ROOT, "selectRollup %s all series, 24 h: windows=%d (from rollup files %d) "
+            + "median=%.2f ms min=%.2f ms (15 runs)%n", RollupWriter.fileName(res), got, fromFiles,
             ns[ns.length / 2] / 1e6, ns[0] / 1e6);
     }
 

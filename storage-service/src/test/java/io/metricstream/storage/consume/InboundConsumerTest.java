@@ -119,6 +119,18 @@ class InboundConsumerTest {
                 final HttpProbe.Response badStart = HttpProbe.get(base + "/api/v1/series?match=cpu&start=x");
                 assertEquals(400, badStart.status());
                 assertTrue(badStart.body().contains("\"field\":\"start\""), badStart.toString());
+                final HttpProbe.Response rollup = HttpProbe.get(base
+                    + "/api/v1/select?match=cpu%7Bhost%3D%22h0%22%7D&resolution=auto&agg=count");
+                assertEquals(200, rollup.status(), rollup.toString());
+                assertTrue(rollup.body().contains("\"resolution\":\"1h\",\"agg\":\"count\",\"samples\":[["
+                    + T0 + ",\"200\"]]"), "auto over all time picks 1h; 200 samples in the hour: " + rollup);
+                final HttpProbe.Response badRes = HttpProbe.get(base + "/api/v1/select?match=cpu&resolution=2m");
+                assertEquals(400, badRes.status());
+                assertTrue(badRes.body().contains("\"field\":\"resolution\""), badRes.toString());
+                final HttpProbe.Response badAgg = HttpProbe.get(base
+                    + "/api/v1/select?match=cpu&resolution=1h&agg=p99");
+                assertEquals(400, badAgg.status());
+                assertTrue(badAgg.body().contains("\"field\":\"agg\""), badAgg.toString());
             }
             // restart: the checkpoint and the committed offsets give back every sample exactly once
             queue.append(0, List.of(record(series(0), T0 + 1_000_000_000L, 3)));

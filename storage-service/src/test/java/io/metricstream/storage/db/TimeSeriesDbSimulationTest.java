@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TimeSeriesDbSimulationTest {
     private static final long D = 10_000;
     private static final long WINDOW = 3_000;
-    private static final DbOptions OPTIONS = new DbOptions(new HeadOptions(8, D, WINDOW, 1000, 16, 256), 0, 0, 3, 4);
+    private static final DbOptions OPTIONS = new DbOptions(new HeadOptions(8, D, WINDOW, 1000, 16, 256), 0, 0, 3, 4, 0);
 
     @TempDir
     Path dir;

@@ -123,16 +123,16 @@ public final class AlertService implements Service {
     }
 
     private void registerMetrics(MetricsRegistry m) {
-        m.gauge("alert_rule_evaluations_total", "Rules evaluated.", rules::rulesEvaluated);
-        m.gauge("alert_rule_evaluation_failures_total", "Rule evaluations that failed.", rules::ruleFailures);
-        m.gauge("alert_group_evaluations_total", "Group evaluations.", rules::groupEvaluations);
-        m.gauge("alert_direct_observations_total", "Samples checked directly against threshold rules.",
+        m.counterFunction("alert_rule_evaluations_total", "Rules evaluated.", rules::rulesEvaluated);
+        m.counterFunction("alert_rule_evaluation_failures_total", "Rule evaluations that failed.", rules::ruleFailures);
+        m.counterFunction("alert_group_evaluations_total", "Group evaluations.", rules::groupEvaluations);
+        m.counterFunction("alert_direct_observations_total", "Samples checked directly against threshold rules.",
             rules::directObservations);
-        m.gauge("alert_notifications_delivered_total", "Notifications acknowledged by receivers.",
+        m.counterFunction("alert_notifications_delivered_total", "Notifications acknowledged by receivers.",
             outbox::delivered);
-        m.gauge("alert_notifications_failed_attempts_total", "Failed notification attempts.",
+        m.counterFunction("alert_notifications_failed_attempts_total", "Failed notification attempts.",
             outbox::failedAttempts);
-        m.gauge("alert_notifications_dropped_total", "Notifications dropped (permanent error, too old).",
+        m.counterFunction("alert_notifications_dropped_total", "Notifications dropped (permanent error, too old).",
             outbox::dropped);
         m.gauge("alert_notifications_pending", "Notifications waiting for acknowledgement.", outbox::pending);
     }

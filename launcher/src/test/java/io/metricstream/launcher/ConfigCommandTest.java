@@ -43,9 +43,9 @@ class ConfigCommandTest {
         assertEquals(2, run("config", "check", bad.toString()));
         final List<String> lines = err.toString().lines().toList();
         assertEquals(List.of(
-            "bad.yml:2: global.profile: got \"staging\"; want one of dev, prod, test",
-            "bad.yml:4: queue.http_port: got \"70000\"; want <= 65535",
-            "bad.yml:5: queue.bind_adress: unknown key; did you mean queue.bind_address?",
+            bad + ":2: global.profile: got \"staging\"; want one of dev, prod, test",
+            bad + ":4: queue.http_port: got \"70000\"; want <= 65535",
+            bad + ":5: queue.bind_adress: unknown key; did you mean queue.bind_address?",
             "3 config problem(s)"), lines);
     }
 

@@ -33,12 +33,38 @@ class UpCommandTest {
             for (ServiceHost h : host.hosts()) {
                 final String metrics = HttpProbe.get(platform.url(h.name()) + "/metrics").body();
                 assertTrue(metrics.contains("# TYPE process_start_time_seconds gauge\n"), metrics);
+                assertPromtoolAccepts(h.name(), metrics);
             }
             assertTrue(platform.output().contains("queue      http://127.0.0.1:"), platform.output());
         } finally {
             final long start = System.nanoTime();
             assertEquals(0, platform.stop(), platform::output);
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "stops within 5 s");
+        }
+    }
+
+    /** {@code promtool check metrics} (validity and lint) when Debian's prometheus package is installed. */
+    private static void assertPromtoolAccepts(final String service, final String metrics) {
+        final Path promtool = Path.of("/usr/bin/promtool");
+        if (!java.nio.file.Files.isExecutable(promtool)) {
+            System.getLogger("UpCommandTest").log(System.Logger.Level.WARNING,
+                "promtool not installed (apt-get install prometheus): /metrics lint skipped");
+            return;
+        }
+        try {
+            final Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true)
+                .start();
+            try (var in = p.getOutputStream()) {
+                in.write(metrics.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "promtool finishes");
+            assertEquals(0, p.exitValue(), () -> service + " /metrics: promtool check metrics says:\n" + out);
+        } catch (final java.io.IOException e) {
+            throw new AssertionError(e);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

@@ -95,8 +95,8 @@ public final class StorageService implements Service {
         host.metrics().gauge("storage_head_series", "Series in the head.", () -> db.head().registry().size());
         host.metrics().gauge("storage_blocks", "Open blocks.", () -> db.blocks().size());
         host.metrics().gauge("storage_block_bytes", "Bytes of all blocks on disk.", db::blockBytes);
-        host.metrics().gauge("storage_head_max_time_ms", "Newest sample timestamp in the head.",
-            () -> db.head().maxTimeMs());
+        host.metrics().doubleGauge("storage_head_max_time_seconds", "Newest sample timestamp in the head (unix s).",
+            () -> db.head().maxTimeMs() / 1000.0);
     }
 
     @Override

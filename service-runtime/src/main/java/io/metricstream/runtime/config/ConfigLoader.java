@@ -52,7 +52,7 @@ public final class ConfigLoader {
         final List<ConfigProblem> problems = new ArrayList<>();
         if (file.isPresent()) {
             final Path path = file.get();
-            final String source = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+            final String source = path.toString();
             try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
                 new YamlWalk(source, values, sources, problems).walk(reader);
             } catch (IOException e) {

@@ -53,6 +53,14 @@ public final class MetricsRegistry {
         return f;
     }
 
+    /**
+     * Registers a counter whose monotonic total is read from {@code value} at scrape time (a count kept elsewhere,
+     * e.g. by a single-writer thread); by convention {@code name} ends in {@code _total}.
+     */
+    public void counterFunction(String name, String help, LongSupplier value) {
+        register(new Metric(name, help, Kind.COUNTER, List.of(), value));
+    }
+
     /** Registers a gauge read from {@code value} at scrape time (on the scraping thread). */
     public void gauge(String name, String help, LongSupplier value) {
         register(new Metric(name, help, Kind.GAUGE, List.of(), value));

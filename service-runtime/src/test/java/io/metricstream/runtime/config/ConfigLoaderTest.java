@@ -2,6 +2,7 @@ package io.metricstream.runtime.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,13 +46,14 @@ class ConfigLoaderTest {
 
     @Test
     void shouldReportEveryProblemWithLineWhenFileHasThreeMistakes() throws IOException {
-        final ConfigOutcome out = load(Optional.of(resource("bad.yml")), Map.of(), Map.of());
+        final Path bad = resource("bad.yml");
+        final ConfigOutcome out = load(Optional.of(bad), Map.of(), Map.of());
         final List<String> lines = assertInstanceOf(ConfigProblems.class, out).problems().stream()
             .map(ConfigProblem::toString).toList();
         assertEquals(List.of(
-            "bad.yml:6: queue.segment_bytes: got \"12x\"; want a size like 128MiB",
-            "bad.yml:7: queue.segmnt_bytes: unknown key; did you mean queue.segment_bytes?",
-            "bad.yml:9: queue.min_batch: got \"0\"; want >= 1"), lines);
+            bad + ":6: queue.segment_bytes: got \"12x\"; want a size like 128MiB",
+            bad + ":7: queue.segmnt_bytes: unknown key; did you mean queue.segment_bytes?",
+            bad + ":9: queue.min_batch: got \"0\"; want >= 1"), lines);
     }
 
     @Test
@@ -77,7 +79,7 @@ class ConfigLoaderTest {
         assertEquals(5, c.get(MIN_BATCH));
         assertEquals("env METRICSTREAM_QUEUE_SEGMENT_BYTES", c.source(SEGMENT_BYTES));
         assertEquals("--set", c.source(MIN_BATCH));
-        assertEquals("ok.yml", c.source(RETENTION));
+        assertTrue(c.source(RETENTION).endsWith("ok.yml"), c.source(RETENTION));
     }
 
     @Test
@@ -98,8 +100,8 @@ class ConfigLoaderTest {
         Files.writeString(f, "queu:\n  x: 1\nglobal:\n  profile: staging\n");
         final ConfigProblems p = assertInstanceOf(ConfigProblems.class, load(Optional.of(f), Map.of(), Map.of()));
         assertEquals(List.of(
-            "s.yml:1: queu: unknown section; did you mean queue? (known: global, queue)",
-            "s.yml:4: global.profile: got \"staging\"; want one of dev, prod, test"),
+            f + ":1: queu: unknown section; did you mean queue? (known: global, queue)",
+            f + ":4: global.profile: got \"staging\"; want one of dev, prod, test"),
             p.problems().stream().map(ConfigProblem::toString).toList());
     }
 

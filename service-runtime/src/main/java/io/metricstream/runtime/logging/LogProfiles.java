@@ -33,6 +33,13 @@ public final class LogProfiles {
         if ("prod".equals(profile)) {
             final JsonEncoder json = new JsonEncoder();
             json.setContext(ctx);
+            // One readable line per event for log shippers: the formatted message, no logback internals.
+            json.setWithFormattedMessage(true);
+            json.setWithMessage(false);
+            json.setWithArguments(false);
+            json.setWithContext(false);
+            json.setWithSequenceNumber(false);
+            json.setWithNanoseconds(false);
             json.start();
             encoder = json;
         } else {

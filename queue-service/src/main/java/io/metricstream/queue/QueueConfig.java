@@ -53,8 +53,9 @@ public final class QueueConfig {
         .doc("When a produce is acked: group_commit (after the shared fsync), every_batch, os (page cache).");
     /** Group commit interval. */
     public static final ConfigKey<Long> GROUP_COMMIT_MS = ConfigKey.key("queue.group_commit_ms").durationType()
-        .defaultValue(2L).atLeast(0).atMost(1000)
-        .doc("Least time between two group-commit fsyncs of a partition.");
+        .defaultValue(0L).atLeast(0).atMost(1000)
+        .doc("Least time between two group-commit fsyncs of a partition. 0 = leader/follower: an idle flusher "
+            + "fsyncs at once, and batches written during an fsync share the next one.");
     /** Configured topics. */
     public static final ConfigKey<List<String>> TOPICS = ConfigKey.key("queue.topics").listType()
         .defaultValue(List.of("metrics.inbound"))

@@ -1,6 +1,7 @@
 package io.metricstream.launcher;
 
 import io.metricstream.loadgen.LoadgenCli;
+import io.metricstream.runtime.logging.LogProfiles;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -18,6 +19,7 @@ final class LoadgenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        LogProfiles.apply("test", "WARN"); // the report is the output; library chatter only when something is wrong
         return LoadgenCli.run(args.toArray(String[]::new), new PrintStream(System.out, true, StandardCharsets.UTF_8),
             new PrintStream(System.err, true, StandardCharsets.UTF_8));
     }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -51,9 +52,8 @@ public final class ClusterCommand implements Runnable {
                 + " (default: ${DEFAULT-VALUE}).")
         int basePort;
 
-        @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Pid files, logs and data (default: data/cluster).")
-        Path dataDir = DEFAULT_DATA_DIR;
+        @Mixin
+        DataDirOption dir = new DataDirOption();
 
         @Option(names = "--config", paramLabel = "FILE",
             description = "YAML config every instance loads (default: ./metricstream.yml when it exists).")
@@ -75,20 +75,20 @@ public final class ClusterCommand implements Runnable {
         public Integer call() {
             final PrintWriter out = spec.commandLine().getOut();
             final PrintWriter err = spec.commandLine().getErr();
-            final Optional<ClusterState> existing = ClusterState.read(dataDir);
+            final Optional<ClusterState> existing = ClusterState.read(dir.dataDir);
             if (existing.isPresent()) {
                 final List<String> alive = existing.get().topology().names().stream()
                     .filter(n -> existing.get().liveProcess(n).isPresent()).toList();
                 if (!alive.isEmpty()) {
-                    err.println("a cluster already runs in " + dataDir + " (" + String.join(", ", alive)
-                        + "); run 'metricstream cluster down" + dataDirFlag(dataDir) + "' first");
+                    err.println("a cluster already runs in " + dir.dataDir + " (" + String.join(", ", alive)
+                        + "); run 'metricstream cluster down" + dataDirFlag(dir.dataDir) + "' first");
                     err.flush();
                     return EXIT_NOT_RUNNING;
                 }
             }
             final Path file = config != null ? config
                 : Files.isRegularFile(Path.of("metricstream.yml")) ? Path.of("metricstream.yml") : null;
-            final LocalCluster.Builder b = LocalCluster.builder(dataDir).basePort(basePort).detached(true)
+            final LocalCluster.Builder b = LocalCluster.builder(dir.dataDir).basePort(basePort).detached(true)
                 .readyTimeout(Duration.ofSeconds(timeoutSeconds)).jvmOptions(jvmOptions).configFile(file);
             env.forEach(b::env);
             final LocalCluster cluster = b.build();
@@ -104,7 +104,7 @@ public final class ClusterCommand implements Runnable {
                     i.binaryPort() == 0 ? "" : "binary " + i.binaryAddress(), cluster.pid(i.name()),
                     cluster.logFile(i.name()));
             }
-            out.println("cluster ready; 'metricstream cluster down" + dataDirFlag(dataDir) + "' stops it");
+            out.println("cluster ready; 'metricstream cluster down" + dataDirFlag(dir.dataDir) + "' stops it");
             out.flush();
             return 0;
         }
@@ -117,16 +117,15 @@ public final class ClusterCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "The cluster's directory (default: data/cluster).")
-        Path dataDir = DEFAULT_DATA_DIR;
+        @Mixin
+        DataDirOption dir = new DataDirOption();
 
         @Override
         public Integer call() throws Exception {
             final PrintWriter out = spec.commandLine().getOut();
-            final Optional<ClusterState> state = ClusterState.read(dataDir);
+            final Optional<ClusterState> state = ClusterState.read(dir.dataDir);
             if (state.isEmpty()) {
-                out.println("no cluster in " + dataDir);
+                out.println("no cluster in " + dir.dataDir);
                 out.flush();
                 return 0;
             }
@@ -142,7 +141,8 @@ public final class ClusterCommand implements Runnable {
                     out.println(name + " stopped" + (killed.contains(name) ? " (SIGKILL after 5 s)" : ""));
                 }
             }
-            out.println(live.isEmpty() ? "nothing was running" : "cluster down; data and logs kept in " + dataDir);
+            out.println(live.isEmpty() ? "nothing was running"
+                : "cluster down; data and logs kept in " + dir.dataDir);
             out.flush();
             return 0;
         }
@@ -155,16 +155,15 @@ public final class ClusterCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "The cluster's directory (default: data/cluster).")
-        Path dataDir = DEFAULT_DATA_DIR;
+        @Mixin
+        DataDirOption dir = new DataDirOption();
 
         @Override
         public Integer call() {
             final PrintWriter out = spec.commandLine().getOut();
-            final Optional<ClusterState> state = ClusterState.read(dataDir);
+            final Optional<ClusterState> state = ClusterState.read(dir.dataDir);
             if (state.isEmpty()) {
-                out.println("no cluster in " + dataDir);
+                out.println("no cluster in " + dir.dataDir);
                 out.flush();
                 return EXIT_NOT_RUNNING;
             }
@@ -189,6 +188,13 @@ public final class ClusterCommand implements Runnable {
             out.flush();
             return ready == total ? 0 : EXIT_NOT_RUNNING;
         }
+    }
+
+    /** The {@code --data-dir} option every cluster subcommand shares. */
+    static final class DataDirOption {
+        @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "The cluster's directory: data, logs and pid files (default: data/cluster).")
+        Path dataDir = DEFAULT_DATA_DIR;
     }
 
     private static String dataDirFlag(Path dataDir) {

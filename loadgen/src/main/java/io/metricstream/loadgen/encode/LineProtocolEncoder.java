@@ -49,25 +49,20 @@ public final class LineProtocolEncoder implements BodyEncoder {
 
     private final SeriesCatalog catalog;
     private final Precision precision;
-    private final byte[][] prefixes;
+    private final SeriesPrefixes prefixes;
 
     /** An encoder for {@code catalog}'s series. */
     public LineProtocolEncoder(final SeriesCatalog catalog, final Precision precision) {
         this.catalog = catalog;
         this.precision = precision;
-        this.prefixes = new byte[catalog.size()][];
+        this.prefixes = new SeriesPrefixes(catalog, LineProtocolEncoder::prefix);
     }
 
     @Override
     public void encode(final SampleBatch batch, final ByteBuf out) {
         for (int i = 0; i < batch.size(); i++) {
             final int id = batch.seriesId(i);
-            byte[] prefix = prefixes[id];
-            if (prefix == null) {
-                prefix = prefix(catalog.labels(id));
-                prefixes[id] = prefix;
-            }
-            out.writeBytes(prefix);
+            out.writeBytes(prefixes.of(id));
             final ValueStyle style = catalog.style(id);
             TextValues.writeValue(out, batch.value(i), style);
             if (style == ValueStyle.INTEGER) {

@@ -14,24 +14,19 @@ import java.nio.charset.StandardCharsets;
  */
 public final class PromTextEncoder implements BodyEncoder {
     private final SeriesCatalog catalog;
-    private final byte[][] prefixes;
+    private final SeriesPrefixes prefixes;
 
     /** An encoder for {@code catalog}'s series. */
     public PromTextEncoder(final SeriesCatalog catalog) {
         this.catalog = catalog;
-        this.prefixes = new byte[catalog.size()][];
+        this.prefixes = new SeriesPrefixes(catalog, PromTextEncoder::prefix);
     }
 
     @Override
     public void encode(final SampleBatch batch, final ByteBuf out) {
         for (int i = 0; i < batch.size(); i++) {
             final int id = batch.seriesId(i);
-            byte[] prefix = prefixes[id];
-            if (prefix == null) {
-                prefix = prefix(catalog.labels(id));
-                prefixes[id] = prefix;
-            }
-            out.writeBytes(prefix);
+            out.writeBytes(prefixes.of(id));
             TextValues.writeValue(out, batch.value(i), catalog.style(id));
             out.writeByte(' ');
             TextValues.writeLong(out, batch.timestampMs(i));

@@ -176,6 +176,29 @@ class EndToEndTest {
     }
 
     @Test
+    void shouldShowFiringAlertsAndIncidentsInTheAlertUiWhenRenderedByHeadlessChromium(@TempDir final Path tmp)
+        throws Exception {
+        final Path chromium = Path.of("/usr/bin/chromium");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium),
+            "skipped: /usr/bin/chromium not installed (apt-get install -y chromium)");
+        final HttpProbe.Response posted = HttpProbe.post(platform.url("ingestion") + "/metrics", "application/json",
+            "{\"name\":\"e2e_temperature_celsius\",\"value\":130,\"labels\":{\"host\":\"ui1\"}}");
+        assertEquals(200, posted.status(), posted.body());
+        Awaits.await(Duration.ofSeconds(30), () -> HttpProbe.get(platform.url("alert") + "/api/v1/alerts").body()
+            .contains("ui1"), "alert for host ui1 in /api/v1/alerts");
+        final Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-dev-shm-usage", "--no-first-run",
+            "--user-data-dir=" + tmp.resolve("profile"), "--virtual-time-budget=5000", "--dump-dom",
+            platform.url("alert") + "/").redirectErrorStream(false).redirectError(tmp.resolve("err").toFile()).start();
+        final String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium finishes");
+        assertTrue(dom.contains("host=\"ui1\""), dom);
+        assertTrue(dom.contains("<td class=\"firing\">firing</td>"), dom);
+        assertTrue(dom.contains("<td class=\"triggered\">triggered</td>"), "an incident row: " + dom);
+        assertTrue(dom.contains("E2eTooHot"), dom);
+    }
+
+    @Test
     void shouldDeliverAWebhookWhenABreachingSampleArrives() {
         final HttpProbe.Response posted = HttpProbe.post(platform.url("ingestion") + "/metrics", "application/json",
             "{\"name\":\"e2e_temperature_celsius\",\"value\":120.5,\"labels\":{\"host\":\"hot1\"}}");

@@ -10,7 +10,8 @@ import java.io.UncheckedIOException;
  * <pre>
  * {"error":{"code":"bad_data","message":"…","field":"labels.host","index":3,"line":4}}
  * </pre>
- * {@code field}, {@code index} and {@code line} are left out when absent. Non-ASCII chars are written as
+ * {@code field}, {@code index}, {@code line} (and {@code reason}, the message without its location, which ingestion
+ * adds) are left out when absent. Non-ASCII chars are written as
  * {@code \}{@code uXXXX} escapes, so any message, even one quoting a malformed body, yields valid JSON.
  *
  * <p>Stateless and thread-safe.
@@ -41,6 +42,21 @@ public final class JsonErrorBody {
      */
     public static byte[] write(final String code, final String message, final String fieldOrNull, final int index,
                                final int line) {
+        return write(code, message, fieldOrNull, index, line, null);
+    }
+
+    /**
+     * Writes an error body as UTF-8, with {@code reason} ("got X; want Y", no location) when not {@code null}.
+     *
+     * @param code machine-readable error code, e.g. {@link #BAD_DATA}
+     * @param message one line for people
+     * @param fieldOrNull JSON path of the offending field, or {@code null}
+     * @param index 0-based ordinal of the offending item; left out when negative
+     * @param line 1-based line of the request body; left out when not positive
+     * @param reasonOrNull the reason alone, or {@code null}
+     */
+    public static byte[] write(final String code, final String message, final String fieldOrNull, final int index,
+                               final int line, final String reasonOrNull) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(INITIAL_CAPACITY);
         try (JsonGenerator gen = SeedJsonCodec.JSON_FACTORY.createGenerator(out)) {
             gen.setHighestNonEscapedChar(HIGHEST_NON_ESCAPED_CHAR);
@@ -57,6 +73,9 @@ public final class JsonErrorBody {
             }
             if (line > 0) {
                 gen.writeNumberField("line", line);
+            }
+            if (reasonOrNull != null) {
+                gen.writeStringField("reason", reasonOrNull);
             }
             gen.writeEndObject();
             gen.writeEndObject();

@@ -21,6 +21,14 @@ class JsonErrorBodyTest {
     }
 
     @Test
+    void shouldWriteReasonLastWhenOneIsGiven() {
+        f(JsonErrorBody.write("bad_data", "line 2: value: got \"x\"; want a number", "value", -1, 2,
+                "got \"x\"; want a number"),
+            "{\"error\":{\"code\":\"bad_data\",\"message\":\"line 2: value: got \\\"x\\\"; want a number\","
+                + "\"field\":\"value\",\"line\":2,\"reason\":\"got \\\"x\\\"; want a number\"}}");
+    }
+
+    @Test
     void shouldOmitKeysWhenFieldIndexOrLineAreAbsent() {
         f(JsonErrorBody.badData(new ParseError(ParseError.NO_INDEX, 1, null, "got empty body; want json")),
             "{\"error\":{\"code\":\"bad_data\",\"message\":\"got empty body; want json (line=1)\",\"line\":1}}");

@@ -14,7 +14,9 @@ start_victoria() {
   wait_http "$SERVER_URL/health" 30
 }
 
+# start_influx [extra [data] settings, one per line]  (storage.sh passes fast TSM compaction settings)
 start_influx() {
+  local extra="${1:-}"
   local port rpc; port=$(free_port); rpc=$(free_port); SERVER_DIR=$(mktemp -d /tmp/bench-influx.XXXXXX)
   cat >"$SERVER_DIR/influxdb.conf" <<CONF
 reporting-disabled = true
@@ -25,6 +27,7 @@ bind-address = "127.0.0.1:$rpc"
   dir = "$SERVER_DIR/data"
   wal-dir = "$SERVER_DIR/wal"
   query-log-enabled = false
+$extra
 [http]
   bind-address = "127.0.0.1:$port"
   log-enabled = false

@@ -72,28 +72,8 @@ fi
 
 # --- InfluxDB ---
 if ! skip influx; then
-  port=$(free_port); rpc=$(free_port); SERVER_DIR=$(mktemp -d /tmp/bench-influx.XXXXXX)
-  cat >"$SERVER_DIR/influxdb.conf" <<CONF
-reporting-disabled = true
-bind-address = "127.0.0.1:$rpc"
-[meta]
-  dir = "$SERVER_DIR/meta"
-[data]
-  dir = "$SERVER_DIR/data"
-  wal-dir = "$SERVER_DIR/wal"
-  query-log-enabled = false
-  cache-snapshot-write-cold-duration = "5s"
-  compact-full-write-cold-duration = "10s"
-[http]
-  bind-address = "127.0.0.1:$port"
-  log-enabled = false
-[monitor]
-  store-enabled = false
-CONF
-  influxd -config "$SERVER_DIR/influxdb.conf" >"$SERVER_DIR/log" 2>&1 &
-  SERVER_PID=$!; SERVER_URL="http://127.0.0.1:$port"
-  wait_http "$SERVER_URL/ping" 30
-  curl -fsS -XPOST "$SERVER_URL/query" --data-urlencode 'q=CREATE DATABASE bench' >/dev/null
+  start_influx '  cache-snapshot-write-cold-duration = "5s"
+  compact-full-write-cold-duration = "10s"'
   loadgen --dataset peers --hours "$HOURS" --format lp --target "$SERVER_URL/write?db=bench" --batch 5000 \
     --connections 2 --duration 10m --preencode 4000 >"$work/influx-load.txt" 2>&1
   tsm() { find "$SERVER_DIR/data" -name '*.tsm' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }

@@ -36,7 +36,11 @@ public enum ApiKey {
     /** Delete samples of the series matching matchers in a time range (tombstones). */
     DELETE_SERIES(36),
     /** Rewrite blocks without the samples their tombstones cover, then drop the tombstones. */
-    CLEAN_TOMBSTONES(37);
+    CLEAN_TOMBSTONES(37),
+    /** Select series with their samples as encoded chunks (same request as SELECT; streamed response). */
+    SELECT_CHUNKS(38),
+    /** An aggregate over windows of each matching series, served from rollups where they cover (streamed). */
+    SELECT_WINDOWS(39);
 
     private static final ApiKey[] BY_ID = new ApiKey[64];
 

@@ -57,6 +57,33 @@ public final class StorageClient implements AutoCloseable {
         }).thenApply(ignored -> mergeSplit(out));
     }
 
+    /**
+     * Selects series with their samples as encoded chunks (SELECT_CHUNKS): a ninth of SELECT's bytes on the wire,
+     * decoded by the caller ({@link SeriesChunks#decode}) where it likes, e.g. in parallel. Split series are joined.
+     */
+    public CompletableFuture<List<SeriesChunks>> selectChunks(final SelectRequest request) {
+        final List<SeriesChunks> out = new ArrayList<>();
+        final WireReader r = new WireReader();
+        return client.requestStream(ApiKey.SELECT_CHUNKS, request::encode, requestTimeoutMs, (frame, more) -> {
+            body(r, frame);
+            if (!SeriesChunks.decodeList(r, frame, out)) {
+                throw bad("select chunks", r.problem());
+            }
+        }).thenApply(ignored -> out);
+    }
+
+    /** An aggregate over windows of every matching series (SELECT_WINDOWS). */
+    public CompletableFuture<List<SeriesWindows>> selectWindows(final WindowRequest request) {
+        final List<SeriesWindows> out = new ArrayList<>();
+        final WireReader r = new WireReader();
+        return client.requestStream(ApiKey.SELECT_WINDOWS, request::encode, requestTimeoutMs, (frame, more) -> {
+            body(r, frame);
+            if (!SeriesWindows.decodeList(r, frame, out)) {
+                throw bad("select windows", r.problem());
+            }
+        }).thenApply(ignored -> out);
+    }
+
     /** Label names over the matching series. */
     public CompletableFuture<List<String>> labelNames(final MetadataRequest request) {
         return strings(ApiKey.LABEL_NAMES, request);

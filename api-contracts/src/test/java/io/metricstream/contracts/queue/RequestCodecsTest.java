@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.metricstream.contracts.storage.LabelMatcher;
 import io.metricstream.contracts.storage.MetadataRequest;
 import io.metricstream.contracts.storage.SelectRequest;
+import io.metricstream.contracts.storage.WindowFunction;
+import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.contracts.wire.Seeds;
 import io.metricstream.contracts.wire.WireReader;
 import io.netty.buffer.ByteBuf;
@@ -88,6 +90,11 @@ class RequestCodecsTest {
                 final SelectRequest s = new SelectRequest(rnd.nextLong(), rnd.nextLong(), rnd.nextInt(1 << 20),
                     matchers(rnd, 1));
                 assertEquals(s.toString(), roundTrip(s::encode, SelectRequest::decode).toString());
+                final WindowRequest w = new WindowRequest(rnd.nextLong(-(1L << 50), 1L << 50), rnd.nextLong(1 << 20),
+                    rnd.nextInt(1, WindowRequest.MAX_STEPS + 1), rnd.nextLong(1, 1L << 40),
+                    WindowFunction.values()[rnd.nextInt(WindowFunction.values().length)], rnd.nextInt(1 << 20),
+                    matchers(rnd, 1));
+                assertEquals(w.toString(), roundTrip(w::encode, WindowRequest::decode).toString());
                 final MetadataRequest m = new MetadataRequest(word(rnd), rnd.nextLong(), rnd.nextLong(),
                     rnd.nextInt(1 << 20), matchers(rnd, 0));
                 assertEquals(m.toString(), roundTrip(m::encode, MetadataRequest::decode).toString());
@@ -114,7 +121,7 @@ class RequestCodecsTest {
             OffsetCommitRequest::decode, OffsetFetchRequest::decode, GroupRequests.Join::decode,
             GroupRequests.Heartbeat::decode, GroupRequests.Leave::decode, GroupRequests.CreateTopic::decode,
             GroupAssignment::decode, TopicMetadata::decodeList, SelectRequest::decode, MetadataRequest::decode,
-            ProduceRequest::decode);
+            ProduceRequest::decode, WindowRequest::decode);
         Seeds.withSeed("request fuzz", rnd -> {
             final WireReader r = new WireReader();
             for (int i = 0; i < 20_000; i++) {

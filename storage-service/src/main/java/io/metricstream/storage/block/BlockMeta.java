@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.metricstream.storage.chunk.ChunkCorruptException;
+import io.metricstream.contracts.chunk.ChunkCorruptException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.metricstream.storage.block;
 
 import io.metricstream.contracts.model.LabelSet;
-import io.metricstream.storage.chunk.BitWriter;
-import io.metricstream.storage.chunk.ChunkReader;
-import io.metricstream.storage.chunk.ChunkWriter;
+import io.metricstream.contracts.chunk.BitWriter;
+import io.metricstream.contracts.chunk.ChunkReader;
+import io.metricstream.contracts.chunk.ChunkWriter;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.head.HeadChunk;
 import io.metricstream.storage.index.SeriesEntry;

@@ -1,7 +1,7 @@
 package io.metricstream.storage.block;
 
-import io.metricstream.storage.chunk.ChunkCorruptException;
-import io.metricstream.storage.chunk.ChunkReader;
+import io.metricstream.contracts.chunk.ChunkCorruptException;
+import io.metricstream.contracts.chunk.ChunkReader;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;

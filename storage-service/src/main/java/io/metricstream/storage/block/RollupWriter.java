@@ -1,8 +1,8 @@
 package io.metricstream.storage.block;
 
-import io.metricstream.storage.chunk.BitWriter;
-import io.metricstream.storage.chunk.ChunkReader;
-import io.metricstream.storage.chunk.ChunkWriter;
+import io.metricstream.contracts.chunk.BitWriter;
+import io.metricstream.contracts.chunk.ChunkReader;
+import io.metricstream.contracts.chunk.ChunkWriter;
 import io.metricstream.storage.head.HeadChunk;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package io.metricstream.storage.chunk;
 
+import io.metricstream.contracts.chunk.SampleSink;
 import java.util.Arrays;
 
 /**

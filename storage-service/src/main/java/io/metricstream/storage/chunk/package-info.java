@@ -1,2 +1,2 @@
-/** Gorilla-family chunks: bit streams, per-chunk encoding choice, chunk cursors. */
+/** Sample buffers for chunk building and merged reads (the encoding itself: io.metricstream.contracts.chunk). */
 package io.metricstream.storage.chunk;

@@ -3,7 +3,7 @@ package io.metricstream.storage.db;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.model.SeriesKeyCodec;
 import io.metricstream.contracts.wire.DecodeStatus;
-import io.metricstream.storage.chunk.ChunkCorruptException;
+import io.metricstream.contracts.chunk.ChunkCorruptException;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.head.HeadCheckpoint;
 import io.netty.buffer.ByteBuf;

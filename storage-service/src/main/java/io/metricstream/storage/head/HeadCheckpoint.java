@@ -3,7 +3,7 @@ package io.metricstream.storage.head;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.model.SeriesKeyCodec;
 import io.metricstream.contracts.wire.DecodeStatus;
-import io.metricstream.storage.chunk.ChunkCorruptException;
+import io.metricstream.contracts.chunk.ChunkCorruptException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.BufferedOutputStream;
@@ -88,7 +88,7 @@ public final class HeadCheckpoint {
             writeChunk(out, c.minTimeMs(), c.maxTimeMs(), c.count(), c.data());
         }
         if (open != null) {
-            final io.metricstream.storage.chunk.ChunkReader r = new io.metricstream.storage.chunk.ChunkReader()
+            final io.metricstream.contracts.chunk.ChunkReader r = new io.metricstream.contracts.chunk.ChunkReader()
                 .reset(open, "head");
             writeChunk(out, r.timestampAt(0), r.timestampAt(r.count() - 1), r.count(), open);
         }

@@ -1,11 +1,11 @@
 package io.metricstream.storage.head;
 
 import io.metricstream.contracts.model.LabelSet;
-import io.metricstream.storage.chunk.BitWriter;
-import io.metricstream.storage.chunk.ChunkDescriptor;
-import io.metricstream.storage.chunk.ChunkReader;
-import io.metricstream.storage.chunk.ChunkWriter;
-import io.metricstream.storage.chunk.SampleSink;
+import io.metricstream.contracts.chunk.BitWriter;
+import io.metricstream.contracts.chunk.ChunkDescriptor;
+import io.metricstream.contracts.chunk.ChunkReader;
+import io.metricstream.contracts.chunk.ChunkWriter;
+import io.metricstream.contracts.chunk.SampleSink;
 import java.util.Arrays;
 
 /**

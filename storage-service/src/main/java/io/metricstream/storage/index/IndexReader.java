@@ -2,7 +2,7 @@ package io.metricstream.storage.index;
 
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.wire.WireReader;
-import io.metricstream.storage.chunk.ChunkCorruptException;
+import io.metricstream.contracts.chunk.ChunkCorruptException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;

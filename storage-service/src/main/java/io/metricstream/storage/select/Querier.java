@@ -6,7 +6,7 @@ import io.metricstream.storage.block.Block;
 import io.metricstream.storage.block.RollupFile;
 import io.metricstream.storage.block.RollupWindows;
 import io.metricstream.storage.block.RollupWriter;
-import io.metricstream.storage.chunk.ChunkReader;
+import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.db.TimeSeriesDb;
 import io.metricstream.storage.head.MemSeries;

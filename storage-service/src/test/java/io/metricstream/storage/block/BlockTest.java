@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metricstream.contracts.model.LabelSet;
-import io.metricstream.storage.chunk.BitWriter;
-import io.metricstream.storage.chunk.ChunkCorruptException;
-import io.metricstream.storage.chunk.ChunkReader;
-import io.metricstream.storage.chunk.ChunkWriter;
+import io.metricstream.contracts.chunk.BitWriter;
+import io.metricstream.contracts.chunk.ChunkCorruptException;
+import io.metricstream.contracts.chunk.ChunkReader;
+import io.metricstream.contracts.chunk.ChunkWriter;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.index.SeriesEntry;
 import io.metricstream.storage.tool.BlockInspector;

@@ -3,7 +3,7 @@ package io.metricstream.storage.block;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.metricstream.contracts.model.LabelSet;
-import io.metricstream.storage.chunk.ChunkReader;
+import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.index.SeriesEntry;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.metricstream.storage.chunk;
+package io.metricstream.contracts.chunk;
 
 import java.nio.ByteBuffer;
 

@@ -1,12 +1,12 @@
-package io.metricstream.storage.chunk;
+package io.metricstream.contracts.chunk;
 
-import static io.metricstream.storage.chunk.ChunkDescriptor.ENCODING_DECIMAL_DELTA;
-import static io.metricstream.storage.chunk.ChunkDescriptor.ENCODING_DECIMAL_DOD;
-import static io.metricstream.storage.chunk.ChunkDescriptor.ENCODING_XOR;
-import static io.metricstream.storage.chunk.ChunkDescriptor.MAX_DECIMAL_DIGITS;
-import static io.metricstream.storage.chunk.ChunkDescriptor.MAX_SCALED;
-import static io.metricstream.storage.chunk.ChunkDescriptor.POW10;
-import static io.metricstream.storage.chunk.ChunkDescriptor.zigzag;
+import static io.metricstream.contracts.chunk.ChunkDescriptor.ENCODING_DECIMAL_DELTA;
+import static io.metricstream.contracts.chunk.ChunkDescriptor.ENCODING_DECIMAL_DOD;
+import static io.metricstream.contracts.chunk.ChunkDescriptor.ENCODING_XOR;
+import static io.metricstream.contracts.chunk.ChunkDescriptor.MAX_DECIMAL_DIGITS;
+import static io.metricstream.contracts.chunk.ChunkDescriptor.MAX_SCALED;
+import static io.metricstream.contracts.chunk.ChunkDescriptor.POW10;
+import static io.metricstream.contracts.chunk.ChunkDescriptor.zigzag;
 
 /**
  * Encodes one chunk (layout in {@link ChunkDescriptor}). Samples are appended in timestamp order into

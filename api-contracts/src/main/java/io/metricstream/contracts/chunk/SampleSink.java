@@ -1,4 +1,4 @@
-package io.metricstream.storage.chunk;
+package io.metricstream.contracts.chunk;
 
 /** Receives samples as primitives: {@code (timestampMs, raw value bits)}. */
 @FunctionalInterface

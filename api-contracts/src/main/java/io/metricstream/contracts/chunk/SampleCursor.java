@@ -1,4 +1,4 @@
-package io.metricstream.storage.chunk;
+package io.metricstream.contracts.chunk;
 
 /**
  * Forward cursor over samples in timestamp order (chunks, blocks, head, merged results). Call {@link #next()} or

@@ -1,4 +1,4 @@
-package io.metricstream.storage.chunk;
+package io.metricstream.contracts.chunk;
 
 /** A chunk (or a file holding chunks) failed validation; names the file and the byte offset. */
 public final class ChunkCorruptException extends RuntimeException {

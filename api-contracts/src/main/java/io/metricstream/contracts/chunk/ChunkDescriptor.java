@@ -1,4 +1,4 @@
-package io.metricstream.storage.chunk;
+package io.metricstream.contracts.chunk;
 
 /**
  * Layout of one chunk (docs/format/chunk.md): a bit stream, most significant bit first.

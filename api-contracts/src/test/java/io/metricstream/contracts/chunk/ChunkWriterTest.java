@@ -1,4 +1,4 @@
-package io.metricstream.storage.chunk;
+package io.metricstream.contracts.chunk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

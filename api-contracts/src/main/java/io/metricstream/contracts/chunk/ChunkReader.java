@@ -1,10 +1,10 @@
-package io.metricstream.storage.chunk;
+package io.metricstream.contracts.chunk;
 
-import static io.metricstream.storage.chunk.ChunkDescriptor.ENCODING_DECIMAL_DELTA;
-import static io.metricstream.storage.chunk.ChunkDescriptor.ENCODING_DECIMAL_DOD;
-import static io.metricstream.storage.chunk.ChunkDescriptor.ENCODING_XOR;
-import static io.metricstream.storage.chunk.ChunkDescriptor.MAX_DECIMAL_DIGITS;
-import static io.metricstream.storage.chunk.ChunkDescriptor.unzigzag;
+import static io.metricstream.contracts.chunk.ChunkDescriptor.ENCODING_DECIMAL_DELTA;
+import static io.metricstream.contracts.chunk.ChunkDescriptor.ENCODING_DECIMAL_DOD;
+import static io.metricstream.contracts.chunk.ChunkDescriptor.ENCODING_XOR;
+import static io.metricstream.contracts.chunk.ChunkDescriptor.MAX_DECIMAL_DIGITS;
+import static io.metricstream.contracts.chunk.ChunkDescriptor.unzigzag;
 
 import java.nio.ByteBuffer;
 

@@ -1,0 +1,104 @@
+package io.metricstream.contracts.storage;
+
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.model.SeriesKeyCodec;
+import io.metricstream.contracts.wire.DecodeStatus;
+import io.metricstream.contracts.wire.WireReader;
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+
+/**
+ * One series' window results, as a SELECT_WINDOWS answer carries them. Body of each response frame:
+ * <pre>
+ *   int32  seriesCount
+ *   repeated seriesCount times:
+ *     bytes32  seriesKey     canonical label set, metric name included
+ *     int32    pointCount    1 ..= the request's stepCount
+ *     repeated pointCount times: int32 stepIndex (strictly ascending), int64 valueBits
+ * </pre>
+ * A window without samples has no point; a series without any point is left out. A series is never split.
+ *
+ * @param labels the series
+ * @param steps the window indexes that have a value, ascending
+ * @param values the value of each of those windows
+ */
+public record SeriesWindows(LabelSet labels, int[] steps, double[] values) {
+
+    /** Number of points. */
+    public int size() {
+        return steps.length;
+    }
+
+    /** Starts one series entry: writes its key and a point-count placeholder; returns where the count goes. */
+    public static int beginSeries(final ByteBuf out, final byte[] seriesKey) {
+        out.writeInt(seriesKey.length);
+        out.writeBytes(seriesKey);
+        final int countAt = out.writerIndex();
+        out.writeInt(0);
+        return countAt;
+    }
+
+    /** Writes one point. */
+    public static void writePoint(final ByteBuf out, final int stepIndex, final double value) {
+        out.writeInt(stepIndex);
+        out.writeLong(Double.doubleToRawLongBits(value));
+    }
+
+    /** Ends the series begun at {@code countAt} with {@code pointCount} points written. */
+    public static void endSeries(final ByteBuf out, final int countAt, final int pointCount) {
+        out.setInt(countAt, pointCount);
+    }
+
+    /** Writes a whole SELECT_WINDOWS answer body holding {@code series} (tests, fakes). */
+    public static void encodeList(final ByteBuf out, final List<SeriesWindows> series) {
+        out.writeInt(series.size());
+        for (final SeriesWindows s : series) {
+            final int lengthAt = out.writerIndex();
+            out.writeInt(0);
+            out.setInt(lengthAt, SeriesKeyCodec.encode(s.labels, out));
+            out.writeInt(s.steps.length);
+            for (int i = 0; i < s.steps.length; i++) {
+                writePoint(out, s.steps[i], s.values[i]);
+            }
+        }
+    }
+
+    /** Decodes one SELECT_WINDOWS answer body, adding its series to {@code into}; false when malformed. */
+    public static boolean decodeList(final WireReader r, final ByteBuf buf, final List<SeriesWindows> into) {
+        final int count = r.int32("seriesCount");
+        if (!r.ok() || count < 0 || count > r.remaining() / 8) {
+            r.fail("bad series count " + count);
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            final int keyAt = r.bytes32("seriesKey");
+            if (!r.ok()) {
+                return false;
+            }
+            if (SeriesKeyCodec.check(buf, keyAt, r.lastLength()) != DecodeStatus.OK) {
+                r.fail("bad series key in series " + i);
+                return false;
+            }
+            final LabelSet labels = SeriesKeyCodec.decode(buf, keyAt, r.lastLength());
+            final int points = r.int32("pointCount");
+            if (!r.ok() || points < 1 || points > WindowRequest.MAX_STEPS || points > r.remaining() / 12) {
+                r.fail("bad point count " + points + " in series " + i);
+                return false;
+            }
+            final int[] steps = new int[points];
+            final double[] values = new double[points];
+            for (int p = 0; p < points; p++) {
+                steps[p] = r.int32("stepIndex");
+                values[p] = Double.longBitsToDouble(r.int64("valueBits"));
+                if (r.ok() && (steps[p] < 0 || p > 0 && steps[p] <= steps[p - 1])) {
+                    r.fail("step indexes not ascending in series " + i);
+                }
+            }
+            if (!r.ok()) {
+                return false;
+            }
+            into.add(new SeriesWindows(labels, steps, values));
+        }
+        return r.expectEnd("select windows answer");
+    }
+}

@@ -2,8 +2,6 @@ package io.metricstream.contracts.storage;
 
 import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.contracts.model.LabelSet;
-import io.metricstream.contracts.model.SeriesKeyCodec;
-import io.metricstream.contracts.wire.DecodeStatus;
 import io.metricstream.contracts.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
@@ -79,9 +77,7 @@ public record SeriesChunks(LabelSet labels, long[] minTimes, long[] maxTimes, by
     public static void encodeList(final ByteBuf out, final List<SeriesChunks> series) {
         out.writeInt(series.size());
         for (final SeriesChunks s : series) {
-            final int lengthAt = out.writerIndex();
-            out.writeInt(0);
-            out.setInt(lengthAt, SeriesKeyCodec.encode(s.labels, out));
+            AnswerSeries.writeKey(out, s.labels);
             final int countAt = out.writerIndex();
             out.writeInt(0);
             for (int i = 0; i < s.chunks.length; i++) {
@@ -96,21 +92,15 @@ public record SeriesChunks(LabelSet labels, long[] minTimes, long[] maxTimes, by
      * {@code buf}); false when malformed. A series continuing the previous entry (same key) is joined to it.
      */
     public static boolean decodeList(final WireReader r, final ByteBuf buf, final List<SeriesChunks> into) {
-        final int count = r.int32("seriesCount");
-        if (!r.ok() || count < 0 || count > r.remaining() / 8) {
-            r.fail("bad series count " + count);
+        final int count = AnswerSeries.count(r);
+        if (count < 0) {
             return false;
         }
         for (int i = 0; i < count; i++) {
-            final int keyAt = r.bytes32("seriesKey");
-            if (!r.ok()) {
+            final LabelSet labels = AnswerSeries.key(r, buf, i);
+            if (labels == null) {
                 return false;
             }
-            if (SeriesKeyCodec.check(buf, keyAt, r.lastLength()) != DecodeStatus.OK) {
-                r.fail("bad series key in series " + i);
-                return false;
-            }
-            final LabelSet labels = SeriesKeyCodec.decode(buf, keyAt, r.lastLength());
             final int chunkCount = r.int32("chunkCount");
             if (!r.ok() || chunkCount < 1 || chunkCount > r.remaining() / CHUNK_ENTRY_OVERHEAD) {
                 r.fail("bad chunk count " + chunkCount + " in series " + i);

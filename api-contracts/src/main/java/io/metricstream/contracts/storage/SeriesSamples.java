@@ -1,8 +1,6 @@
 package io.metricstream.contracts.storage;
 
 import io.metricstream.contracts.model.LabelSet;
-import io.metricstream.contracts.model.SeriesKeyCodec;
-import io.metricstream.contracts.wire.DecodeStatus;
 import io.metricstream.contracts.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
@@ -32,10 +30,7 @@ public record SeriesSamples(LabelSet labels, long[] timestamps, double[] values)
     public static void encodeList(final ByteBuf out, final List<SeriesSamples> series) {
         out.writeInt(series.size());
         for (final SeriesSamples s : series) {
-            final int lengthAt = out.writerIndex();
-            out.writeInt(0);
-            final int written = SeriesKeyCodec.encode(s.labels, out);
-            out.setInt(lengthAt, written);
+            AnswerSeries.writeKey(out, s.labels);
             out.writeInt(s.timestamps.length);
             for (int i = 0; i < s.timestamps.length; i++) {
                 out.writeLong(s.timestamps[i]);
@@ -46,21 +41,15 @@ public record SeriesSamples(LabelSet labels, long[] timestamps, double[] values)
 
     /** Decodes one SELECT answer body, adding its series to {@code into}; false when malformed. */
     public static boolean decodeList(final WireReader r, final ByteBuf buf, final List<SeriesSamples> into) {
-        final int count = r.int32("seriesCount");
-        if (!r.ok() || count < 0 || count > r.remaining() / 8) {
-            r.fail("bad series count " + count);
+        final int count = AnswerSeries.count(r);
+        if (count < 0) {
             return false;
         }
         for (int i = 0; i < count; i++) {
-            final int keyAt = r.bytes32("seriesKey");
-            if (!r.ok()) {
+            final LabelSet labels = AnswerSeries.key(r, buf, i);
+            if (labels == null) {
                 return false;
             }
-            if (SeriesKeyCodec.check(buf, keyAt, r.lastLength()) != DecodeStatus.OK) {
-                r.fail("bad series key in series " + i);
-                return false;
-            }
-            final LabelSet labels = SeriesKeyCodec.decode(buf, keyAt, r.lastLength());
             final int samples = r.int32("sampleCount");
             if (!r.ok() || samples < 0 || samples > r.remaining() / 16) {
                 r.fail("bad sample count " + samples);

@@ -1,8 +1,6 @@
 package io.metricstream.contracts.storage;
 
 import io.metricstream.contracts.model.LabelSet;
-import io.metricstream.contracts.model.SeriesKeyCodec;
-import io.metricstream.contracts.wire.DecodeStatus;
 import io.metricstream.contracts.wire.WireReader;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
@@ -53,9 +51,7 @@ public record SeriesWindows(LabelSet labels, int[] steps, double[] values) {
     public static void encodeList(final ByteBuf out, final List<SeriesWindows> series) {
         out.writeInt(series.size());
         for (final SeriesWindows s : series) {
-            final int lengthAt = out.writerIndex();
-            out.writeInt(0);
-            out.setInt(lengthAt, SeriesKeyCodec.encode(s.labels, out));
+            AnswerSeries.writeKey(out, s.labels);
             out.writeInt(s.steps.length);
             for (int i = 0; i < s.steps.length; i++) {
                 writePoint(out, s.steps[i], s.values[i]);
@@ -65,21 +61,15 @@ public record SeriesWindows(LabelSet labels, int[] steps, double[] values) {
 
     /** Decodes one SELECT_WINDOWS answer body, adding its series to {@code into}; false when malformed. */
     public static boolean decodeList(final WireReader r, final ByteBuf buf, final List<SeriesWindows> into) {
-        final int count = r.int32("seriesCount");
-        if (!r.ok() || count < 0 || count > r.remaining() / 8) {
-            r.fail("bad series count " + count);
+        final int count = AnswerSeries.count(r);
+        if (count < 0) {
             return false;
         }
         for (int i = 0; i < count; i++) {
-            final int keyAt = r.bytes32("seriesKey");
-            if (!r.ok()) {
+            final LabelSet labels = AnswerSeries.key(r, buf, i);
+            if (labels == null) {
                 return false;
             }
-            if (SeriesKeyCodec.check(buf, keyAt, r.lastLength()) != DecodeStatus.OK) {
-                r.fail("bad series key in series " + i);
-                return false;
-            }
-            final LabelSet labels = SeriesKeyCodec.decode(buf, keyAt, r.lastLength());
             final int points = r.int32("pointCount");
             if (!r.ok() || points < 1 || points > WindowRequest.MAX_STEPS || points > r.remaining() / 12) {
                 r.fail("bad point count " + points + " in series " + i);

@@ -15,6 +15,7 @@ import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Client of the storage select protocol (one connection, pipelined, streamed SELECT answers). Futures fail
@@ -46,15 +47,7 @@ public final class StorageClient implements AutoCloseable {
 
     /** Selects series and samples; consecutive entries of one split series are merged. */
     public CompletableFuture<List<SeriesSamples>> select(final SelectRequest request) {
-        final List<SeriesSamples> out = new ArrayList<>();
-        final WireReader r = new WireReader();
-        return client.requestStream(ApiKey.SELECT, request::encode, requestTimeoutMs, (frame, more) -> {
-            body(r, frame);
-            if (!SeriesSamples.decodeList(r, frame, out)) {
-                throw new ContractException(ErrorCode.INVALID_REQUEST, "bad select answer from " + address() + ": "
-                    + r.problem());
-            }
-        }).thenApply(ignored -> mergeSplit(out));
+        return stream(ApiKey.SELECT, request::encode, SeriesSamples::decodeList).thenApply(StorageClient::mergeSplit);
     }
 
     /**
@@ -62,24 +55,28 @@ public final class StorageClient implements AutoCloseable {
      * decoded by the caller ({@link SeriesChunks#decode}) where it likes, e.g. in parallel. Split series are joined.
      */
     public CompletableFuture<List<SeriesChunks>> selectChunks(final SelectRequest request) {
-        final List<SeriesChunks> out = new ArrayList<>();
-        final WireReader r = new WireReader();
-        return client.requestStream(ApiKey.SELECT_CHUNKS, request::encode, requestTimeoutMs, (frame, more) -> {
-            body(r, frame);
-            if (!SeriesChunks.decodeList(r, frame, out)) {
-                throw bad("select chunks", r.problem());
-            }
-        }).thenApply(ignored -> out);
+        return stream(ApiKey.SELECT_CHUNKS, request::encode, SeriesChunks::decodeList);
     }
 
     /** An aggregate over windows of every matching series (SELECT_WINDOWS). */
     public CompletableFuture<List<SeriesWindows>> selectWindows(final WindowRequest request) {
-        final List<SeriesWindows> out = new ArrayList<>();
+        return stream(ApiKey.SELECT_WINDOWS, request::encode, SeriesWindows::decodeList);
+    }
+
+    /** Decodes one streamed answer body into a list; false when malformed (the reader names the problem). */
+    @FunctionalInterface
+    private interface AnswerDecoder<T> {
+        boolean decode(WireReader r, ByteBuf frame, List<T> into);
+    }
+
+    private <T> CompletableFuture<List<T>> stream(final ApiKey key, final Consumer<ByteBuf> body,
+                                                  final AnswerDecoder<T> decoder) {
+        final List<T> out = new ArrayList<>();
         final WireReader r = new WireReader();
-        return client.requestStream(ApiKey.SELECT_WINDOWS, request::encode, requestTimeoutMs, (frame, more) -> {
+        return client.requestStream(key, body, requestTimeoutMs, (frame, more) -> {
             body(r, frame);
-            if (!SeriesWindows.decodeList(r, frame, out)) {
-                throw bad("select windows", r.problem());
+            if (!decoder.decode(r, frame, out)) {
+                throw bad(key.name(), r.problem());
             }
         }).thenApply(ignored -> out);
     }

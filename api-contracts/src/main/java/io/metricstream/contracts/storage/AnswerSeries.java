@@ -11,6 +11,36 @@ final class AnswerSeries {
     private AnswerSeries() {
     }
 
+    /** Decodes the rest of one entry, whose key is {@code labels}; false when malformed. */
+    @FunctionalInterface
+    interface EntryDecoder {
+        boolean decode(LabelSet labels, int index);
+    }
+
+    /** Reads the series count, then each entry's key followed by {@code entry}; false when malformed. */
+    static boolean decodeEntries(final WireReader r, final ByteBuf buf, final EntryDecoder entry) {
+        final int count = count(r);
+        if (count < 0) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            final LabelSet labels = key(r, buf, i);
+            if (labels == null || !entry.decode(labels, i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes a series key and a placeholder for the entry's int32 count; returns where the count goes. */
+    static int beginEntry(final ByteBuf out, final byte[] seriesKey) {
+        out.writeInt(seriesKey.length);
+        out.writeBytes(seriesKey);
+        final int countAt = out.writerIndex();
+        out.writeInt(0);
+        return countAt;
+    }
+
     /** Reads the series count; -1 (the reader failed) when malformed. */
     static int count(final WireReader r) {
         final int count = r.int32("seriesCount");

@@ -43,11 +43,7 @@ public record SeriesChunks(LabelSet labels, long[] minTimes, long[] maxTimes, by
 
     /** Starts one series entry: writes its key and a chunk-count placeholder; returns where the count goes. */
     public static int beginSeries(final ByteBuf out, final byte[] seriesKey) {
-        out.writeInt(seriesKey.length);
-        out.writeBytes(seriesKey);
-        final int countAt = out.writerIndex();
-        out.writeInt(0);
-        return countAt;
+        return AnswerSeries.beginEntry(out, seriesKey);
     }
 
     /** Writes one chunk entry of {@code length} bytes of {@code chunk} at {@code at}. */
@@ -92,15 +88,7 @@ public record SeriesChunks(LabelSet labels, long[] minTimes, long[] maxTimes, by
      * {@code buf}); false when malformed. A series continuing the previous entry (same key) is joined to it.
      */
     public static boolean decodeList(final WireReader r, final ByteBuf buf, final List<SeriesChunks> into) {
-        final int count = AnswerSeries.count(r);
-        if (count < 0) {
-            return false;
-        }
-        for (int i = 0; i < count; i++) {
-            final LabelSet labels = AnswerSeries.key(r, buf, i);
-            if (labels == null) {
-                return false;
-            }
+        return AnswerSeries.decodeEntries(r, buf, (labels, i) -> {
             final int chunkCount = r.int32("chunkCount");
             if (!r.ok() || chunkCount < 1 || chunkCount > r.remaining() / CHUNK_ENTRY_OVERHEAD) {
                 r.fail("bad chunk count " + chunkCount + " in series " + i);
@@ -124,8 +112,8 @@ public record SeriesChunks(LabelSet labels, long[] minTimes, long[] maxTimes, by
                 buf.getBytes(at, chunks[c]);
             }
             join(into, new SeriesChunks(labels, mins, maxs, chunks));
-        }
-        return r.expectEnd("select chunks answer");
+            return true;
+        }) && r.expectEnd("select chunks answer");
     }
 
     private static void join(final List<SeriesChunks> into, final SeriesChunks s) {

@@ -41,15 +41,7 @@ public record SeriesSamples(LabelSet labels, long[] timestamps, double[] values)
 
     /** Decodes one SELECT answer body, adding its series to {@code into}; false when malformed. */
     public static boolean decodeList(final WireReader r, final ByteBuf buf, final List<SeriesSamples> into) {
-        final int count = AnswerSeries.count(r);
-        if (count < 0) {
-            return false;
-        }
-        for (int i = 0; i < count; i++) {
-            final LabelSet labels = AnswerSeries.key(r, buf, i);
-            if (labels == null) {
-                return false;
-            }
+        return AnswerSeries.decodeEntries(r, buf, (labels, i) -> {
             final int samples = r.int32("sampleCount");
             if (!r.ok() || samples < 0 || samples > r.remaining() / 16) {
                 r.fail("bad sample count " + samples);
@@ -62,7 +54,7 @@ public record SeriesSamples(LabelSet labels, long[] timestamps, double[] values)
                 vs[j] = Double.longBitsToDouble(r.int64("valueBits"));
             }
             into.add(new SeriesSamples(labels, ts, vs));
-        }
-        return r.expectEnd("select answer");
+            return true;
+        }) && r.expectEnd("select answer");
     }
 }

@@ -29,11 +29,7 @@ public record SeriesWindows(LabelSet labels, int[] steps, double[] values) {
 
     /** Starts one series entry: writes its key and a point-count placeholder; returns where the count goes. */
     public static int beginSeries(final ByteBuf out, final byte[] seriesKey) {
-        out.writeInt(seriesKey.length);
-        out.writeBytes(seriesKey);
-        final int countAt = out.writerIndex();
-        out.writeInt(0);
-        return countAt;
+        return AnswerSeries.beginEntry(out, seriesKey);
     }
 
     /** Writes one point. */
@@ -61,15 +57,7 @@ public record SeriesWindows(LabelSet labels, int[] steps, double[] values) {
 
     /** Decodes one SELECT_WINDOWS answer body, adding its series to {@code into}; false when malformed. */
     public static boolean decodeList(final WireReader r, final ByteBuf buf, final List<SeriesWindows> into) {
-        final int count = AnswerSeries.count(r);
-        if (count < 0) {
-            return false;
-        }
-        for (int i = 0; i < count; i++) {
-            final LabelSet labels = AnswerSeries.key(r, buf, i);
-            if (labels == null) {
-                return false;
-            }
+        return AnswerSeries.decodeEntries(r, buf, (labels, i) -> {
             final int points = r.int32("pointCount");
             if (!r.ok() || points < 1 || points > WindowRequest.MAX_STEPS || points > r.remaining() / 12) {
                 r.fail("bad point count " + points + " in series " + i);
@@ -88,7 +76,7 @@ public record SeriesWindows(LabelSet labels, int[] steps, double[] values) {
                 return false;
             }
             into.add(new SeriesWindows(labels, steps, values));
-        }
-        return r.expectEnd("select windows answer");
+            return true;
+        }) && r.expectEnd("select windows answer");
     }
 }

@@ -14,6 +14,7 @@ import io.metricstream.storage.db.TimeSeriesDb;
 import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
 import io.metricstream.storage.select.SelectFrameAdapter;
+import io.metricstream.storage.select.SelectMetrics;
 import io.metricstream.storage.select.StorageHttpRoutes;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -84,8 +85,9 @@ public final class StorageService implements Service {
             c.get(StorageConfig.CHECKPOINT_INTERVAL_MS), 5_000));
         final int frameBytes = c.get(StorageConfig.SELECT_FRAME_BYTES);
         final Supplier<CompletableFuture<Integer>> cleanTombstones = () -> consumer.submit(consumer::cleanTombstones);
-        host.binary(StorageConfig.BINARY_PORT, () -> new SelectFrameAdapter(db, queries, frameBytes, cleanTombstones),
-            FrameDescriptor.DEFAULT_MAX_FRAME_BYTES);
+        final SelectMetrics selectMetrics = new SelectMetrics(host.metrics());
+        host.binary(StorageConfig.BINARY_PORT, () -> new SelectFrameAdapter(db, queries, frameBytes, cleanTombstones,
+            selectMetrics), FrameDescriptor.DEFAULT_MAX_FRAME_BYTES);
         final StorageHttpRoutes routes = new StorageHttpRoutes(db, queries, cleanTombstones);
         host.http(StorageConfig.HTTP_PORT, routes::register);
         consumer.start();

@@ -1,16 +1,23 @@
 package io.metricstream.contracts.chunk;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
- * Reads bit fields written by {@link BitWriter} from a window of a {@link ByteBuffer} (heap or memory-mapped),
- * with absolute reads only. Every read is bounded by the window: running past it throws a
- * {@link ChunkCorruptException} naming the source and byte offset, so garbage can never loop or read outside.
- * Not thread-safe; re-{@link #wrap} per chunk.
+ * Reads bit fields written by {@link BitWriter}. {@link #wrap} copies the chunk's bytes (from a heap or
+ * memory-mapped {@link ByteBuffer}, absolute reads only) into a reused, padded array, so every field of up to 64
+ * bits is one big-endian 8-byte load plus at most one byte, without per-bit loops. Every read is bounded by the
+ * window: running past it throws a {@link ChunkCorruptException} naming the source and byte offset, so garbage can
+ * never loop or read outside. Not thread-safe; re-{@link #wrap} per chunk.
  */
 public final class BitReader {
-    private ByteBuffer buf;
-    private int start;
+    /** Bytes after the chunk's end kept readable, so a field read may load 8 bytes plus one past any position. */
+    static final int PADDING = 16;
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class,
+        ByteOrder.BIG_ENDIAN);
+    private byte[] data = new byte[512 + PADDING];
     private long bitPosition;
     private long bitEnd;
     private String source;
@@ -19,8 +26,24 @@ public final class BitReader {
     /** Reads {@code length} bytes of {@code buf} from absolute index {@code at}. */
     public BitReader wrap(final ByteBuffer buf, final int at, final int length, final String source,
                           final long sourceOffset) {
-        this.buf = buf;
-        this.start = at;
+        if (data.length < length + PADDING) {
+            data = new byte[Math.max(length + PADDING, data.length * 2)];
+        }
+        buf.get(at, data, 0, length);
+        this.bitPosition = 0;
+        this.bitEnd = (long) length * 8;
+        this.source = source;
+        this.sourceOffset = sourceOffset;
+        return this;
+    }
+
+    /** Reads {@code length} bytes of {@code chunk} from index {@code at}. */
+    public BitReader wrap(final byte[] chunk, final int at, final int length, final String source,
+                          final long sourceOffset) {
+        if (data.length < length + PADDING) {
+            data = new byte[Math.max(length + PADDING, data.length * 2)];
+        }
+        System.arraycopy(chunk, at, data, 0, length);
         this.bitPosition = 0;
         this.bitEnd = (long) length * 8;
         this.source = source;
@@ -36,26 +59,9 @@ public final class BitReader {
         if (count == 0) {
             return 0;
         }
-        final int bytePosition = (int) (bitPosition >>> 3);
-        if (count <= 56 && (long) bytePosition + 8 <= bitEnd >>> 3) {
-            // fast path: one big-endian 8-byte read holds every wanted bit (bit offset <= 7, count <= 56)
-            final long word = buf.getLong(start + bytePosition);
-            final int offset = (int) (bitPosition & 7);
-            bitPosition += count;
-            return (word << offset) >>> (64 - count);
-        }
-        long value = 0;
-        int n = count;
-        while (n > 0) {
-            final int b = buf.get(start + (int) (bitPosition >>> 3)) & 0xFF;
-            final int avail = 8 - (int) (bitPosition & 7);
-            final int take = Math.min(avail, n);
-            final int bits = (b >>> (avail - take)) & ((1 << take) - 1);
-            value = take == 64 ? bits : (value << take) | bits;
-            n -= take;
-            bitPosition += take;
-        }
-        return value;
+        final long p = bitPosition;
+        bitPosition = p + count;
+        return bits(data, p, count);
     }
 
     /** Reads one bit. */
@@ -75,5 +81,47 @@ public final class BitReader {
     /** An exception naming the source and the byte offset of the current position. */
     public ChunkCorruptException corrupt(final String reason) {
         return new ChunkCorruptException(source, sourceOffset + (bitPosition >>> 3), reason);
+    }
+
+    /** An exception naming the source and the byte offset of bit {@code position}. */
+    ChunkCorruptException corruptAt(final long position, final String reason) {
+        return new ChunkCorruptException(source, sourceOffset + (position >>> 3), reason);
+    }
+
+    // --- bulk access for ChunkReader's fused loops: they keep the position in a local and bound it themselves
+
+    /** The padded bytes (valid up to {@link #bitEnd()} / 8, then {@link #PADDING} readable bytes). */
+    byte[] data() {
+        return data;
+    }
+
+    /** The current bit position. */
+    long position() {
+        return bitPosition;
+    }
+
+    /** Moves to bit {@code position} (at most {@link #bitEnd()}). */
+    void position(final long position) {
+        bitPosition = position;
+    }
+
+    /** Bits in the window. */
+    long bitEnd() {
+        return bitEnd;
+    }
+
+    /**
+     * The {@code count} (1..64) bits at bit {@code p} of {@code data}, unbounded: the caller has checked that
+     * {@code p + count} is within the window (the padding keeps the loads inside the array).
+     */
+    static long bits(final byte[] data, final long p, final int count) {
+        final int byteAt = (int) (p >>> 3);
+        final int offset = (int) (p & 7);
+        final long word = (long) LONG_BE.get(data, byteAt);
+        if (count + offset <= 64) {
+            return (word << offset) >>> (64 - count);
+        }
+        final int rest = count + offset - 64;
+        return ((word << offset) >>> (64 - count)) | ((data[byteAt + 8] & 0xFFL) >>> (8 - rest));
     }
 }

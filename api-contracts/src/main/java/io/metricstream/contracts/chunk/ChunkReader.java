@@ -26,6 +26,16 @@ public final class ChunkReader implements SampleCursor {
     public ChunkReader reset(final ByteBuffer buf, final int at, final int length, final String source,
                              final long sourceOffset) {
         in.wrap(buf, at, length, source, sourceOffset);
+        return decode();
+    }
+
+    /** Decodes a chunk held in a byte array. */
+    public ChunkReader reset(final byte[] chunk, final String source) {
+        in.wrap(chunk, 0, chunk.length, source, 0);
+        return decode();
+    }
+
+    private ChunkReader decode() {
         count = 0;
         position = -1;
         final int encoding = (int) in.readBits(8);
@@ -41,13 +51,7 @@ public final class ChunkReader implements SampleCursor {
             valueBits = new long[timestamps.length];
         }
         timestamps[0] = in.readBits(64);
-        readFor(n - 1, timestamps, 1);
-        for (int i = 1; i < n; i++) {
-            timestamps[i] += timestamps[i - 1];
-            if (timestamps[i] <= timestamps[i - 1]) {
-                throw in.corrupt("timestamps not increasing at sample " + i);
-            }
-        }
+        readTimestamps(n);
         switch (encoding) {
             case ENCODING_XOR -> readXor(n);
             case ENCODING_DECIMAL_DELTA -> readDecimal(n, false);
@@ -58,36 +62,115 @@ public final class ChunkReader implements SampleCursor {
         return this;
     }
 
-    /** Decodes a chunk held in a byte array. */
-    public ChunkReader reset(final byte[] chunk, final String source) {
-        return reset(ByteBuffer.wrap(chunk), 0, chunk.length, source, 0);
+    /** The FOR block of timestamp deltas, prefix-summed in the same pass; timestamps must strictly increase. */
+    private void readTimestamps(final int n) {
+        if (n < 2) {
+            return;
+        }
+        final long[] ts = timestamps;
+        final int width = forWidth();
+        final long min = unzigzag(in.readVarBits());
+        long t = ts[0];
+        if (width == 0) {
+            // regular scrape interval: no per-sample bits, no per-sample checks (overflow checked once)
+            if (min <= 0 || min > Long.MAX_VALUE / (n - 1) || t + min * (n - 1) < t) {
+                throw in.corrupt("timestamps not increasing at sample 1");
+            }
+            for (int i = 1; i < n; i++) {
+                t += min;
+                ts[i] = t;
+            }
+            return;
+        }
+        final byte[] d = in.data();
+        final long end = in.bitEnd();
+        final long escape = width == 64 ? -1L : (1L << width) - 1;
+        long p = in.position();
+        for (int i = 1; i < n; i++) {
+            if (p + width > end) {
+                throw in.corruptAt(p, "bit stream ends early in a frame-of-reference block");
+            }
+            long u = BitReader.bits(d, p, width);
+            p += width;
+            if (u == escape) {
+                if (p + 64 > end) {
+                    throw in.corruptAt(p, "bit stream ends early in a frame-of-reference escape");
+                }
+                u = BitReader.bits(d, p, 64);
+                p += 64;
+            }
+            final long next = t + min + u;
+            if (next <= t) {
+                in.position(p);
+                throw in.corrupt("timestamps not increasing at sample " + i);
+            }
+            ts[i] = next;
+            t = next;
+        }
+        in.position(p);
+    }
+
+    private int forWidth() {
+        final int width = (int) in.readBits(7);
+        if (width > 64) {
+            throw in.corrupt("bad frame-of-reference width " + width);
+        }
+        return width;
     }
 
     private void readXor(final int n) {
-        valueBits[0] = in.readBits(64);
+        final long[] vb = valueBits;
+        long prev = in.readBits(64);
+        vb[0] = prev;
+        final byte[] d = in.data();
+        final long end = in.bitEnd();
+        long p = in.position();
         int leading = 0;
-        int trailing = 0;
+        int sig = 0;
         for (int i = 1; i < n; i++) {
-            if (!in.readBit()) {
-                valueBits[i] = valueBits[i - 1];
+            if (p + 2 > end) {
+                // the last sample may be a lone '0' bit at the very end of the stream
+                if (p + 1 > end || BitReader.bits(d, p, 1) != 0) {
+                    throw in.corruptAt(p, "bit stream ends early in xor sample " + i);
+                }
+                p++;
+                vb[i] = prev;
                 continue;
             }
-            if (in.readBit()) {
-                leading = (int) in.readBits(5);
-                int sig = (int) in.readBits(6);
+            final int control = (int) BitReader.bits(d, p, 2);
+            if (control < 2) {
+                p++;
+                vb[i] = prev;
+                continue;
+            }
+            p += 2;
+            if (control == 3) {
+                if (p + 11 > end) {
+                    throw in.corruptAt(p, "bit stream ends early in xor window");
+                }
+                final int header = (int) BitReader.bits(d, p, 11);
+                p += 11;
+                leading = header >>> 6;
+                sig = header & 63;
                 if (sig == 0) {
                     sig = 64;
                 }
                 if (leading + sig > 64) {
+                    in.position(p);
                     throw in.corrupt("bad xor window leading=" + leading + " bits=" + sig);
                 }
-                trailing = 64 - leading - sig;
-            } else if (i == 1) {
+            } else if (sig == 0) {
+                in.position(p);
                 throw in.corrupt("xor window reused before it was set");
             }
-            final int sig = 64 - leading - trailing;
-            valueBits[i] = valueBits[i - 1] ^ (in.readBits(sig) << trailing);
+            if (p + sig > end) {
+                throw in.corruptAt(p, "bit stream ends early in xor sample " + i);
+            }
+            prev ^= BitReader.bits(d, p, sig) << (64 - leading - sig);
+            p += sig;
+            vb[i] = prev;
         }
+        in.position(p);
     }
 
     private void readDecimal(final int n, final boolean dod) {
@@ -95,47 +178,59 @@ public final class ChunkReader implements SampleCursor {
         if (k > MAX_DECIMAL_DIGITS) {
             throw in.corrupt("bad decimal digits " + k);
         }
-        final long s0 = unzigzag(in.readVarBits());
-        valueBits[0] = s0;
-        if (dod) {
-            if (n > 1) {
-                valueBits[1] = s0 + unzigzag(in.readVarBits());
-            }
-            readFor(n - 2, valueBits, 2);
-            for (int i = 2; i < n; i++) {
-                valueBits[i] += 2 * valueBits[i - 1] - valueBits[i - 2];
-            }
-        } else {
-            readFor(n - 1, valueBits, 1);
-            for (int i = 1; i < n; i++) {
-                valueBits[i] += valueBits[i - 1];
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            valueBits[i] = Double.doubleToRawLongBits(ChunkDescriptor.decimal(valueBits[i], k));
-        }
-    }
-
-    private void readFor(final int n, final long[] into, final int from) {
-        if (n <= 0) {
+        final double scale = ChunkDescriptor.POW10[k];
+        final long[] vb = valueBits;
+        long s = unzigzag(in.readVarBits());
+        vb[0] = Double.doubleToRawLongBits(s / scale);
+        if (n == 1) {
             return;
         }
-        final int width = (int) in.readBits(7);
-        if (width > 64) {
-            throw in.corrupt("bad frame-of-reference width " + width);
-        }
-        final long min = unzigzag(in.readVarBits());
-        final long escape = width == 64 ? -1L : (1L << width) - 1;
-        for (int i = 0; i < n; i++) {
-            long u = 0;
-            if (width > 0) {
-                u = in.readBits(width);
-                if (u == escape) {
-                    u = in.readBits(64);
-                }
+        long delta;
+        int from = 1;
+        if (dod) {
+            delta = unzigzag(in.readVarBits());
+            s += delta;
+            vb[1] = Double.doubleToRawLongBits(s / scale);
+            from = 2;
+            if (n == 2) {
+                return;
             }
-            into[from + i] = min + u;
+        } else {
+            delta = 0;
         }
+        final int width = forWidth();
+        final long min = unzigzag(in.readVarBits());
+        if (width == 0) {
+            // constant delta (or delta-of-delta): no per-sample bits
+            for (int i = from; i < n; i++) {
+                delta = dod ? delta + min : min;
+                s += delta;
+                vb[i] = Double.doubleToRawLongBits(s / scale);
+            }
+            return;
+        }
+        final byte[] d = in.data();
+        final long end = in.bitEnd();
+        final long escape = width == 64 ? -1L : (1L << width) - 1;
+        long p = in.position();
+        for (int i = from; i < n; i++) {
+            if (p + width > end) {
+                throw in.corruptAt(p, "bit stream ends early in a frame-of-reference block");
+            }
+            long u = BitReader.bits(d, p, width);
+            p += width;
+            if (u == escape) {
+                if (p + 64 > end) {
+                    throw in.corruptAt(p, "bit stream ends early in a frame-of-reference escape");
+                }
+                u = BitReader.bits(d, p, 64);
+                p += 64;
+            }
+            delta = dod ? delta + min + u : min + u;
+            s += delta;
+            vb[i] = Double.doubleToRawLongBits(s / scale);
+        }
+        in.position(p);
     }
 
     /** Encoding of the chunk last decoded ({@link ChunkDescriptor#ENCODING_XOR} ...). */

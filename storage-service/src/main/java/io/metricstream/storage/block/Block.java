@@ -5,6 +5,7 @@ import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.storage.index.IndexReader;
 import io.metricstream.storage.index.SeriesEntry;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -113,6 +114,44 @@ public final class Block {
     /** Whether the block's time range overlaps [minT, maxT]. */
     public boolean overlaps(final long minT, final long maxT) {
         return meta.maxTimeMs() >= minT && meta.minTimeMs() <= maxT;
+    }
+
+    /**
+     * Checks chunk {@code i} of {@code series} (record bounds, CRC, sample count in its header) without decoding it
+     * and returns the absolute offset of its bytes in {@link #chunks()}; the length is {@link #chunkLength}.
+     */
+    public int chunkAt(final SeriesEntry series, final int i) {
+        final long ref = series.chunkRefs()[i];
+        final int limit = chunks.capacity();
+        if (ref < BlockWriter.CHUNKS_HEADER || ref > limit - 8) {
+            throw new ChunkCorruptException(chunksSource, ref, "chunk ref out of bounds (file size " + limit + ")");
+        }
+        final int at = (int) ref;
+        final int length = chunks.getInt(at);
+        if (length < 3 || length > limit - at - 8) {
+            throw new ChunkCorruptException(chunksSource, ref, "bad chunk length " + length);
+        }
+        final CRC32C crc = new CRC32C();
+        crc.update(chunks.slice(at + 4, length));
+        if ((int) crc.getValue() != chunks.getInt(at + 4 + length)) {
+            throw new ChunkCorruptException(chunksSource, ref, "chunk CRC mismatch");
+        }
+        final int samples = chunks.getShort(at + 5) & 0xFFFF;
+        if (samples != series.chunkSamples()[i]) {
+            throw new ChunkCorruptException(chunksSource, ref, "chunk holds " + samples + " samples; index says "
+                + series.chunkSamples()[i]);
+        }
+        return at + 4;
+    }
+
+    /** Length of the chunk whose bytes start at {@code chunkAt} (as returned by {@link #chunkAt}). */
+    public int chunkLength(final int chunkAt) {
+        return chunks.getInt(chunkAt - 4);
+    }
+
+    /** The memory-mapped chunks file (read with absolute gets only; never modify position or limit). */
+    public ByteBuffer chunks() {
+        return chunks;
     }
 
     /** Decodes chunk {@code i} of {@code series} into {@code reader}, checking bounds and CRC. */

@@ -132,6 +132,14 @@ public final class SampleBuffer implements SampleSink {
         size = w;
     }
 
+    /** Keeps only the first {@code newSize} samples (after editing {@link #timestamps()} in place). */
+    public void truncate(final int newSize) {
+        if (newSize < 0 || newSize > size) {
+            throw new IllegalArgumentException("truncate to " + newSize + " of " + size);
+        }
+        size = newSize;
+    }
+
     /** Removes samples with timestamps in [minT, maxT]. */
     public void removeRange(final long minT, final long maxT) {
         int w = 0;

@@ -7,6 +7,7 @@ import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.contracts.chunk.ChunkWriter;
 import io.metricstream.contracts.chunk.SampleSink;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One series in the head: closed chunks (encoded, sorted, non-overlapping) and one open chunk kept as raw samples.
@@ -330,6 +331,25 @@ public final class MemSeries {
                 sink.add(t, openBits[j]);
             }
         }
+    }
+
+    /**
+     * Adds the closed chunks overlapping [minT, maxT] to {@code into} (as stored, ascending) and returns the open
+     * samples encoded on demand as one more chunk when they overlap the range, else null. One consistent view.
+     */
+    public synchronized HeadChunk chunks(final long minT, final long maxT, final List<HeadChunk> into,
+                                         final ChunkWriter writer, final BitWriter out) {
+        for (int i = 0; i < chunkCount; i++) {
+            if (chunks[i].maxTimeMs() >= minT && chunks[i].minTimeMs() <= maxT) {
+                into.add(chunks[i]);
+            }
+        }
+        if (openCount == 0 || openTs[openCount - 1] < minT || openTs[0] > maxT) {
+            return null;
+        }
+        out.reset();
+        writer.encode(openTs, openBits, openCount, out);
+        return new HeadChunk(openTs[0], openTs[openCount - 1], openCount, out.toByteArray());
     }
 
     /** Samples held (closed and open). */

@@ -59,11 +59,10 @@ public final class Querier {
         }
     }
 
-    private record Source(Block block, int id, SeriesEntry entry, MemSeries head) {
+    record Source(Block block, int id, SeriesEntry entry, MemSeries head) {
     }
 
-    private TreeMap<LabelSet, List<Source>> sources(final List<LabelMatcher> matchers, final long minT,
-                                                    final long maxT) {
+    TreeMap<LabelSet, List<Source>> sources(final List<LabelMatcher> matchers, final long minT, final long maxT) {
         final TreeMap<LabelSet, List<Source>> out = new TreeMap<>();
         for (final Block b : db.blocks()) {
             if (!b.overlaps(minT, maxT)) {
@@ -112,7 +111,7 @@ public final class Querier {
         return count;
     }
 
-    private void read(final Source s, final long minT, final long maxT, final SampleBuffer into) {
+    void read(final Source s, final long minT, final long maxT, final SampleBuffer into) {
         if (s.head() != null) {
             s.head().samples(minT, maxT, reader, into);
             return;
@@ -207,7 +206,7 @@ public final class Querier {
         return count;
     }
 
-    private static boolean touches(final long[] tomb, final Block b) {
+    static boolean touches(final long[] tomb, final Block b) {
         for (int i = 0; tomb != null && i < tomb.length; i += 2) {
             if (b.overlaps(tomb[i], tomb[i + 1])) {
                 return true;

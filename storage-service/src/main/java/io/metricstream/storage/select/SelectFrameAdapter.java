@@ -7,9 +7,13 @@ import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.model.SeriesKeyCodec;
 import io.metricstream.contracts.storage.MetadataRequest;
 import io.metricstream.contracts.storage.SelectRequest;
+import io.metricstream.contracts.storage.SeriesChunks;
+import io.metricstream.contracts.storage.SeriesWindows;
+import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.contracts.wire.WireReader;
 import io.metricstream.contracts.wire.WireWriter;
 import io.metricstream.runtime.logging.DistinctErrorLog;
+import io.metricstream.runtime.metrics.MetricsRegistry;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.db.TimeSeriesDb;
 import io.netty.buffer.ByteBuf;
@@ -26,11 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes storage requests (SELECT, LABEL_NAMES, LABEL_VALUES, SERIES, DELETE_SERIES, CLEAN_TOMBSTONES) from whole
- * frames and answers
- * them from the query executor, never on the event loop. SELECT answers stream as frames of about
- * {@code frameBytes} each, all but the last flagged MORE; a series larger than a frame is split across consecutive
- * entries with the same key. One instance per connection; the frame is released here.
+ * Decodes storage requests (SELECT, LABEL_NAMES, LABEL_VALUES, SERIES, DELETE_SERIES, CLEAN_TOMBSTONES,
+ * SELECT_CHUNKS, SELECT_WINDOWS) from whole frames and answers them from the query executor, never on the event
+ * loop. SELECT, SELECT_CHUNKS and SELECT_WINDOWS answers stream as frames of about {@code frameBytes} each, all but
+ * the last flagged MORE; a SELECT or SELECT_CHUNKS series larger than a frame is split across consecutive entries
+ * with the same key (a SELECT_WINDOWS series never is; one larger than a frame gets a frame of its own). One
+ * instance per connection; the frame is released here.
  */
 public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(SelectFrameAdapter.class);
@@ -39,19 +44,21 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
     private final ExecutorService executor;
     private final int frameBytes;
     private final Supplier<CompletableFuture<Integer>> cleanTombstones;
+    private final SelectMetrics metrics;
     private final WireReader reader = new WireReader();
 
     /** An adapter answering from {@code db} on {@code executor}; CLEAN_TOMBSTONES is not served. */
     public SelectFrameAdapter(final TimeSeriesDb db, final ExecutorService executor, final int frameBytes) {
-        this(db, executor, frameBytes, null);
+        this(db, executor, frameBytes, null, new SelectMetrics(new MetricsRegistry()));
     }
 
     /**
      * An adapter answering from {@code db} on {@code executor}; {@code cleanTombstones} runs tombstone cleaning
-     * (on the ingest thread) and completes with the number of blocks rewritten.
+     * (on the ingest thread) and completes with the number of blocks rewritten; {@code metrics} counts selects.
      */
     public SelectFrameAdapter(final TimeSeriesDb db, final ExecutorService executor, final int frameBytes,
-                              final Supplier<CompletableFuture<Integer>> cleanTombstones) {
+                              final Supplier<CompletableFuture<Integer>> cleanTombstones, final SelectMetrics metrics) {
+        this.metrics = metrics;
         this.db = db;
         this.executor = executor;
         this.frameBytes = frameBytes;
@@ -113,9 +120,17 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(out);
             });
         }
-        if (key == ApiKey.SELECT) {
+        if (key == ApiKey.SELECT || key == ApiKey.SELECT_CHUNKS) {
             final SelectRequest q = SelectRequest.decode(reader);
-            return q == null ? null : () -> guarded(ctx, correlationId, () -> select(ctx, correlationId, q));
+            if (q == null) {
+                return null;
+            }
+            return key == ApiKey.SELECT ? () -> guarded(ctx, correlationId, () -> select(ctx, correlationId, q))
+                : () -> guarded(ctx, correlationId, () -> selectChunks(ctx, correlationId, q));
+        }
+        if (key == ApiKey.SELECT_WINDOWS) {
+            final WindowRequest q = WindowRequest.decode(reader);
+            return q == null ? null : () -> guarded(ctx, correlationId, () -> selectWindows(ctx, correlationId, q));
         }
         final MetadataRequest q = MetadataRequest.decode(reader);
         if (q == null) {
@@ -149,10 +164,47 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
 
     private void select(final ChannelHandlerContext ctx, final int correlationId, final SelectRequest q)
         throws Querier.TooManySeriesException {
+        final long t0 = System.nanoTime();
         final FrameStream stream = new FrameStream(ctx, correlationId);
         try {
             new Querier(db).select(q.matchers(), q.minTimeMs(), q.maxTimeMs(), q.maxSeries(), stream::series);
             stream.finish();
+            metrics.select.increment();
+            metrics.selectLatency.recordNanos(System.nanoTime() - t0);
+        } finally {
+            stream.discard();
+        }
+    }
+
+    private void selectChunks(final ChannelHandlerContext ctx, final int correlationId, final SelectRequest q)
+        throws Querier.TooManySeriesException {
+        final long t0 = System.nanoTime();
+        final FrameStream stream = new FrameStream(ctx, correlationId);
+        try {
+            final ChunkQuerier querier = new ChunkQuerier(db);
+            querier.select(q.matchers(), q.minTimeMs(), q.maxTimeMs(), q.maxSeries(), stream::chunkSeries);
+            stream.finish();
+            metrics.selectChunks.increment();
+            metrics.chunksCopied.add(querier.chunksCopied());
+            metrics.chunksEncoded.add(querier.chunksEncoded());
+            metrics.selectChunksLatency.recordNanos(System.nanoTime() - t0);
+        } finally {
+            stream.discard();
+        }
+    }
+
+    private void selectWindows(final ChannelHandlerContext ctx, final int correlationId, final WindowRequest q)
+        throws Querier.TooManySeriesException {
+        final long t0 = System.nanoTime();
+        final FrameStream stream = new FrameStream(ctx, correlationId);
+        try {
+            final WindowQuerier querier = new WindowQuerier(db);
+            querier.select(q, stream::windowSeries);
+            stream.finish();
+            metrics.selectWindows.increment();
+            metrics.windowsFromRollups.add(querier.windowsFromRollups());
+            metrics.rollupBuckets.add(querier.bucketsRead());
+            metrics.selectWindowsLatency.recordNanos(System.nanoTime() - t0);
         } finally {
             stream.discard();
         }
@@ -251,6 +303,49 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
                 count++;
                 from += n;
             }
+        }
+
+        void chunkSeries(final LabelSet labels, final ChunkQuerier.ChunkList chunks) {
+            final int keyBytes = SeriesKeyCodec.encodedLength(labels) + 8;
+            int i = 0;
+            while (i < chunks.size()) {
+                if (count > 0 && used() + keyBytes + entryBytes(chunks, i) > frameBytes) {
+                    flush(true);
+                }
+                writeKey(frame, labels);
+                final int chunkCountAt = frame.writerIndex();
+                frame.writeInt(0);
+                int n = 0;
+                do {
+                    SeriesChunks.writeChunk(frame, chunks.minTimeAt(i), chunks.maxTimeAt(i), chunks.bufferAt(i),
+                        chunks.offsetAt(i), chunks.lengthAt(i));
+                    i++;
+                    n++;
+                } while (i < chunks.size() && used() + entryBytes(chunks, i) <= frameBytes);
+                SeriesChunks.endSeries(frame, chunkCountAt, n);
+                count++;
+            }
+        }
+
+        private int entryBytes(final ChunkQuerier.ChunkList chunks, final int i) {
+            return SeriesChunks.CHUNK_ENTRY_OVERHEAD + chunks.lengthAt(i);
+        }
+
+        void windowSeries(final LabelSet labels, final int[] steps, final double[] values, final int n) {
+            final int bytes = SeriesKeyCodec.encodedLength(labels) + 8 + 12 * n;
+            if (count > 0 && used() + bytes > frameBytes) {
+                flush(true);
+            }
+            writeKey(frame, labels);
+            frame.writeInt(n);
+            for (int i = 0; i < n; i++) {
+                SeriesWindows.writePoint(frame, steps[i], values[i]);
+            }
+            count++;
+        }
+
+        private int used() {
+            return frame.writerIndex() - start;
         }
 
         private void flush(final boolean more) {

@@ -1,7 +1,11 @@
 package io.metricstream.storage.bench;
 
 import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.contracts.storage.LabelMatcher;
+import io.metricstream.contracts.storage.SeriesChunks;
+import io.metricstream.contracts.storage.WindowFunction;
+import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.runtime.metrics.MetricsRegistry;
 import io.metricstream.storage.block.Block;
 import io.metricstream.storage.block.RollupWriter;
@@ -9,11 +13,14 @@ import io.metricstream.storage.db.DbOptions;
 import io.metricstream.storage.db.TimeSeriesDb;
 import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.MemSeries;
+import io.metricstream.storage.select.ChunkQuerier;
 import io.metricstream.storage.select.Querier;
+import io.metricstream.storage.select.WindowQuerier;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -22,10 +29,11 @@ import java.util.Map;
 
 /**
  * Bytes per sample and select latency on the shared data set. Not a unit test: run with
- * {@code java -cp <test classpath> io.metricstream.storage.bench.StorageBench <dataset.prom> <dataDir>} where the
- * data set comes from {@code python3 gen.py --format prom --order series --out dataset.prom}. Loads every sample
- * directly into the head, flushes all of it into blocks, compacts, and reports the on-disk bytes of the blocks
- * divided by the samples, then the median select latency of 1 series and of all 1,000 series over 24 h.
+ * {@code java -cp <test classpath> io.metricstream.storage.bench.StorageBench <dataset.prom> <dataDir>
+ * [rollupMinSpanMs]} where the data set comes from {@code python3 gen.py --format prom --order series --out
+ * dataset.prom}. Loads every sample directly into the head, flushes all of it into blocks, compacts, and reports
+ * the on-disk bytes of the blocks divided by the samples, then the median latency of select, selectChunks (server
+ * side and client decode), selectWindows and selectRollup for 1 series and all 1,000 series over 24 h.
  */
 public final class StorageBench {
     private StorageBench() {
@@ -34,7 +42,11 @@ public final class StorageBench {
     public static void main(final String[] args) throws Exception {
         final Path data = Path.of(args[0]);
         final Path dir = Path.of(args[1]);
-        final TimeSeriesDb db = TimeSeriesDb.open(dir, DbOptions.DEFAULT, new HeadMetrics(new MetricsRegistry()));
+        // optional third argument: storage.rollup_min_block_span_ms (0 = rollups on every block)
+        final DbOptions d = DbOptions.DEFAULT;
+        final DbOptions options = args.length < 3 ? d : new DbOptions(d.head(), d.retentionMs(), d.retentionBytes(),
+            d.compactionFactor(), d.maxCompactionLevel(), Long.parseLong(args[2]));
+        final TimeSeriesDb db = TimeSeriesDb.open(dir, options, new HeadMetrics(new MetricsRegistry()));
         final Map<String, MemSeries> series = new HashMap<>();
         long samples = 0;
         final long t0 = System.nanoTime();
@@ -82,6 +94,19 @@ public final class StorageBench {
         latency(db, "1 series, 24 h", List.of(LabelMatcher.eq("__name__", "node_load1"),
             LabelMatcher.eq("host", "h42")));
         latency(db, "1000 series, 24 h", List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+")));
+        final List<LabelMatcher> one = List.of(LabelMatcher.eq("__name__", "node_load1"),
+            LabelMatcher.eq("host", "h42"));
+        final List<LabelMatcher> all = List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+"));
+        chunkLatency(db, "1 series, 24 h", one);
+        chunkLatency(db, "1000 series, 24 h", all);
+        windowLatency(db, "1 series, 24 h, avg_over_time[10m] step 60 s", one, WindowFunction.AVG, 600_000L,
+            60_000L);
+        windowLatency(db, "1000 series, 24 h, avg_over_time[10m] step 60 s", all, WindowFunction.AVG, 600_000L,
+            60_000L);
+        windowLatency(db, "1000 series, 24 h, max_over_time[1h] step 1 h", all, WindowFunction.MAX, 3_600_000L,
+            3_600_000L);
+        windowLatency(db, "1000 series, sum_over_time[24h] one window", all, WindowFunction.SUM, 86_400_000L,
+            86_400_000L);
         for (final long res : RollupWriter.RESOLUTIONS) {
             rollupLatency(db, res, List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+")));
         }
@@ -103,6 +128,79 @@ public final class StorageBench {
         Arrays.sort(ns);
         System.out.printf(Locale.ROOT, "select %s: samples=%d median=%.2f ms min=%.2f ms (15 runs)%n", what, got,
             ns[ns.length / 2] / 1e6, ns[0] / 1e6);
+    }
+
+    /**
+     * SELECT_CHUNKS in process: the server side (chunks collected and copied into byte arrays, as a frame would
+     * carry them) and then what the query service does with the answer (SeriesChunks.decode per series).
+     */
+    private static void chunkLatency(final TimeSeriesDb db, final String what, final List<LabelMatcher> matchers)
+        throws Exception {
+        final long min = 1_704_067_200_000L;
+        final long max = min + 86_400_000L;
+        final long[] serverNs = new long[15];
+        final long[] decodeNs = new long[15];
+        long got = 0;
+        long bytes = 0;
+        final ChunkReader reader = new ChunkReader();
+        for (int i = 0; i < serverNs.length; i++) {
+            final List<SeriesChunks> answer = new ArrayList<>();
+            final long[] size = new long[1];
+            final long t = System.nanoTime();
+            new ChunkQuerier(db).select(matchers, min, max, 0, (labels, chunks) -> {
+                final int n = chunks.size();
+                final long[] mins = new long[n];
+                final long[] maxs = new long[n];
+                final byte[][] data = new byte[n][];
+                for (int c = 0; c < n; c++) {
+                    mins[c] = chunks.minTimeAt(c);
+                    maxs[c] = chunks.maxTimeAt(c);
+                    data[c] = new byte[chunks.lengthAt(c)];
+                    chunks.bufferAt(c).get(chunks.offsetAt(c), data[c]);
+                    size[0] += data[c].length + SeriesChunks.CHUNK_ENTRY_OVERHEAD;
+                }
+                answer.add(new SeriesChunks(labels, mins, maxs, data));
+            });
+            final long t1 = System.nanoTime();
+            long count = 0;
+            for (final SeriesChunks s : answer) {
+                count += s.decode(min, max, reader).size();
+            }
+            decodeNs[i] = System.nanoTime() - t1;
+            serverNs[i] = t1 - t;
+            got = count;
+            bytes = size[0];
+        }
+        Arrays.sort(serverNs);
+        Arrays.sort(decodeNs);
+        System.out.printf(Locale.ROOT, "selectChunks %s: samples=%d chunkBytes=%d (%.2f B/sample) server "
+            + "median=%.2f ms min=%.2f ms; client decode median=%.2f ms min=%.2f ms (%.0f M samples/s) (15 runs)%n",
+            what, got, bytes, (double) bytes / Math.max(1, got), serverNs[7] / 1e6, serverNs[0] / 1e6,
+            decodeNs[7] / 1e6, decodeNs[0] / 1e6, got / (decodeNs[7] / 1e3));
+    }
+
+    private static void windowLatency(final TimeSeriesDb db, final String what, final List<LabelMatcher> matchers,
+                                      final WindowFunction fn, final long rangeMs, final long stepMs)
+        throws Exception {
+        final long end = 1_704_067_200_000L + 86_400_000L;
+        final int steps = (int) (86_400_000L / stepMs);
+        final WindowRequest q = new WindowRequest(end - (steps - 1) * stepMs, stepMs, steps, rangeMs, fn, 0,
+            matchers);
+        final long[] ns = new long[15];
+        long got = 0;
+        long fromRollups = 0;
+        for (int i = 0; i < ns.length; i++) {
+            final long[] count = new long[1];
+            final WindowQuerier w = new WindowQuerier(db);
+            final long t = System.nanoTime();
+            w.select(q, (labels, idx, values, n) -> count[0] += n);
+            ns[i] = System.nanoTime() - t;
+            got = count[0];
+            fromRollups = w.windowsFromRollups();
+        }
+        Arrays.sort(ns);
+        System.out.printf(Locale.ROOT, "selectWindows %s: points=%d (windows using rollups %d) median=%.2f ms "
+            + "min=%.2f ms (15 runs)%n", what, got, fromRollups, ns[7] / 1e6, ns[0] / 1e6);
     }
 
     private static long rollupBytes(final TimeSeriesDb db) {

@@ -7,7 +7,12 @@ import io.metricstream.contracts.frame.ApiKey;
 import io.metricstream.contracts.frame.FrameDescriptor;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.storage.LabelMatcher;
+import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.contracts.storage.SelectRequest;
+import io.metricstream.contracts.storage.SeriesChunks;
+import io.metricstream.contracts.storage.SeriesWindows;
+import io.metricstream.contracts.storage.WindowFunction;
+import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.contracts.storage.SeriesSamples;
 import io.metricstream.contracts.wire.WireReader;
 import io.metricstream.runtime.metrics.MetricsRegistry;
@@ -106,6 +111,54 @@ class SelectFrameAdapterTest {
         }
         assertEquals(3000, total);
         assertEquals(true, frames.size() > 10);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void shouldBoundChunkFramesAndKeepWindowSeriesWholeWhenAnswersExceedFrameSize() throws Exception {
+        final TimeSeriesDb db = TimeSeriesDb.open(dir, DbOptions.DEFAULT, new HeadMetrics(new MetricsRegistry()));
+        for (int s = 0; s < 3; s++) {
+            for (long t = 0; t < 5000; t++) {
+                db.head().append(LabelSet.of("__name__", "m", "s", "s" + s), t * 1000, t % 7);
+            }
+        }
+        final EmbeddedChannel ch = new EmbeddedChannel(new SelectFrameAdapter(db, executor, 1024));
+        ch.writeInbound(request(ApiKey.SELECT_CHUNKS, new SelectRequest(0, 4_999_000, 0,
+            List.of(LabelMatcher.eq("__name__", "m")))::encode));
+        final List<ByteBuf> frames = answers(ch, 2);
+        final List<SeriesChunks> series = new ArrayList<>();
+        for (final ByteBuf f : frames) {
+            assertEquals(ErrorCode.NONE, FrameDescriptor.errorCode(f, 0));
+            final WireReader r = new WireReader().wrap(f, FrameDescriptor.RESPONSE_HEADER_LENGTH,
+                f.readableBytes() - FrameDescriptor.RESPONSE_HEADER_LENGTH);
+            assertEquals(true, SeriesChunks.decodeList(r, f, series), r.problem());
+            assertEquals(true, f.readableBytes() <= 1024 + 64, "frame size " + f.readableBytes());
+            f.release();
+        }
+        assertEquals(3, series.size(), "split entries of a series are joined");
+        for (final SeriesChunks s : series) {
+            assertEquals(5000, s.decode(0, 4_999_000, new ChunkReader()).size());
+        }
+        assertEquals(true, frames.size() > 3);
+        ch.writeInbound(request(ApiKey.SELECT_WINDOWS, new WindowRequest(4_800_000, 1000, 200, 60_000,
+            WindowFunction.MAX, 0, List.of(LabelMatcher.eq("__name__", "m")))::encode));
+        final List<ByteBuf> windowFrames = answers(ch, 3);
+        final List<SeriesWindows> windows = new ArrayList<>();
+        for (final ByteBuf f : windowFrames) {
+            final WireReader r = new WireReader().wrap(f, FrameDescriptor.RESPONSE_HEADER_LENGTH,
+                f.readableBytes() - FrameDescriptor.RESPONSE_HEADER_LENGTH);
+            assertEquals(true, SeriesWindows.decodeList(r, f, windows), r.problem());
+            f.release();
+        }
+        assertEquals(3, windowFrames.size(), "one series (200 points, 2.4 KB) per frame");
+        assertEquals(3, windows.size());
+        assertEquals(200, windows.getFirst().size());
+        assertEquals(6.0, windows.getFirst().values()[0]);
+        ch.writeInbound(request(ApiKey.SELECT_WINDOWS, new WindowRequest(0, 1000, 0, 60_000,
+            WindowFunction.MAX, 0, List.of(LabelMatcher.eq("__name__", "m")))::encode));
+        final ByteBuf invalid = answers(ch, 1).getFirst();
+        assertEquals(ErrorCode.INVALID_REQUEST, FrameDescriptor.errorCode(invalid, 0));
+        invalid.release();
         ch.finishAndReleaseAll();
     }
 }

@@ -123,6 +123,28 @@ class EndToEndTest {
         assertEquals("309", h3.get(0).path("value").get(1).asText());
         final JsonNode sum = query("sum(count_over_time(e2e_json_value[1m]))");
         assertEquals("100", sum.get(0).path("value").get(1).asText());
+        // ranges >= query.pushdown_min_range_ms (1 h) are computed by storage (SELECT_WINDOWS): same answers;
+        // everything else reads chunks (SELECT_CHUNKS), never the raw SELECT
+        final double windowsBefore = storageCounter("storage_select_requests_total{api=\"select_windows\"}");
+        assertEquals("309", query("max_over_time(e2e_json_value{host=\"h3\"}[2h])").get(0).path("value").get(1)
+            .asText());
+        assertEquals("300", query("min_over_time(e2e_json_value{host=\"h3\"}[2h])").get(0).path("value").get(1)
+            .asText());
+        assertEquals("100", query("sum(count_over_time(e2e_json_value[3h]))").get(0).path("value").get(1).asText());
+        assertEquals("304.5", query("avg_over_time(e2e_json_value{host=\"h3\"}[1d])").get(0).path("value").get(1)
+            .asText());
+        assertEquals(windowsBefore + 4, storageCounter("storage_select_requests_total{api=\"select_windows\"}"));
+        assertTrue(storageCounter("storage_select_requests_total{api=\"select_chunks\"}") >= 2);
+    }
+
+    private double storageCounter(final String series) throws IOException {
+        final HttpProbe.Response r = HttpProbe.get(platform.url("storage") + "/metrics");
+        for (final String line : r.body().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
     }
 
     @Test

@@ -36,9 +36,20 @@ public final class QueryConfig {
     public static final ConfigKey<Integer> MAX_CONCURRENCY = ConfigKey.key("query.max_concurrency").intType()
         .defaultValue(4).atLeast(1).atMost(256).doc("Queries evaluated at the same time; more wait in line.");
 
+    /** Shortest range of a pushed-down {@code <fn>_over_time}. */
+    public static final ConfigKey<Long> PUSHDOWN_MIN_RANGE_MS = ConfigKey.key("query.pushdown_min_range_ms")
+        .longType().defaultValue(3_600_000L).atLeast(0).unit("ms")
+        .doc("min/max/sum/count/avg/last_over_time over a selector with at least this range are computed by storage "
+            + "(SELECT_WINDOWS, from its 5 m / 1 h rollups where they cover the window); 0 disables pushdown.");
+    /** Chunk decoding threads. */
+    public static final ConfigKey<Integer> DECODE_THREADS = ConfigKey.key("query.decode_threads").intType()
+        .defaultValue(0).atLeast(0).atMost(256)
+        .doc("Threads decoding selected chunks (SELECT_CHUNKS) in parallel, off the event loops; 0 = one per core.");
+
     /** Every key of the section. */
     public static final ConfigTable TABLE = ConfigTable.of(HTTP_PORT, BIND_ADDRESS, MAX_BODY_BYTES,
-        STORAGE_ADDRESSES, LOOKBACK_DELTA_MS, MAX_SAMPLES, MAX_SERIES, TIMEOUT_MS, MAX_CONCURRENCY);
+        STORAGE_ADDRESSES, LOOKBACK_DELTA_MS, MAX_SAMPLES, MAX_SERIES, TIMEOUT_MS, MAX_CONCURRENCY,
+        PUSHDOWN_MIN_RANGE_MS, DECODE_THREADS);
 
     private QueryConfig() {
     }

@@ -3,6 +3,7 @@ package io.metricstream.query;
 import io.metricstream.contracts.client.ClientOptions;
 import io.metricstream.query.api.PromApiRoutes;
 import io.metricstream.query.eval.Engine;
+import io.metricstream.query.remote.ChunkDecoder;
 import io.metricstream.query.remote.SeriesSource;
 import io.metricstream.query.remote.StorageFanout;
 import io.metricstream.runtime.config.Config;
@@ -31,6 +32,7 @@ public final class QueryService implements Service {
     private final SeriesSource injected;
     private SeriesSource source;
     private StorageFanout fanout;
+    private ChunkDecoder decoder;
     private ExecutorService executor;
     private Engine engine;
 
@@ -67,13 +69,16 @@ public final class QueryService implements Service {
             source = injected;
         } else {
             final ClientOptions defaults = ClientOptions.DEFAULT;
+            final int threads = config.get(QueryConfig.DECODE_THREADS);
+            decoder = new ChunkDecoder(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
             fanout = new StorageFanout(config.get(QueryConfig.STORAGE_ADDRESSES), new ClientOptions(
                 defaults.connectTimeoutMs(), (int) Math.min(Integer.MAX_VALUE, timeoutMs), defaults.maxFrameBytes(),
-                defaults.reconnect()), host.workerGroup());
+                defaults.reconnect()), host.workerGroup(), decoder);
             source = fanout;
         }
         engine = new Engine(source, new Engine.Options(config.get(QueryConfig.LOOKBACK_DELTA_MS),
-            config.get(QueryConfig.MAX_SAMPLES), config.get(QueryConfig.MAX_SERIES), timeoutMs));
+            config.get(QueryConfig.MAX_SAMPLES), config.get(QueryConfig.MAX_SERIES), timeoutMs,
+            config.get(QueryConfig.PUSHDOWN_MIN_RANGE_MS)));
         final AtomicInteger threads = new AtomicInteger();
         final ThreadFactory factory = r -> {
             final Thread t = new Thread(r, "query-" + threads.incrementAndGet());
@@ -115,6 +120,9 @@ public final class QueryService implements Service {
         }
         if (fanout != null) {
             fanout.close();
+        }
+        if (decoder != null) {
+            decoder.close();
         }
     }
 }

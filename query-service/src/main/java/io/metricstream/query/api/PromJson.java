@@ -31,11 +31,20 @@ public final class PromJson {
 
     /** {@code {"resultType":...,"result":...}} of a query result. */
     public static StringBuilder result(final QueryResult r) {
-        final StringBuilder sb = new StringBuilder(256);
+        return result(new StringBuilder(estimate(r)), r);
+    }
+
+    /** The success envelope around a query result, written in one builder (no copy of the result). */
+    public static StringBuilder successResult(final QueryResult r) {
+        final StringBuilder sb = new StringBuilder(estimate(r) + 32).append("{\"status\":\"success\",\"data\":");
+        return result(sb, r).append('}');
+    }
+
+    private static StringBuilder result(final StringBuilder sb, final QueryResult r) {
         switch (r) {
             case QueryResult.Scalar s -> {
                 sb.append("{\"resultType\":\"scalar\",\"result\":");
-                point(sb, s.timeMs(), PromFloats.format(s.value()));
+                point(sb, s.timeMs(), s.value());
             }
             case QueryResult.Str s -> {
                 sb.append("{\"resultType\":\"string\",\"result\":[");
@@ -55,7 +64,7 @@ public final class PromJson {
                     sb.append("{\"metric\":");
                     labels(sb, s.labels());
                     sb.append(",\"value\":");
-                    point(sb, v.timeMs(), PromFloats.format(s.value()));
+                    point(sb, v.timeMs(), s.value());
                     sb.append('}');
                 }
                 sb.append(']');
@@ -67,6 +76,19 @@ public final class PromJson {
             }
         }
         return sb.append('}');
+    }
+
+    /** Bytes the JSON of {@code r} about takes (~32 per point, ~128 per series), so the builder grows rarely. */
+    private static int estimate(final QueryResult r) {
+        long bytes = 256;
+        if (r instanceof QueryResult.Matrix m) {
+            for (final QueryResult.Series s : m.series()) {
+                bytes += 128 + 32L * s.timestamps().length;
+            }
+        } else if (r instanceof QueryResult.Vector v) {
+            bytes += 160L * v.samples().size();
+        }
+        return (int) Math.min(bytes, 1 << 28);
     }
 
     private static void matrix(final StringBuilder sb, final List<QueryResult.Series> series) {
@@ -83,16 +105,17 @@ public final class PromJson {
                 if (i > 0) {
                     sb.append(',');
                 }
-                point(sb, s.timestamps()[i], PromFloats.format(s.values()[i]));
+                point(sb, s.timestamps()[i], s.values()[i]);
             }
             sb.append("]}");
         }
     }
 
-    private static void point(final StringBuilder sb, final long timeMs, final String value) {
+    private static void point(final StringBuilder sb, final long timeMs, final double value) {
         sb.append('[');
         timestamp(sb, timeMs);
-        sb.append(",\"").append(value).append("\"]");
+        sb.append(",\"");
+        PromFloats.append(sb, value).append("\"]");
     }
 
     /** Prometheus's MarshalTimestamp: seconds, then ".mmm" (3 digits) when the millis are not zero. */

@@ -31,10 +31,24 @@ public final class Engine {
      * @param maxSamples per-query sample budget
      * @param maxSeries per-selector series budget
      * @param timeoutMs per-query time budget
+     * @param pushdownMinRangeMs shortest {@code <fn>_over_time} range pushed down to storage (0 = never)
      */
-    public record Options(long lookbackMs, long maxSamples, int maxSeries, long timeoutMs) {
+    public record Options(long lookbackMs, long maxSamples, int maxSeries, long timeoutMs, long pushdownMinRangeMs) {
+        /** Default {@code pushdownMinRangeMs}: one hour, where storage's 5 m / 1 h rollups start to pay. */
+        public static final long DEFAULT_PUSHDOWN_MIN_RANGE_MS = 3_600_000;
         /** Prometheus's defaults. */
-        public static final Options DEFAULT = new Options(300_000, 50_000_000, 1_000_000, 120_000);
+        public static final Options DEFAULT = new Options(300_000, 50_000_000, 1_000_000, 120_000,
+            DEFAULT_PUSHDOWN_MIN_RANGE_MS);
+
+        /** Options with the default pushdown threshold. */
+        public Options(final long lookbackMs, final long maxSamples, final int maxSeries, final long timeoutMs) {
+            this(lookbackMs, maxSamples, maxSeries, timeoutMs, DEFAULT_PUSHDOWN_MIN_RANGE_MS);
+        }
+
+        /** These options with another pushdown threshold. */
+        public Options withPushdownMinRangeMs(final long minRangeMs) {
+            return new Options(lookbackMs, maxSamples, maxSeries, timeoutMs, minRangeMs);
+        }
     }
 
     /** An engine over {@code source}. */
@@ -143,7 +157,7 @@ public final class Engine {
 
     private QueryContext context(final long startMs, final long endMs, final long timeoutMs) {
         return new QueryContext(source, options.lookbackMs(), startMs, endMs, options.maxSamples(),
-            options.maxSeries(), Math.max(1, Math.min(timeoutMs, options.timeoutMs())));
+            options.maxSeries(), Math.max(1, Math.min(timeoutMs, options.timeoutMs())), options.pushdownMinRangeMs());
     }
 
     private static QueryResult matrixAt(final Evaluator ev, final Expr e) {

@@ -4,6 +4,9 @@ import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.model.StaleMarker;
 import io.metricstream.contracts.storage.SelectRequest;
 import io.metricstream.contracts.storage.SeriesSamples;
+import io.metricstream.contracts.storage.SeriesWindows;
+import io.metricstream.contracts.storage.WindowFunction;
+import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.query.eval.aggregations.Aggregations;
 import io.metricstream.query.eval.binary.BinaryOperators;
 import io.metricstream.query.eval.functions.Functions;
@@ -20,9 +23,12 @@ import io.metricstream.query.promql.ast.SubqueryExpr;
 import io.metricstream.query.promql.ast.UnaryExpr;
 import io.metricstream.query.promql.ast.VectorSelector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Evaluates an expression over every step of one range ({@code start + i * step}, {@code i < steps}) at once.
@@ -151,6 +157,62 @@ public final class Evaluator {
             if (any) {
                 out.add(new StepSeries(s.labels(), values, present));
             }
+        }
+        ctx.addSamples((long) out.size() * steps);
+        return new StepVector(steps, out);
+    }
+
+    /**
+     * {@code f} over the windows of {@code arg} computed by storage (SELECT_WINDOWS), or null when {@code arg} is
+     * not a matrix selector of at least {@link QueryContext#pushdownMinRangeMs()} or its window ends are not evenly
+     * spaced (they always are: steps are, and offset / {@code @} shift or pin them). A pinned {@code @} asks for one
+     * window and repeats it over the steps. Labels as PromQL's: the metric name dropped except for LAST.
+     */
+    public StepVector pushdown(final WindowFunction f, final Expr arg) {
+        Expr e = arg;
+        while (e instanceof ParenExpr p) {
+            e = p.expr();
+        }
+        final long minRange = ctx.pushdownMinRangeMs();
+        if (!(e instanceof MatrixSelector m) || minRange <= 0 || m.rangeMs() < minRange
+            || steps > WindowRequest.MAX_STEPS) {
+            return null;
+        }
+        final VectorSelector vs = m.selector();
+        final long[] refs = refTimes(vs.at(), vs.offsetMs());
+        final long windowStep = steps > 1 ? refs[1] - refs[0] : 0;
+        for (int i = 2; i < steps; i++) {
+            if (refs[i] - refs[i - 1] != windowStep) {
+                return null;
+            }
+        }
+        final boolean pinned = windowStep == 0;
+        final List<SeriesWindows> fetched = new ArrayList<>(ctx.selectWindows(new WindowRequest(refs[0], windowStep,
+            pinned ? 1 : steps, m.rangeMs(), f, 0, vs.matchers())));
+        fetched.sort((a, b) -> a.labels().compareTo(b.labels()));
+        final List<StepSeries> out = new ArrayList<>(fetched.size());
+        final Set<LabelSet> seen = new HashSet<>();
+        for (final SeriesWindows w : fetched) {
+            final double[] values = new double[steps];
+            final boolean[] present = new boolean[steps];
+            if (pinned) {
+                Arrays.fill(values, w.values()[0]);
+                Arrays.fill(present, true);
+            } else {
+                if (w.steps()[w.size() - 1] >= steps) {
+                    throw new QueryException(QueryException.Type.UNAVAILABLE, "bad select windows answer: step index "
+                        + w.steps()[w.size() - 1] + " >= stepCount " + steps + " for " + w.labels());
+                }
+                for (int p = 0; p < w.size(); p++) {
+                    values[w.steps()[p]] = w.values()[p];
+                    present[w.steps()[p]] = true;
+                }
+            }
+            final LabelSet labels = f == WindowFunction.LAST ? w.labels() : w.labels().withoutMetricName();
+            if (!seen.add(labels)) {
+                throw QueryException.execution("vector cannot contain metrics with the same labelset");
+            }
+            out.add(new StepSeries(labels, values, present));
         }
         ctx.addSamples((long) out.size() * steps);
         return new StepVector(steps, out);

@@ -4,6 +4,8 @@ import io.metricstream.contracts.error.ContractException;
 import io.metricstream.contracts.error.ErrorCode;
 import io.metricstream.contracts.storage.SelectRequest;
 import io.metricstream.contracts.storage.SeriesSamples;
+import io.metricstream.contracts.storage.SeriesWindows;
+import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.query.remote.SeriesSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,11 +26,14 @@ public final class QueryContext {
     private final long maxSamples;
     private final int maxSeries;
     private final long deadlineNanos;
+    private final long pushdownMinRangeMs;
     private long samples;
 
-    /** A context; {@code timeoutMs} counts from now. */
+    /** A context; {@code timeoutMs} counts from now; {@code pushdownMinRangeMs} 0 disables pushdown. */
     public QueryContext(final SeriesSource source, final long lookbackMs, final long queryStartMs,
-                        final long queryEndMs, final long maxSamples, final int maxSeries, final long timeoutMs) {
+                        final long queryEndMs, final long maxSamples, final int maxSeries, final long timeoutMs,
+                        final long pushdownMinRangeMs) {
+        this.pushdownMinRangeMs = pushdownMinRangeMs;
         this.source = source;
         this.lookbackMs = lookbackMs;
         this.queryStartMs = queryStartMs;
@@ -41,6 +46,11 @@ public final class QueryContext {
     /** Lookback of instant selectors. */
     public long lookbackMs() {
         return lookbackMs;
+    }
+
+    /** Shortest range of a pushed-down {@code <fn>_over_time}; 0 = no pushdown. */
+    public long pushdownMinRangeMs() {
+        return pushdownMinRangeMs;
     }
 
     /** The query's start ({@code @ start()}). */
@@ -76,20 +86,37 @@ public final class QueryContext {
 
     /** Selects from the source, waiting at most until the deadline. */
     public List<SeriesSamples> select(final SelectRequest request) {
-        final CompletableFuture<List<SeriesSamples>> f = source.select(
-            new SelectRequest(request.minTimeMs(), request.maxTimeMs(), maxSeries, request.matchers()));
+        final List<SeriesSamples> out = await(source.select(
+            new SelectRequest(request.minTimeMs(), request.maxTimeMs(), maxSeries, request.matchers())));
+        long n = 0;
+        for (final SeriesSamples s : out) {
+            n += s.size();
+        }
+        addSamples(n);
+        return out;
+    }
+
+    /** Selects pushed-down windows from the source (the series limit applied), waiting at most until the deadline. */
+    public List<SeriesWindows> selectWindows(final WindowRequest request) {
+        final List<SeriesWindows> out = await(source.selectWindows(new WindowRequest(request.firstEndMs(),
+            request.stepMs(), request.stepCount(), request.rangeMs(), request.function(), maxSeries,
+            request.matchers())));
+        long n = 0;
+        for (final SeriesWindows s : out) {
+            n += s.size();
+        }
+        addSamples(n);
+        return out;
+    }
+
+    private <T> List<T> await(final CompletableFuture<List<T>> f) {
         try {
             final long waitNanos = Math.max(1, deadlineNanos - System.nanoTime());
-            final List<SeriesSamples> out = f.get(waitNanos, TimeUnit.NANOSECONDS);
+            final List<T> out = f.get(waitNanos, TimeUnit.NANOSECONDS);
             if (out.size() > maxSeries) {
                 throw QueryException.execution("query selects too many series: got " + out.size() + "; limit "
                     + maxSeries + " (query.max_series)");
             }
-            long n = 0;
-            for (final SeriesSamples s : out) {
-                n += s.size();
-            }
-            addSamples(n);
             return out;
         } catch (final TimeoutException e) {
             f.cancel(false);

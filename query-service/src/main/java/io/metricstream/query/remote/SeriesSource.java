@@ -4,6 +4,8 @@ import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.storage.MetadataRequest;
 import io.metricstream.contracts.storage.SelectRequest;
 import io.metricstream.contracts.storage.SeriesSamples;
+import io.metricstream.contracts.storage.SeriesWindows;
+import io.metricstream.contracts.storage.WindowRequest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,6 +16,13 @@ import java.util.concurrent.CompletableFuture;
 public interface SeriesSource {
     /** Series matching every matcher with their samples in the inclusive range; one entry per series. */
     CompletableFuture<List<SeriesSamples>> select(SelectRequest request);
+
+    /**
+     * {@code request.function()} over the windows of every matching series (stale markers excluded, Prometheus 2.x
+     * arithmetic of {@link io.metricstream.contracts.storage.WindowFunction}); one entry per series that has at
+     * least one non-empty window, windows without samples left out.
+     */
+    CompletableFuture<List<SeriesWindows>> selectWindows(WindowRequest request);
 
     /** Label names, sorted, de-duplicated. */
     CompletableFuture<List<String>> labelNames(MetadataRequest request);

@@ -8,6 +8,8 @@ import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.storage.MetadataRequest;
 import io.metricstream.contracts.storage.SelectRequest;
 import io.metricstream.contracts.storage.SeriesSamples;
+import io.metricstream.contracts.storage.SeriesWindows;
+import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.query.promql.ParseException;
 import io.metricstream.query.remote.InMemorySeriesSource;
 import io.metricstream.query.remote.SeriesSource;
@@ -65,6 +67,11 @@ class EngineTest {
         final SeriesSource hanging = new SeriesSource() {
             @Override
             public CompletableFuture<List<SeriesSamples>> select(final SelectRequest request) {
+                return new CompletableFuture<>();
+            }
+
+            @Override
+            public CompletableFuture<List<SeriesWindows>> selectWindows(final WindowRequest request) {
                 return new CompletableFuture<>();
             }
 

@@ -24,9 +24,9 @@ import java.util.Map;
  * {@code <query index> <iterations>} to loop one query for a profiler).
  */
 public final class QueryBenchmark {
-    private static final long START_MS = 1_704_067_200_000L;
-    private static final long END_MS = START_MS + 86_400_000L;
-    private static final String[][] QUERIES = {
+    static final long START_MS = 1_704_067_200_000L;
+    static final long END_MS = START_MS + 86_400_000L;
+    static final String[][] QUERIES = {
         {"range", "sum by (region)(rate(http_requests_total[5m]))"},
         {"range", "avg_over_time(node_cpu_utilization_percent{host=~\"h1.*\"}[10m])"},
         {"range", "max by (job)(node_load1)"},
@@ -91,7 +91,7 @@ public final class QueryBenchmark {
         return ms;
     }
 
-    private static InMemorySeriesSource load(final Path file) throws IOException {
+    static InMemorySeriesSource load(final Path file) throws IOException {
         final InMemorySeriesSource data = new InMemorySeriesSource();
         final Map<String, LabelSet> labels = new HashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -7,6 +7,8 @@ import io.metricstream.contracts.storage.LabelMatcher;
 import io.metricstream.contracts.storage.MetadataRequest;
 import io.metricstream.contracts.storage.SelectRequest;
 import io.metricstream.contracts.storage.SeriesSamples;
+import io.metricstream.contracts.storage.SeriesWindows;
+import io.metricstream.contracts.storage.WindowRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,6 +28,7 @@ public final class InMemorySeriesSource implements SeriesSource {
     /** Series by metric name: the fake's only "postings", so name selections skip unrelated series. */
     private final Map<String, List<LabelSet>> byName = new java.util.HashMap<>();
     private final AtomicInteger selects = new AtomicInteger();
+    private final AtomicInteger windowSelects = new AtomicInteger();
 
     private static final class Series {
         long[] ts = new long[16];
@@ -50,6 +53,11 @@ public final class InMemorySeriesSource implements SeriesSource {
     /** Number of select calls answered. */
     public int selects() {
         return selects.get();
+    }
+
+    /** Number of selectWindows calls answered. */
+    public int windowSelects() {
+        return windowSelects.get();
     }
 
     /** Number of series. */
@@ -89,6 +97,33 @@ public final class InMemorySeriesSource implements SeriesSource {
             }
         }
         return CompletableFuture.completedFuture(out);
+    }
+
+    /** Windows computed from the raw samples with WindowFunction.over, as storage does for raw data. */
+    @Override
+    public synchronized CompletableFuture<List<SeriesWindows>> selectWindows(final WindowRequest request) {
+        windowSelects.incrementAndGet();
+        final CompletableFuture<List<SeriesSamples>> raw = select(new SelectRequest(request.minTimeMs(),
+            request.maxTimeMs(), request.maxSeries(), request.matchers()));
+        selects.decrementAndGet();
+        return raw.thenApply(samples -> RawWindows.compute(samples, request));
+    }
+
+    /** Label sets of the series matching every matcher (no samples copied). */
+    public synchronized List<LabelSet> matchingLabels(final List<LabelMatcher> matchers) {
+        final List<LabelSet> out = new ArrayList<>();
+        for (final LabelSet labels : candidates(matchers)) {
+            if (matches(labels, matchers)) {
+                out.add(labels);
+            }
+        }
+        return out;
+    }
+
+    /** Every sample of one series (copied). */
+    public synchronized SeriesSamples whole(final LabelSet labels) {
+        final Series s = series.get(labels);
+        return new SeriesSamples(labels, Arrays.copyOf(s.ts, s.size), Arrays.copyOf(s.vs, s.size));
     }
 
     private Iterable<LabelSet> candidates(final List<LabelMatcher> matchers) {

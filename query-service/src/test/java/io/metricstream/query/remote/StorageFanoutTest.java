@@ -3,8 +3,11 @@ package io.metricstream.query.remote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metricstream.contracts.frame.ApiKey;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.query.QueryServer;
+import io.metricstream.query.api.PromJson;
+import io.metricstream.query.eval.Engine;
 import io.metricstream.runtime.config.Config;
 import io.metricstream.runtime.config.ConfigLoader;
 import io.metricstream.runtime.config.GlobalConfig;
@@ -24,14 +27,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The query service over two storage instances speaking the binary protocol: answers are merged. */
+/**
+ * The query service over storage instances speaking the binary protocol: samples come as chunks (SELECT_CHUNKS)
+ * decoded in parallel and merged; {@code *_over_time} windows come from SELECT_WINDOWS, or from the merged samples
+ * when one series spans instances; an instance without the newer APIs is served by SELECT.
+ */
 @Tag("integration")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StorageFanoutTest {
+    private static final long MINUTE = 60_000;
     @TempDir
     static Path dir;
     private static EmbeddedHost storages;
+    private static FakeStorageService storageA;
+    private static FakeStorageService storageB;
+    private static FakeStorageService legacyB;
     private static QueryServer query;
+    private static QueryServer legacyQuery;
+    /** Everything both instances hold, for the expected answers. */
+    private static final InMemorySeriesSource UNION = new InMemorySeriesSource();
     private static final LabelSet SHARED = LabelSet.of("__name__", "m", "job", "shared");
 
     @BeforeAll
@@ -39,32 +53,56 @@ class StorageFanoutTest {
         final InMemorySeriesSource a = new InMemorySeriesSource();
         final InMemorySeriesSource b = new InMemorySeriesSource();
         for (int i = 0; i <= 10; i++) {
-            (i <= 5 ? a : b).add(SHARED, i * 60_000L, i);
+            (i <= 5 ? a : b).add(SHARED, i * MINUTE, i);
+            UNION.add(SHARED, i * MINUTE, i);
         }
-        b.add(LabelSet.of("__name__", "m", "job", "shared"), 11 * 60_000L, 11);
+        for (int i = 11; i <= 240; i++) {
+            b.add(SHARED, i * MINUTE, i);
+            UNION.add(SHARED, i * MINUTE, i);
+        }
         a.add(LabelSet.of("__name__", "m", "job", "only_a"), 0, 1);
         b.add(LabelSet.of("__name__", "m", "job", "only_b"), 0, 2);
+        UNION.add(LabelSet.of("__name__", "m", "job", "only_a"), 0, 1);
+        UNION.add(LabelSet.of("__name__", "m", "job", "only_b"), 0, 2);
+        for (int i = 0; i <= 240; i++) {
+            final LabelSet onA = LabelSet.of("__name__", "w", "host", "a");
+            final LabelSet onB = LabelSet.of("__name__", "w", "host", "b");
+            a.add(onA, i * MINUTE + 7, i * 0.1);
+            b.add(onB, i * MINUTE + 11, 1000 - i * 0.3);
+            UNION.add(onA, i * MINUTE + 7, i * 0.1);
+            UNION.add(onB, i * MINUTE + 11, 1000 - i * 0.3);
+        }
+        storageA = new FakeStorageService("storage_a", a);
+        storageB = new FakeStorageService("storage_b", b);
+        legacyB = new FakeStorageService("storage_legacy_b", b, true);
         final Config config = (Config) new ConfigLoader(GlobalConfig.TABLE).load(Optional.empty(), Map.of(),
             Map.of("global.data_dir", dir.resolve("storages").toString()));
-        storages = EmbeddedHost.start(config, List.of(new FakeStorageService("storage_a", a),
-            new FakeStorageService("storage_b", b)));
-        final String addresses = "127.0.0.1:" + storages.host("storage_a").binaryAddresses().getFirst().getPort()
-            + ",127.0.0.1:" + storages.host("storage_b").binaryAddresses().getFirst().getPort();
-        query = new QueryServer(null, dir.resolve("query"), Map.of("query.storage_addresses", addresses));
+        storages = EmbeddedHost.start(config, List.of(storageA, storageB, legacyB));
+        query = new QueryServer(null, dir.resolve("query"), Map.of("query.storage_addresses",
+            address("storage_a") + "," + address("storage_b"), "query.decode_threads", "2"));
+        legacyQuery = new QueryServer(null, dir.resolve("legacy_query"), Map.of("query.storage_addresses",
+            address("storage_a") + "," + address("storage_legacy_b")));
+    }
+
+    private static String address(final String name) {
+        return "127.0.0.1:" + storages.host(name).binaryAddresses().getFirst().getPort();
     }
 
     @AfterAll
     static void stop() {
-        if (query != null) {
-            query.close();
-        }
-        if (storages != null) {
-            storages.close();
+        for (final AutoCloseable c : new AutoCloseable[] {query, legacyQuery, storages}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (final Exception e) {
+                throw new AssertionError(e);
+            }
         }
     }
 
-    private static String get(final String path) {
-        final HttpProbe.Response r = HttpProbe.get(query.base() + path);
+    private static String get(final QueryServer server, final String path) {
+        final HttpProbe.Response r = HttpProbe.get(server.base() + path);
         assertEquals(200, r.status(), r.body());
         return r.body();
     }
@@ -73,23 +111,77 @@ class StorageFanoutTest {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    /** The range query's answer from one in-process engine over all samples, without pushdown. */
+    private static String expectedRange(final String q, final long startS, final long endS, final long stepS)
+        throws Exception {
+        final Engine engine = new Engine(UNION, Engine.Options.DEFAULT.withPushdownMinRangeMs(0));
+        return PromJson.success(PromJson.result(engine.range(q, startS * 1000, endS * 1000, stepS * 1000)));
+    }
+
+    private static String range(final QueryServer server, final String q, final long startS, final long endS,
+                                final long stepS) {
+        return get(server, "/api/v1/query_range?query=" + enc(q) + "&start=" + startS + "&end=" + endS + "&step="
+            + stepS);
+    }
+
     @Test
     void shouldMergeSamplesOfOneSeriesWhenSplitAcrossInstances() {
-        final String body = get("/api/v1/query_range?query=" + enc("m{job=\"shared\"}") + "&start=240&end=480"
-            + "&step=60");
+        final int chunksBefore = storageA.requests(ApiKey.SELECT_CHUNKS);
+        final String body = range(query, "m{job=\"shared\"}", 240, 480, 60);
         assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":"
             + "{\"__name__\":\"m\",\"job\":\"shared\"},\"values\":[[240,\"4\"],[300,\"5\"],[360,\"6\"],[420,\"7\"],"
             + "[480,\"8\"]]}]}}", body);
-        assertTrue(get("/api/v1/query?query=" + enc("rate(m{job=\"shared\"}[10m])") + "&time=600")
+        assertTrue(get(query, "/api/v1/query?query=" + enc("rate(m{job=\"shared\"}[10m])") + "&time=600")
             .contains("\"value\":[600,\"0.016666666666666666\"]"));
+        assertTrue(storageA.requests(ApiKey.SELECT_CHUNKS) >= chunksBefore + 2);
+        assertEquals(0, storageA.requests(ApiKey.SELECT));
+        assertEquals(0, storageB.requests(ApiKey.SELECT));
+    }
+
+    @Test
+    void shouldDecodeLongSeriesWhenChunksReachOutsideTheRange() throws Exception {
+        assertEquals(expectedRange("w", 3_000, 12_000, 60), range(query, "w", 3_000, 12_000, 60));
+        assertEquals(expectedRange("sum(rate(m[5m])) + sum(w)", 0, 14_400, 300),
+            range(query, "sum(rate(m[5m])) + sum(w)", 0, 14_400, 300));
     }
 
     @Test
     void shouldUnionMetadataWhenSeveralInstances() {
         assertEquals("{\"status\":\"success\",\"data\":[\"only_a\",\"only_b\",\"shared\"]}",
-            get("/api/v1/label/job/values"));
-        assertTrue(get("/api/v1/series?match[]=m").contains("{\"__name__\":\"m\",\"job\":\"only_b\"}"));
+            get(query, "/api/v1/label/job/values"));
+        assertTrue(get(query, "/api/v1/series?match[]=m").contains("{\"__name__\":\"m\",\"job\":\"only_b\"}"));
         assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},"
-            + "\"value\":[60,\"3\"]}]}}", get("/api/v1/query?query=" + enc("count(m)") + "&time=60"));
+            + "\"value\":[60,\"3\"]}]}}", get(query, "/api/v1/query?query=" + enc("count(m)") + "&time=60"));
+    }
+
+    @Test
+    void shouldPushDownWindowsWhenEachSeriesLivesOnOneInstance() throws Exception {
+        final int before = storageB.requests(ApiKey.SELECT_WINDOWS);
+        for (final String fn : new String[] {"min", "max", "sum", "count", "avg", "last"}) {
+            final String q = fn + "_over_time(w[1h])";
+            assertEquals(expectedRange(q, 0, 14_400, 600), range(query, q, 0, 14_400, 600), q);
+        }
+        assertEquals(before + 6, storageB.requests(ApiKey.SELECT_WINDOWS));
+    }
+
+    @Test
+    void shouldComputeWindowsFromMergedSamplesWhenOneSeriesSpansInstances() throws Exception {
+        final String q = "sum_over_time(m{job=\"shared\"}[1h])";
+        final int before = storageA.requests(ApiKey.SELECT_CHUNKS);
+        assertEquals(expectedRange(q, 0, 14_400, 600), range(query, q, 0, 14_400, 600));
+        assertTrue(storageA.requests(ApiKey.SELECT_CHUNKS) > before, "raw samples selected after the windows");
+    }
+
+    @Test
+    void shouldFallBackToSelectWhenAnInstanceRejectsTheNewerApis() throws Exception {
+        assertEquals(range(query, "m{job=\"shared\"}", 240, 480, 60), range(legacyQuery, "m{job=\"shared\"}", 240,
+            480, 60));
+        assertEquals(expectedRange("w", 0, 14_400, 60), range(legacyQuery, "w", 0, 14_400, 60));
+        assertEquals(1, legacyB.requests(ApiKey.SELECT_CHUNKS), "rejection remembered");
+        assertEquals(2, legacyB.requests(ApiKey.SELECT));
+        final String q = "max_over_time(w[1h])";
+        assertEquals(expectedRange(q, 0, 14_400, 600), range(legacyQuery, q, 0, 14_400, 600));
+        assertEquals(1, legacyB.requests(ApiKey.SELECT_WINDOWS));
+        assertEquals(3, legacyB.requests(ApiKey.SELECT));
     }
 }

@@ -3,6 +3,7 @@ package io.metricstream.query.eval.functions;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.model.MetricNames;
 import io.metricstream.contracts.storage.LabelMatcher;
+import io.metricstream.contracts.storage.WindowFunction;
 import io.metricstream.query.eval.Evaluator;
 import io.metricstream.query.eval.StepScalar;
 import io.metricstream.query.eval.StepSeries;
@@ -78,6 +79,13 @@ public final class Functions {
 
     private static StepValue dispatchRest(final Evaluator ev, final Function f, final List<Expr> args) {
         if (f.argType(0) == io.metricstream.query.promql.ast.ValueType.MATRIX) {
+            final WindowFunction pushable = RangeFunctions.windowFunction(f);
+            if (pushable != null) {
+                final StepVector pushed = ev.pushdown(pushable, args.getFirst());
+                if (pushed != null) {
+                    return pushed;
+                }
+            }
             final Windows w = ev.windows(args.getFirst());
             final double[] a1 = args.size() > 1 ? ev.evalScalar(args.get(1)).values() : null;
             final double[] a2 = args.size() > 2 ? ev.evalScalar(args.get(2)).values() : null;

@@ -1,6 +1,7 @@
 package io.metricstream.query.eval.functions;
 
 import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.storage.WindowFunction;
 import io.metricstream.query.eval.Evaluator;
 import io.metricstream.query.eval.QueryException;
 import io.metricstream.query.eval.RangeSeries;
@@ -26,6 +27,23 @@ public final class RangeFunctions {
     private static final long NO_VALUE_BITS = Double.doubleToRawLongBits(NO_VALUE);
 
     private RangeFunctions() {
+    }
+
+    /**
+     * The storage window function computing {@code f} ({@code min/max/sum/count/avg/last_over_time}), or null. These
+     * six are evaluated with {@link WindowFunction#over}, the arithmetic storage uses, so a pushed-down window and
+     * one computed here agree bit for bit.
+     */
+    public static WindowFunction windowFunction(final Function f) {
+        return switch (f) {
+            case MIN_OVER_TIME -> WindowFunction.MIN;
+            case MAX_OVER_TIME -> WindowFunction.MAX;
+            case SUM_OVER_TIME -> WindowFunction.SUM;
+            case COUNT_OVER_TIME -> WindowFunction.COUNT;
+            case AVG_OVER_TIME -> WindowFunction.AVG;
+            case LAST_OVER_TIME -> WindowFunction.LAST;
+            default -> null;
+        };
     }
 
     /**
@@ -127,26 +145,15 @@ public final class RangeFunctions {
             case DELTA -> extrapolatedRate(ts, vs, lo, hi, start, end, range, false, false, false);
             case IRATE -> instantDelta(ts, vs, lo, hi, true);
             case IDELTA -> instantDelta(ts, vs, lo, hi, false);
-            case DERIV -> hi - lo < 2 ? NO_VALUE : linearRegression(ts, vs, lo, hi, ts[lo])[0];
-            case PREDICT_LINEAR -> {
-                if (hi - lo < 2) {
-                    yield NO_VALUE;
-                }
-                final double[] r = linearRegression(ts, vs, lo, hi, evalTime);
-                yield r[0] * a1 + r[1];
-            }
+            case DERIV -> hi - lo < 2 ? NO_VALUE : linearRegression(ts, vs, lo, hi, ts[lo], true, 0);
+            case PREDICT_LINEAR -> hi - lo < 2 ? NO_VALUE : linearRegression(ts, vs, lo, hi, evalTime, false, a1);
             case RESETS, CHANGES -> changes(vs, lo, hi, f == Function.RESETS);
-            case AVG_OVER_TIME -> avg(vs, lo, hi);
-            case SUM_OVER_TIME -> {
-                double sum = 0;
-                for (int k = lo; k < hi; k++) {
-                    sum += vs[k];
-                }
-                yield sum;
-            }
-            case COUNT_OVER_TIME -> hi - lo;
-            case MIN_OVER_TIME, MAX_OVER_TIME -> minMax(vs, lo, hi, f == Function.MAX_OVER_TIME);
-            case LAST_OVER_TIME -> vs[hi - 1];
+            case AVG_OVER_TIME -> WindowFunction.AVG.over(vs, lo, hi);
+            case SUM_OVER_TIME -> WindowFunction.SUM.over(vs, lo, hi);
+            case COUNT_OVER_TIME -> WindowFunction.COUNT.over(vs, lo, hi);
+            case MIN_OVER_TIME -> WindowFunction.MIN.over(vs, lo, hi);
+            case MAX_OVER_TIME -> WindowFunction.MAX.over(vs, lo, hi);
+            case LAST_OVER_TIME -> WindowFunction.LAST.over(vs, lo, hi);
             case PRESENT_OVER_TIME -> 1;
             case STDDEV_OVER_TIME -> Math.sqrt(variance(vs, lo, hi));
             case STDVAR_OVER_TIME -> variance(vs, lo, hi);
@@ -235,36 +242,6 @@ public final class RangeFunctions {
         return count;
     }
 
-    private static double avg(final double[] vs, final int lo, final int hi) {
-        double mean = 0;
-        double count = 0;
-        for (int k = lo; k < hi; k++) {
-            final double v = vs[k];
-            count++;
-            if (Double.isInfinite(mean)) {
-                if (Double.isInfinite(v) && (mean > 0) == (v > 0)) {
-                    continue;
-                }
-                if (!Double.isInfinite(v) && !Double.isNaN(v)) {
-                    continue;
-                }
-            }
-            mean += v / count - mean / count;
-        }
-        return mean;
-    }
-
-    private static double minMax(final double[] vs, final int lo, final int hi, final boolean max) {
-        double r = vs[lo];
-        for (int k = lo + 1; k < hi; k++) {
-            final double v = vs[k];
-            if (max ? v > r || Double.isNaN(r) : v < r || Double.isNaN(r)) {
-                r = v;
-            }
-        }
-        return r;
-    }
-
     private static double variance(final double[] vs, final int lo, final int hi) {
         double count = 0;
         double mean = 0;
@@ -304,13 +281,20 @@ public final class RangeFunctions {
         return s1;
     }
 
-    /** Least-squares slope and intercept (at {@code interceptTime}) with Kahan-Neumaier sums, as Prometheus. */
-    static double[] linearRegression(final long[] ts, final double[] vs, final int lo, final int hi,
-                                     final long interceptTime) {
-        final double[] sx = new double[2];
-        final double[] sy = new double[2];
-        final double[] sxy = new double[2];
-        final double[] sx2 = new double[2];
+    /**
+     * Least-squares fit with Kahan-Neumaier sums, as Prometheus: the slope when {@code slopeOnly}, else the fit's
+     * value {@code duration} seconds after {@code interceptTime}. Allocation-free (it runs once per window).
+     */
+    static double linearRegression(final long[] ts, final double[] vs, final int lo, final int hi,
+                                   final long interceptTime, final boolean slopeOnly, final double duration) {
+        double sx = 0;
+        double cx = 0;
+        double sy = 0;
+        double cy = 0;
+        double sxy = 0;
+        double cxy = 0;
+        double sx2 = 0;
+        double cx2 = 0;
         double n = 0;
         final double initY = vs[lo];
         boolean constY = true;
@@ -320,37 +304,42 @@ public final class RangeFunctions {
             }
             n += 1;
             final double x = (ts[k] - interceptTime) / 1e3;
-            kahanInc(x, sx);
-            kahanInc(vs[k], sy);
-            kahanInc(x * vs[k], sxy);
-            kahanInc(x * x, sx2);
+            cx = kahanC(sx, x, cx);
+            sx += x;
+            cy = kahanC(sy, vs[k], cy);
+            sy += vs[k];
+            final double xy = x * vs[k];
+            cxy = kahanC(sxy, xy, cxy);
+            sxy += xy;
+            final double xx = x * x;
+            cx2 = kahanC(sx2, xx, cx2);
+            sx2 += xx;
         }
+        final double slope;
+        final double intercept;
         if (constY) {
-            if (Double.isInfinite(initY)) {
-                return new double[] {Double.NaN, Double.NaN};
-            }
-            return new double[] {0, initY};
+            slope = Double.isInfinite(initY) ? Double.NaN : 0;
+            intercept = Double.isInfinite(initY) ? Double.NaN : initY;
+        } else {
+            final double sumX = sx + cx;
+            final double sumY = sy + cy;
+            final double sumXY = sxy + cxy;
+            final double sumX2 = sx2 + cx2;
+            final double covXY = sumXY - sumX * sumY / n;
+            final double varX = sumX2 - sumX * sumX / n;
+            slope = covXY / varX;
+            intercept = sumY / n - slope * sumX / n;
         }
-        final double sumX = sx[0] + sx[1];
-        final double sumY = sy[0] + sy[1];
-        final double sumXY = sxy[0] + sxy[1];
-        final double sumX2 = sx2[0] + sx2[1];
-        final double covXY = sumXY - sumX * sumY / n;
-        final double varX = sumX2 - sumX * sumX / n;
-        final double slope = covXY / varX;
-        final double intercept = sumY / n - slope * sumX / n;
-        return new double[] {slope, intercept};
+        return slopeOnly ? slope : slope * duration + intercept;
     }
 
-    private static void kahanInc(final double inc, final double[] sumAndC) {
-        final double sum = sumAndC[0];
+    /** The Kahan-Neumaier compensation after adding {@code inc} to {@code sum} (Prometheus' kahanSumInc). */
+    private static double kahanC(final double sum, final double inc, final double c) {
         final double t = sum + inc;
         if (Math.abs(sum) >= Math.abs(inc)) {
-            sumAndC[1] += (sum - t) + inc;
-        } else {
-            sumAndC[1] += (inc - t) + sum;
+            return c + ((sum - t) + inc);
         }
-        sumAndC[0] = t;
+        return c + ((inc - t) + sum);
     }
 
     /** absent_over_time: 1 where no series has a sample in the window. */

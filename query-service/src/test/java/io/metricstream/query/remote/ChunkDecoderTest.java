@@ -1,0 +1,113 @@
+package io.metricstream.query.remote;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.metricstream.contracts.chunk.ChunkCorruptException;
+import io.metricstream.contracts.chunk.ChunkReader;
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.model.StaleMarker;
+import io.metricstream.contracts.storage.SeriesChunks;
+import io.metricstream.contracts.storage.SeriesSamples;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Parallel chunk decoding gives exactly the serial decode, in input order; corruption fails the answer. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ChunkDecoderTest {
+    private static final ChunkDecoder DECODER = new ChunkDecoder(3);
+
+    @AfterAll
+    static void close() {
+        DECODER.close();
+    }
+
+    private static List<SeriesChunks> randomSeries(final SplittableRandom rnd, final int count) {
+        final List<SeriesChunks> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            final int n = 1 + rnd.nextInt(rnd.nextBoolean() ? 40 : 4000);
+            final long[] ts = new long[n];
+            final double[] vs = new double[n];
+            long t = rnd.nextLong(-100_000, 100_000);
+            for (int k = 0; k < n; k++) {
+                t += 1 + rnd.nextInt(30_000);
+                ts[k] = t;
+                vs[k] = switch (rnd.nextInt(4)) {
+                    case 0 -> rnd.nextInt(1000);
+                    case 1 -> rnd.nextDouble() * 1e6;
+                    case 2 -> k % 50 == 0 ? StaleMarker.VALUE : k;
+                    default -> Math.round(rnd.nextDouble() * 1e4) / 100.0;
+                };
+            }
+            out.add(FakeStorageService.chunks(new SeriesSamples(LabelSet.of("__name__", "m", "i",
+                Integer.toString(i)), ts, vs), Long.MIN_VALUE, Long.MAX_VALUE, 1 + rnd.nextInt(200)));
+        }
+        return out;
+    }
+
+    @Test
+    void shouldEqualSerialDecodeWhenSeriesAreSplitOverThreads() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("ChunkDecoderTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        for (int round = 0; round < 20; round++) {
+            final List<SeriesChunks> series = randomSeries(rnd, 1 + rnd.nextInt(300));
+            final long min = rnd.nextLong(-200_000, 2_000_000);
+            final long max = min + rnd.nextLong(0, 100_000_000);
+            final List<SeriesSamples> parallel = DECODER.decode(series, min, max).join();
+            final ChunkReader reader = new ChunkReader();
+            final List<SeriesSamples> serial = new ArrayList<>();
+            for (final SeriesChunks s : series) {
+                final SeriesSamples decoded = s.decode(min, max, reader);
+                if (decoded.size() > 0) {
+                    serial.add(decoded);
+                }
+            }
+            assertEquals(serial.size(), parallel.size(), "seed=" + seed);
+            for (int i = 0; i < serial.size(); i++) {
+                final SeriesSamples want = serial.get(i);
+                final SeriesSamples got = parallel.get(i);
+                assertEquals(want.labels(), got.labels(), "seed=" + seed);
+                assertArrayEquals(want.timestamps(), got.timestamps(), "seed=" + seed);
+                for (int k = 0; k < want.size(); k++) {
+                    assertEquals(Double.doubleToRawLongBits(want.values()[k]),
+                        Double.doubleToRawLongBits(got.values()[k]), "seed=" + seed);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerEmptyWhenNoSeries() {
+        assertEquals(List.of(), DECODER.decode(List.of(), 0, 1).join());
+    }
+
+    @Test
+    void shouldLeaveSeriesOutWhenItsChunksHoldNoSampleInTheRange() {
+        final SeriesChunks gap = FakeStorageService.chunks(new SeriesSamples(LabelSet.of("__name__", "gap"),
+            new long[] {0, 1_000, 9_000, 10_000}, new double[] {1, 2, 3, 4}), Long.MIN_VALUE, Long.MAX_VALUE, 4);
+        final SeriesChunks dense = FakeStorageService.chunks(new SeriesSamples(LabelSet.of("__name__", "dense"),
+            new long[] {4_000, 5_000}, new double[] {5, 6}), Long.MIN_VALUE, Long.MAX_VALUE, 4);
+        final List<SeriesSamples> out = DECODER.decode(List.of(gap, dense), 2_000, 8_000).join();
+        assertEquals(1, out.size());
+        assertEquals(LabelSet.of("__name__", "dense"), out.getFirst().labels());
+    }
+
+    @Test
+    void shouldFailWithChunkCorruptWhenAChunkIsMalformed() {
+        final List<SeriesChunks> series = randomSeries(new SplittableRandom(7), 50);
+        final SeriesChunks victim = series.get(31);
+        victim.chunks()[0][0] = (byte) 0x7f; // unknown encoding
+        final CompletionException e = assertThrows(CompletionException.class,
+            () -> DECODER.decode(series, Long.MIN_VALUE, Long.MAX_VALUE).join());
+        assertInstanceOf(ChunkCorruptException.class, e.getCause());
+    }
+}

@@ -5,6 +5,7 @@
 # (median of REPEAT runs) and server CPU per sample, and writes the table to OUT (markdown).
 #   loadgen/bench/ingest.sh                       # everything, REPEAT=3
 #   REPEAT=1 CONNS="1 4" TARGETS="victoria-lp metricstream-lp" HOURS=2 loadgen/bench/ingest.sh
+#   JFR_DIR=/tmp/jfr REPEAT=1 CONNS=4 TARGETS=metricstream-lp loadgen/bench/ingest.sh   # + a JFR profile per run
 source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
 
 REPEAT=${REPEAT:-3}
@@ -36,6 +37,7 @@ for t in $TARGETS; do
   for c in $CONNS; do
     : >"$work/rates"; : >"$work/cpus"; : >"$work/acked"
     for r in $(seq 1 "$REPEAT"); do
+      jfr_opts "$t-c$c-r$r"
       if ! "$start"; then echo "bench: $t did not start (see its log); skipped" >&2; stop_server; break; fi
       rm -f "$work/run.json"
       before=$(cpu_seconds "$SERVER_PID")

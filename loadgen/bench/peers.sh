@@ -50,6 +50,17 @@ start_prometheus() {
   wait_http "$SERVER_URL/-/ready" 60
 }
 
+# JFR_DIR set: MetricStream runs record a JFR profile (jdk.ExecutionSample etc.) into $JFR_DIR/<name>.jfr,
+# written when the server stops; read it with `jfr print --events jdk.ExecutionSample` or `jfr summary`.
+ms_base_opts=${METRICSTREAM_JAVA_OPTS:-}
+jfr_opts() { # NAME: sets METRICSTREAM_JAVA_OPTS for the next start_metricstream
+  if [ -n "${JFR_DIR:-}" ]; then
+    mkdir -p "$JFR_DIR"
+    export METRICSTREAM_JAVA_OPTS="$ms_base_opts -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
+-XX:StartFlightRecording=filename=$JFR_DIR/$1.jfr,dumponexit=true,settings=profile"
+  fi
+}
+
 start_metricstream() {
   SERVER_DIR=$(mktemp -d /tmp/ms-bench.XXXXXX)
   (cd "$root" && exec ./metricstream up --data-dir "$SERVER_DIR") >"$SERVER_DIR/log" 2>&1 &

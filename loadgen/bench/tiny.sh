@@ -5,6 +5,7 @@
 # Reports req/s, p50, p99 (wrk's latency distribution) and writes the table to OUT (markdown).
 #   loadgen/bench/tiny.sh                 # DURATION=20s CONNS=50 THREADS=2
 #   TARGETS="victoria-rw metricstream-rw" DURATION=10s loadgen/bench/tiny.sh
+#   JFR_DIR=/tmp/jfr TARGETS=metricstream-rw loadgen/bench/tiny.sh   # + a JFR profile per MetricStream run
 source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
 
 DURATION=${DURATION:-20s}
@@ -68,6 +69,7 @@ target_spec() { # name -> "start_fn lua path"
 declare -A res
 for t in $TARGETS; do
   read -r start kind path <<<"$(target_spec "$t")"
+  jfr_opts "$t"
   if ! "$start"; then echo "bench: $t did not start; skipped" >&2; stop_server; continue; fi
   code=$(curl -s -o "$work/probe" -w '%{http_code}' -XPOST --data-binary @"$work/one.$kind" \
     -H "Content-Type: $([ "$kind" = rw ] && echo application/x-protobuf || echo text/plain)" \

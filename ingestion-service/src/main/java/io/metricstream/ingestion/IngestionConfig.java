@@ -76,6 +76,11 @@ public final class IngestionConfig {
     public static final ConfigKey<Long> BATCH_LINGER_MS = ConfigKey.key("ingestion.batch_linger_ms").longType()
         .defaultValue(0L).atLeast(0).atMost(1_000).unit("ms")
         .doc("How long an open batch may wait for more samples; 0 = flush when the ring runs empty.");
+    /** Unanswered produces per partition before a partial batch waits. */
+    public static final ConfigKey<Integer> BATCH_MAX_INFLIGHT = ConfigKey.key("ingestion.batch_max_inflight")
+        .intType().defaultValue(1).atLeast(0).atMost(1024)
+        .doc("Unanswered produces per partition before a batch that is not full waits for an answer (full batches "
+            + "always go); 0 = no bound (one produce per ring drain).");
     /** In-flight bound. */
     public static final ConfigKey<Long> MAX_INFLIGHT_BYTES = ConfigKey.key("ingestion.max_inflight_bytes").sizeType()
         .defaultValue(256L << 20).atLeast(1L << 20)
@@ -98,8 +103,8 @@ public final class IngestionConfig {
     public static final ConfigTable TABLE = ConfigTable.of(BIND_ADDRESS, HTTP_PORT, MAX_BODY_BYTES, TLS_CERT_FILE,
         TLS_KEY_FILE, API_KEYS, MAX_LABELS_PER_SERIES, MAX_LABEL_NAME_LENGTH, MAX_LABEL_VALUE_LENGTH,
         MAX_SAMPLES_PER_REQUEST, RATE_LIMIT_SAMPLES_PER_S, RATE_LIMIT_WINDOW_MS, QUEUE_ADDRESS, TOPIC,
-        QUEUE_TIMEOUT_MS, BATCH_MAX_BYTES, BATCH_LINGER_MS, MAX_INFLIGHT_BYTES, RING_SIZE, INFLUX_SKIP_SINGLE_FIELD,
-        RETRY_AFTER_S);
+        QUEUE_TIMEOUT_MS, BATCH_MAX_BYTES, BATCH_LINGER_MS, BATCH_MAX_INFLIGHT, MAX_INFLIGHT_BYTES, RING_SIZE,
+        INFLUX_SKIP_SINGLE_FIELD, RETRY_AFTER_S);
 
     private IngestionConfig() {
     }

@@ -85,12 +85,14 @@ public final class IngestionService implements Service {
         final long lingerMs = c.get(IngestionConfig.BATCH_LINGER_MS);
         final PartitionBatcher batcher = new PartitionBatcher((partition, batch) -> queue.produce(topic, partition,
             batch), PooledByteBufAllocator.DEFAULT, (int) (long) c.get(IngestionConfig.BATCH_MAX_BYTES), lingerMs,
-            batcherListener(metrics));
+            c.get(IngestionConfig.BATCH_MAX_INFLIGHT), batcherListener(metrics));
         ring = new IngestRing(c.get(IngestionConfig.RING_SIZE), batcher, lingerMs, r -> {
             final Thread t = new Thread(r, "ms-ingest-batcher");
             t.setDaemon(true);
             return t;
         }, new RingExceptions());
+        final IngestRing signals = ring;
+        batcher.answerSignal(signals::signal);
         final IngestPipeline pipeline = pipeline(c, metrics);
         registerGauges(metrics);
         refreshMetadata().join();

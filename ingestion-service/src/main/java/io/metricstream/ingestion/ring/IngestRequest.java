@@ -29,6 +29,8 @@ public final class IngestRequest {
     private volatile String failure;
     // written by the publishing event loop only
     int publishIndex;
+    // batcher thread only
+    private boolean allTaken;
 
     /** A request of {@code samples} holding {@code budgetBytes} of the in-flight budget. */
     public IngestRequest(final StagedSamples samples, final long budgetBytes, final Completion completion) {
@@ -51,6 +53,19 @@ public final class IngestRequest {
     /** In-flight bytes the request holds until it completes. */
     public long budgetBytes() {
         return budgetBytes;
+    }
+
+    /**
+     * The batcher has taken the request's last sample from the ring (set before it is added, so an exception
+     * while adding cannot leave the request looking unfinished). Batcher thread.
+     */
+    public void lastTaken() {
+        allTaken = true;
+    }
+
+    /** Whether the batcher has taken every sample of the request from the ring. Batcher thread. */
+    public boolean allTaken() {
+        return allTaken;
     }
 
     /** A batch took some of this request's samples. Batcher thread. */
@@ -80,6 +95,7 @@ public final class IngestRequest {
     /** Reuses the request for another publish of the same staging (benchmarks and allocation tests only). */
     public void resetForReuse() {
         publishIndex = 0;
+        allTaken = false;
         failure = null;
         pending.set(1);
     }

@@ -2,11 +2,9 @@ package io.metricstream.ingestion.ring;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.LiteBlockingWaitStrategy;
-import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutException;
-import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import java.util.concurrent.ThreadFactory;
@@ -22,11 +20,20 @@ import org.slf4j.LoggerFactory;
  * When the ring is full the publisher waits for the batcher, which never blocks (batches go to the queue
  * asynchronously and the in-flight budget bounds what is outstanding), so the wait is short and bounded.
  *
- * <p>With {@code lingerMs > 0} the consumer waits with a timeout so the batcher's {@code onTimeout} can flush
- * batches that reached their linger while the ring is idle.
+ * <p>The consumer waits with {@link BatcherWaitStrategy}: it polls while traffic is recent, so a publish under
+ * load does not pay a wake-up. With {@code lingerMs > 0} the wait has a timeout so the batcher's
+ * {@code onTimeout} can flush batches that reached their linger while the ring is idle.
+ *
+ * <p>Besides samples the ring carries signals ({@link #signal}: a slot with no request), which the queue
+ * client's threads publish when a produce answers, so the batcher learns of acks in its own thread.
  */
 public final class IngestRing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestRing.class);
+
+    /** How often the idle batcher polls while traffic is recent. */
+    static final long POLL_NANOS = 200_000;
+    /** How long after its last event the batcher keeps polling before it blocks. */
+    static final long HOT_NANOS = 1_000_000;
 
     private final Disruptor<SampleEvent> disruptor;
     private final RingBuffer<SampleEvent> ring;
@@ -35,8 +42,8 @@ public final class IngestRing implements AutoCloseable {
     /** Starts a ring of {@code size} slots (a power of two) consumed by {@code handler} on its own thread. */
     public IngestRing(final int size, final EventHandler<SampleEvent> handler, final long lingerMs,
                       final ThreadFactory threadFactory, final ExceptionHandler<? super SampleEvent> exceptions) {
-        final WaitStrategy wait = lingerMs > 0 ? new LiteTimeoutBlockingWaitStrategy(lingerMs, TimeUnit.MILLISECONDS)
-            : new LiteBlockingWaitStrategy();
+        final BatcherWaitStrategy wait = new BatcherWaitStrategy(POLL_NANOS, HOT_NANOS,
+            TimeUnit.MILLISECONDS.toNanos(lingerMs));
         this.disruptor = new Disruptor<>(SampleEvent::new, size, threadFactory, ProducerType.MULTI, wait);
         disruptor.handleEventsWith(handler);
         disruptor.setDefaultExceptionHandler(exceptions);
@@ -63,6 +70,26 @@ public final class IngestRing implements AutoCloseable {
             ring.publish(lo, hi);
             done += claim;
         }
+    }
+
+    /**
+     * Publishes a signal for {@code partition} (a slot with no request, see {@link SampleEvent#isSignal}): the
+     * queue answered one of its produces. Any thread; never waits: when the ring is full the signal is dropped
+     * (the busy batcher reaches its next {@code endOfBatch} anyway) and false is returned.
+     */
+    public boolean signal(final int partition) {
+        final long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (final InsufficientCapacityException full) {
+            return false;
+        }
+        final SampleEvent e = ring.get(seq);
+        e.request = null;
+        e.partition = partition;
+        e.last = false;
+        ring.publish(seq);
+        return true;
     }
 
     /** Slots published and not yet consumed. */

@@ -3,7 +3,8 @@ package io.metricstream.ingestion.ring;
 /**
  * One slot of the ingest ring, preallocated at start and overwritten in place for every sample: a reference into
  * the request's staged series key (no copy), the timestamp, the raw value bits, the partition, the request handle
- * and whether this is the request's last sample. Mutable; a slot belongs to the publishing event loop between
+ * and whether this is the request's last sample. A slot without request is a signal (see
+ * {@code IngestRing#signal}). Mutable; a slot belongs to the publishing event loop between
  * claim and publish and to the batcher after.
  */
 public final class SampleEvent {
@@ -48,6 +49,11 @@ public final class SampleEvent {
     /** Whether this is the request's last sample. */
     public boolean last() {
         return last;
+    }
+
+    /** Whether this slot is a signal (the queue answered a produce of {@link #partition()}), not a sample. */
+    public boolean isSignal() {
+        return request == null;
     }
 
     /** Drops the request reference (so a consumed slot does not pin a request's memory). */

@@ -19,11 +19,13 @@ import io.metricstream.ingestion.ring.IngestRequest;
 import io.metricstream.ingestion.ring.IngestRing;
 import io.metricstream.testsupport.Awaits;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,6 +42,9 @@ class PartitionBatcherTest {
         final AtomicLong records = new AtomicLong();
         final List<Integer> batchBytes = new CopyOnWriteArrayList<>();
         final List<CompletableFuture<Long>> futures = new CopyOnWriteArrayList<>();
+        /** Per series key (hex), every timestamp in record order; and records per key. */
+        final Map<String, List<Long>> timestamps = new ConcurrentHashMap<>();
+        final Map<String, Integer> recordsPerKey = new ConcurrentHashMap<>();
         volatile boolean autoAck = true;
 
         @Override
@@ -49,7 +54,14 @@ class PartitionBatcherTest {
             final RecordBatchView.RecordCursor c = new RecordBatchView.RecordCursor().reset(view);
             while (c.next()) {
                 records.incrementAndGet();
-                samples.addAndGet(SampleRecordCodec.sampleCount(c.valueLength()));
+                final int n = SampleRecordCodec.sampleCount(c.valueLength());
+                samples.addAndGet(n);
+                final String key = ByteBufUtil.hexDump(c.buffer(), c.keyAt(), c.keyLength());
+                recordsPerKey.merge(key, 1, Integer::sum);
+                final List<Long> ts = timestamps.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>());
+                for (int i = 0; i < n; i++) {
+                    ts.add(SampleRecordCodec.timestampMs(c.buffer(), c.valueAt(), i));
+                }
             }
             batchBytes.add(batch.readableBytes());
             final CompletableFuture<Long> f = new CompletableFuture<>();
@@ -84,9 +96,14 @@ class PartitionBatcherTest {
     }
 
     private static StagedSamples influx(final int lines, final int partitions) {
+        return influx(lines, partitions, 0);
+    }
+
+    /** {@code lines} series {@code m,h=i}, one sample each at {@code tsBase + i}. */
+    private static StagedSamples influx(final int lines, final int partitions, final long tsBase) {
         final StringBuilder sb = new StringBuilder();
         for (int i = 0; i < lines; i++) {
-            sb.append("m,h=").append(i).append(" v=").append(i).append(' ').append(i).append('\n');
+            sb.append("m,h=").append(i).append(" v=").append(i).append(' ').append(tsBase + i).append('\n');
         }
         final byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
         final StagedSamples s = new StagedSamples(PooledByteBufAllocator.DEFAULT, partitions, 1_000_000);
@@ -185,5 +202,66 @@ class PartitionBatcherTest {
             assertNull(outcome.get(5, TimeUnit.SECONDS));
         }
         assertEquals(3, sink.samples.get());
+    }
+
+    @Test
+    void shouldWriteOneRecordPerSeriesInTimestampOrderWhenRequestsShareABatch() throws Exception {
+        final Sink sink = new Sink();
+        sink.autoAck = false;
+        final PartitionBatcher batcher = new PartitionBatcher(sink, PooledByteBufAllocator.DEFAULT, 1 << 20, 0, 1,
+            QUIET);
+        final AtomicLong completions = new AtomicLong();
+        try (IngestRing ring = ring(batcher, 0)) {
+            batcher.answerSignal(ring::signal);
+            ring.publish(new IngestRequest(influx(10, 1, 0), 0, (req, f) -> completions.incrementAndGet()));
+            Awaits.await(Duration.ofSeconds(10), () -> sink.futures.size() == 1, "the first batch");
+            for (int r = 1; r <= 3; r++) {
+                ring.publish(new IngestRequest(influx(10, 1, r * 100L), 0, (req, f) -> completions.incrementAndGet()));
+            }
+            Awaits.await(Duration.ofSeconds(10), () -> ring.occupancy() == 0, "the batcher to take every sample");
+            assertEquals(1, sink.futures.size(), "a partial batch waits while the partition has 1 produce unanswered");
+            sink.futures.get(0).complete(0L);
+            Awaits.await(Duration.ofSeconds(10), () -> sink.futures.size() == 2, "the held batch after the answer");
+            sink.futures.get(1).complete(1L);
+            Awaits.await(Duration.ofSeconds(10), () -> completions.get() == 4, "4 completions");
+        }
+        assertEquals(40, sink.samples.get());
+        assertEquals(20, sink.records.get(), "10 series in each of the 2 batches: one record per series per batch");
+        assertEquals(10, sink.timestamps.size());
+        for (final List<Long> ts : sink.timestamps.values()) {
+            assertEquals(4, ts.size());
+            for (int i = 1; i < ts.size(); i++) {
+                assertEquals(ts.get(0) + i * 100L, ts.get(i), "series keeps its timestamp order: " + ts);
+            }
+        }
+    }
+
+    @Test
+    void shouldSendOneRecordPerSeriesInOneBatchWhenRequestSpansManyRingClaims() throws Exception {
+        final Sink sink = new Sink();
+        final PartitionBatcher batcher = new PartitionBatcher(sink, PooledByteBufAllocator.DEFAULT, 1 << 20, 0, QUIET);
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            sb.append("m,h=").append(i % 3).append(" v=").append(i).append(' ').append(1000 + i).append('\n');
+        }
+        final byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
+        final StagedSamples s = new StagedSamples(PooledByteBufAllocator.DEFAULT, 1, 1_000);
+        assertEquals(ParseStatus.COMPLETE, new InfluxLineParser(ParseLimits.DEFAULT, false)
+            .parse(b, 0, b.length, InfluxPrecision.MS, 0, s));
+        final CompletableFuture<String> outcome = new CompletableFuture<>();
+        try (IngestRing ring = ring(batcher, 0)) {
+            ring.publish(new IngestRequest(s, 0, (req, f) -> outcome.complete(f)));
+            assertNull(outcome.get(5, TimeUnit.SECONDS));
+        }
+        // published in claims of 64 slots: the ring runs empty mid-request, yet the batch waits for the rest
+        assertEquals(1, sink.futures.size(), "batches");
+        assertEquals(3, sink.records.get());
+        assertEquals(300, sink.samples.get());
+        for (final List<Long> ts : sink.timestamps.values()) {
+            assertEquals(100, ts.size());
+            for (int i = 1; i < ts.size(); i++) {
+                assertEquals(ts.get(i - 1) + 3, ts.get(i), "arrival order kept: " + ts);
+            }
+        }
     }
 }

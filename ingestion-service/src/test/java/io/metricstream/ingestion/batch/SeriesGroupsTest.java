@@ -1,0 +1,115 @@
+package io.metricstream.ingestion.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.metricstream.contracts.model.SampleRecordCodec;
+import io.metricstream.contracts.record.RecordBatchDescriptor;
+import io.metricstream.contracts.record.RecordBatchView;
+import io.metricstream.contracts.record.RecordBatchWriter;
+import io.metricstream.contracts.wire.DecodeStatus;
+import io.metricstream.testsupport.AllocationAssert;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class SeriesGroupsTest {
+    @Test
+    void shouldWriteEachSeriesOnceWithItsSamplesInArrivalOrderWhenBatchesOfRandomSizesReuseTheGroups() {
+        final long seed = System.nanoTime();
+        System.err.println("SeriesGroupsTest seed " + seed);
+        final SplittableRandom random = new SplittableRandom(seed);
+        final SeriesGroups groups = new SeriesGroups();
+        final ByteBuf keys = Unpooled.buffer();
+        // batch sizes: a large one grows the table, small ones after it take the sparse clear path
+        for (final int samples : new int[] {50, 20_000, 3, 1, 700, 5}) {
+            final Map<String, List<long[]>> want = new LinkedHashMap<>();
+            final int seriesPool = 1 + random.nextInt(Math.max(1, samples / 2));
+            for (int i = 0; i < samples; i++) {
+                final String name = "series_" + random.nextInt(seriesPool) + "{k=\"" + seriesPool + "\"}";
+                keys.clear();
+                final int at = random.nextInt(8);
+                keys.writeZero(at).writeBytes(name.getBytes(StandardCharsets.UTF_8));
+                final long ts = random.nextLong();
+                final long bits = random.nextLong();
+                groups.add(groups.series(keys, at, keys.writerIndex() - at), ts, bits);
+                want.computeIfAbsent(ByteBufUtil.hexDump(keys, at, keys.writerIndex() - at), k -> new ArrayList<>())
+                    .add(new long[] {ts, bits});
+            }
+            assertEquals(samples, groups.sampleCount(), "seed " + seed);
+            assertEquals(want.size(), groups.seriesCount(), "seed " + seed);
+            final ByteBuf out = Unpooled.buffer();
+            final RecordBatchWriter writer = new RecordBatchWriter().begin(out);
+            groups.writeTo(writer, out);
+            final int length = writer.finish();
+            assertEquals(length, out.readableBytes());
+            assertEquals(RecordBatchDescriptor.HEADER_LENGTH + groups.recordBytes(), length, "exact size " + seed);
+            final RecordBatchView view = new RecordBatchView().wrap(out, 0);
+            assertEquals(DecodeStatus.OK, view.check(out.readableBytes(), 64 << 20), "seed " + seed);
+            final Map<String, List<long[]>> got = new LinkedHashMap<>();
+            final RecordBatchView.RecordCursor c = new RecordBatchView.RecordCursor().reset(view);
+            while (c.next()) {
+                final List<long[]> list = new ArrayList<>();
+                for (int i = 0; i < SampleRecordCodec.sampleCount(c.valueLength()); i++) {
+                    list.add(new long[] {SampleRecordCodec.timestampMs(c.buffer(), c.valueAt(), i),
+                        c.buffer().getLong(c.valueAt() + i * 16 + 8)});
+                }
+                assertEquals(null, got.put(ByteBufUtil.hexDump(c.buffer(), c.keyAt(), c.keyLength()), list),
+                    "one record per series, seed " + seed);
+            }
+            assertEquals(new ArrayList<>(want.keySet()), new ArrayList<>(got.keySet()), "first-seen order");
+            for (final Map.Entry<String, List<long[]>> e : want.entrySet()) {
+                final List<long[]> g = got.get(e.getKey());
+                assertEquals(e.getValue().size(), g.size(), "seed " + seed);
+                for (int i = 0; i < g.size(); i++) {
+                    assertEquals(e.getValue().get(i)[0], g.get(i)[0], "seed " + seed);
+                    assertEquals(e.getValue().get(i)[1], g.get(i)[1], "seed " + seed);
+                }
+            }
+            out.release();
+            groups.clear();
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerSampleWhenGroupsAreReusedAfterWarmUp() {
+        final int series = 500;
+        final ByteBuf keys = Unpooled.buffer();
+        final int[] keyAt = new int[series];
+        for (int i = 0; i < series; i++) {
+            keyAt[i] = keys.writerIndex();
+            keys.writeBytes(("node_cpu{host=\"h" + i + "\",job=\"api\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        final int[] keyLength = new int[series];
+        for (int i = 0; i < series; i++) {
+            keyLength[i] = (i + 1 < series ? keyAt[i + 1] : keys.writerIndex()) - keyAt[i];
+        }
+        final SeriesGroups groups = new SeriesGroups();
+        final RecordBatchWriter writer = new RecordBatchWriter();
+        final ByteBuf out = Unpooled.buffer(1 << 20);
+        final int samples = 4 * series;
+        final Runnable op = () -> {
+            for (int i = 0; i < samples; i++) {
+                final int s = i % series;
+                groups.add(groups.series(keys, keyAt[s], keyLength[s]), i, i);
+            }
+            out.clear();
+            writer.begin(out);
+            groups.writeTo(writer, out);
+            writer.finish();
+            groups.clear();
+        };
+        final double perOp = AllocationAssert.bytesPerOperation(op, 200, 1_000);
+        assertTrue(perOp / samples < 1.0, "allocates " + perOp / samples + " bytes per sample");
+    }
+}

@@ -88,7 +88,7 @@ public final class PromApiRoutes {
         final String t = x.formOrQueryParam("time");
         final long timeMs = t == null || t.isEmpty() ? System.currentTimeMillis() : ApiParams.timeMs("time", t);
         final long timeout = timeout(x);
-        run(x, "query", () -> PromJson.successResult(engine.instant(q, timeMs, timeout)));
+        runEncoded(x, "query", () -> PromJson.successResultUtf8(engine.instant(q, timeMs, timeout)));
     }
 
     private void queryRange(final HttpExchange x) {
@@ -108,7 +108,7 @@ public final class PromApiRoutes {
                 + "the query resolution (?step=XX)");
         }
         final long timeout = timeout(x);
-        run(x, "query_range", () -> PromJson.successResult(engine.range(q, start, end, step, timeout)));
+        runEncoded(x, "query_range", () -> PromJson.successResultUtf8(engine.range(q, start, end, step, timeout)));
     }
 
     private void series(final HttpExchange x) {
@@ -245,17 +245,30 @@ public final class PromApiRoutes {
         CharSequence get() throws ParseException;
     }
 
+    /** Evaluation body answering UTF-8 JSON in parts (sent as one body without joining them), or null for 204. */
+    @FunctionalInterface
+    private interface EncodedBody {
+        byte[][] get() throws ParseException;
+    }
+
     private void run(final HttpExchange x, final String endpoint, final Body body) {
+        runEncoded(x, endpoint, () -> {
+            final CharSequence json = body.get();
+            return json == null ? null : new byte[][] {json.toString().getBytes(StandardCharsets.UTF_8)};
+        });
+    }
+
+    private void runEncoded(final HttpExchange x, final String endpoint, final EncodedBody body) {
         final long t0 = System.nanoTime();
         try {
             executor.execute(() -> {
                 try {
-                    final CharSequence json = body.get();
+                    final byte[][] json = body.get();
                     count(endpoint, "success");
                     if (json == null) {
                         x.respond(HttpResponseStatus.NO_CONTENT, null, Unpooled.EMPTY_BUFFER);
                     } else {
-                        respond(x, HttpResponseStatus.OK, json);
+                        x.respond(HttpResponseStatus.OK, "application/json", Unpooled.wrappedBuffer(json));
                     }
                 } catch (final ParseException e) {
                     count(endpoint, "bad_data");

@@ -74,6 +74,7 @@ public final class Engine {
         if (inner instanceof StringLiteral s) {
             return new QueryResult.Str(timeMs, s.value());
         }
+        ev.prefetch(e);
         final StepValue v = ev.eval(e);
         if (v instanceof StepScalar s) {
             return new QueryResult.Scalar(timeMs, s.values()[0]);
@@ -125,6 +126,7 @@ public final class Engine {
         }
         final QueryContext ctx = context(startMs, endMs, timeoutMs);
         final Evaluator ev = new Evaluator(ctx, startMs, endMs, stepMs);
+        ev.prefetch(e);
         final StepValue v = ev.eval(e);
         final List<QueryResult.Series> out = new ArrayList<>();
         if (v instanceof StepScalar s) {

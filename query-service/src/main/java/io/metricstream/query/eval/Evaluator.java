@@ -10,6 +10,7 @@ import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.query.eval.aggregations.Aggregations;
 import io.metricstream.query.eval.binary.BinaryOperators;
 import io.metricstream.query.eval.functions.Functions;
+import io.metricstream.query.eval.functions.RangeFunctions;
 import io.metricstream.query.promql.ast.AggregateExpr;
 import io.metricstream.query.promql.ast.At;
 import io.metricstream.query.promql.ast.BinaryExpr;
@@ -133,8 +134,7 @@ public final class Evaluator {
     public StepVector selectInstant(final VectorSelector vs, final boolean timestamps) {
         final long[] refs = refTimes(vs.at(), vs.offsetMs());
         final long lookback = ctx.lookbackMs();
-        final List<SeriesSamples> fetched = sorted(ctx.select(new SelectRequest(refs[0] - lookback,
-            refs[steps - 1], 0, vs.matchers())));
+        final List<SeriesSamples> fetched = sorted(ctx.select(instantRequest(vs)));
         final List<StepSeries> out = new ArrayList<>(fetched.size());
         for (final SeriesSamples s : fetched) {
             final long[] ts = s.timestamps();
@@ -145,6 +145,11 @@ public final class Evaluator {
             int j = -1;
             for (int i = 0; i < steps; i++) {
                 final long ref = refs[i];
+                // strides of 4 first: steps are usually several samples apart (60 s over 15 s), and a loop that
+                // runs a regular number of times is predicted where the one-by-one scan mispredicts every step
+                while (j + 4 < ts.length && ts[j + 4] <= ref) {
+                    j += 4;
+                }
                 while (j + 1 < ts.length && ts[j + 1] <= ref) {
                     j++;
                 }
@@ -173,11 +178,10 @@ public final class Evaluator {
         while (e instanceof ParenExpr p) {
             e = p.expr();
         }
-        final long minRange = ctx.pushdownMinRangeMs();
-        if (!(e instanceof MatrixSelector m) || minRange <= 0 || m.rangeMs() < minRange
-            || steps > WindowRequest.MAX_STEPS) {
+        if (!pushable(e)) {
             return null;
         }
+        final MatrixSelector m = (MatrixSelector) e;
         final VectorSelector vs = m.selector();
         final long[] refs = refTimes(vs.at(), vs.offsetMs());
         final long windowStep = steps > 1 ? refs[1] - refs[0] : 0;
@@ -218,6 +222,76 @@ public final class Evaluator {
         return new StepVector(steps, out);
     }
 
+    /** Whether {@code e} (parentheses removed), the argument of a pushable function, is pushed down. */
+    private boolean pushable(final Expr e) {
+        final long minRange = ctx.pushdownMinRangeMs();
+        return e instanceof MatrixSelector m && minRange > 0 && m.rangeMs() >= minRange
+            && steps <= WindowRequest.MAX_STEPS;
+    }
+
+    /**
+     * Sends the selects of every selector of {@code e} evaluated at this evaluator's steps (not those inside
+     * subqueries, nor those pushed down) at once, when there are at least two: their storage round trips and
+     * decoding then overlap each other and the evaluation of the first, instead of running one after another
+     * ({@code rate(a[5m]) + rate(b[5m])} waited for a's answer before asking for b). Each prefetched answer is
+     * consumed by the one {@link #selectInstant} / {@link #windows} call that asks the same request.
+     */
+    public void prefetch(final Expr e) {
+        final List<SelectRequest> instant = new ArrayList<>();
+        final List<SelectRequest> range = new ArrayList<>();
+        collectSelects(e, instant, range);
+        if (instant.size() + range.size() < 2) {
+            return;
+        }
+        instant.forEach(ctx::prefetchSamples);
+        range.forEach(ctx::prefetchRange);
+    }
+
+    private void collectSelects(final Expr e, final List<SelectRequest> instant, final List<SelectRequest> range) {
+        switch (e) {
+            case VectorSelector vs -> instant.add(instantRequest(vs));
+            case MatrixSelector m -> range.add(rangeRequest(m));
+            case ParenExpr p -> collectSelects(p.expr(), instant, range);
+            case UnaryExpr u -> collectSelects(u.expr(), instant, range);
+            case BinaryExpr b -> {
+                collectSelects(b.lhs(), instant, range);
+                collectSelects(b.rhs(), instant, range);
+            }
+            case AggregateExpr a -> {
+                collectSelects(a.expr(), instant, range);
+                if (a.param() != null) {
+                    collectSelects(a.param(), instant, range);
+                }
+            }
+            case Call c -> {
+                final boolean pushdown = RangeFunctions.windowFunction(c.function()) != null;
+                for (final Expr arg : c.args()) {
+                    Expr x = arg;
+                    while (x instanceof ParenExpr p) {
+                        x = p.expr();
+                    }
+                    if (!(pushdown && pushable(x))) {
+                        collectSelects(arg, instant, range);
+                    }
+                }
+            }
+            default -> {
+                // literals; subqueries select on their own inner range
+            }
+        }
+    }
+
+    private SelectRequest instantRequest(final VectorSelector vs) {
+        final long[] refs = refTimes(vs.at(), vs.offsetMs());
+        return new SelectRequest(refs[0] - ctx.lookbackMs(), refs[steps - 1], 0, vs.matchers());
+    }
+
+    private SelectRequest rangeRequest(final MatrixSelector m) {
+        final VectorSelector vs = m.selector();
+        final long[] refs = refTimes(vs.at(), vs.offsetMs());
+        return new SelectRequest(refs[0] - m.rangeMs(), refs[steps - 1], 0, vs.matchers());
+    }
+
     /** The windows of a range-vector argument (a matrix selector or a subquery) at every step. */
     public Windows windows(final Expr e) {
         return switch (e) {
@@ -231,12 +305,8 @@ public final class Evaluator {
     private Windows matrixWindows(final MatrixSelector m) {
         final VectorSelector vs = m.selector();
         final long[] refs = refTimes(vs.at(), vs.offsetMs());
-        final List<SeriesSamples> fetched = sorted(ctx.select(new SelectRequest(refs[0] - m.rangeMs(),
-            refs[steps - 1], 0, vs.matchers())));
-        final List<RangeSeries> series = new ArrayList<>(fetched.size());
-        for (final SeriesSamples s : fetched) {
-            series.add(withoutStale(s));
-        }
+        final List<RangeSeries> series = new ArrayList<>(ctx.selectRange(rangeRequest(m)));
+        series.sort((a, b) -> a.labels().compareTo(b.labels()));
         return new Windows(series, refs, m.rangeMs());
     }
 
@@ -248,35 +318,6 @@ public final class Evaluator {
         final List<SeriesSamples> out = new ArrayList<>(in);
         out.sort((a, b) -> a.labels().compareTo(b.labels()));
         return out;
-    }
-
-    private static RangeSeries withoutStale(final SeriesSamples s) {
-        final long[] ts = s.timestamps();
-        final double[] vs = s.values();
-        int stale = 0;
-        boolean mayReset = false;
-        double last = 0;
-        for (final double v : vs) {
-            if (StaleMarker.isStale(v)) {
-                stale++;
-            } else {
-                mayReset |= v < last || v != v;
-                last = v;
-            }
-        }
-        if (stale == 0) {
-            return new RangeSeries(s.labels(), ts, vs, ts.length, mayReset);
-        }
-        final long[] t2 = new long[ts.length - stale];
-        final double[] v2 = new double[t2.length];
-        int n = 0;
-        for (int i = 0; i < ts.length; i++) {
-            if (!StaleMarker.isStale(vs[i])) {
-                t2[n] = ts[i];
-                v2[n++] = vs[i];
-            }
-        }
-        return new RangeSeries(s.labels(), t2, v2, n, mayReset);
     }
 
     private Windows subqueryWindows(final SubqueryExpr s) {

@@ -7,11 +7,14 @@ import io.metricstream.contracts.storage.SeriesSamples;
 import io.metricstream.contracts.storage.SeriesWindows;
 import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.query.remote.SeriesSource;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * What one query's evaluation shares across nested evaluators: the source, the lookback, the top-level
@@ -28,6 +31,12 @@ public final class QueryContext {
     private final long deadlineNanos;
     private final long pushdownMinRangeMs;
     private long samples;
+    /** Selects sent ahead ({@link Evaluator#prefetch}) by kind and request, each taken once. */
+    private final Map<Prefetch, CompletableFuture<?>> prefetched = new HashMap<>();
+
+    /** A prefetched select: range-vector input or instant samples, and the request as the evaluator asks it. */
+    private record Prefetch(boolean range, SelectRequest request) {
+    }
 
     /** A context; {@code timeoutMs} counts from now; {@code pushdownMinRangeMs} 0 disables pushdown. */
     public QueryContext(final SeriesSource source, final long lookbackMs, final long queryStartMs,
@@ -84,12 +93,43 @@ public final class QueryContext {
         }
     }
 
+    /** Sends {@code request} now; the next {@link #select} of an equal request takes this answer. */
+    public void prefetchSamples(final SelectRequest request) {
+        prefetched.putIfAbsent(new Prefetch(false, request), source.select(limited(request)));
+    }
+
+    /** Sends {@code request} now; the next {@link #selectRange} of an equal request takes this answer. */
+    public void prefetchRange(final SelectRequest request) {
+        prefetched.putIfAbsent(new Prefetch(true, request), source.selectRange(limited(request)));
+    }
+
+    private SelectRequest limited(final SelectRequest request) {
+        return new SelectRequest(request.minTimeMs(), request.maxTimeMs(), maxSeries, request.matchers());
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<List<T>> prefetchedOr(final boolean range, final SelectRequest request,
+                                                       final Supplier<CompletableFuture<List<T>>> send) {
+        final CompletableFuture<?> f = prefetched.isEmpty() ? null : prefetched.remove(new Prefetch(range, request));
+        return f != null ? (CompletableFuture<List<T>>) f : send.get();
+    }
+
     /** Selects from the source, waiting at most until the deadline. */
     public List<SeriesSamples> select(final SelectRequest request) {
-        final List<SeriesSamples> out = await(source.select(
-            new SelectRequest(request.minTimeMs(), request.maxTimeMs(), maxSeries, request.matchers())));
+        final List<SeriesSamples> out = await(prefetchedOr(false, request, () -> source.select(limited(request))));
         long n = 0;
         for (final SeriesSamples s : out) {
+            n += s.size();
+        }
+        addSamples(n);
+        return out;
+    }
+
+    /** Selects range-vector input (stale markers dropped), waiting at most until the deadline. */
+    public List<RangeSeries> selectRange(final SelectRequest request) {
+        final List<RangeSeries> out = await(prefetchedOr(true, request, () -> source.selectRange(limited(request))));
+        long n = 0;
+        for (final RangeSeries s : out) {
             n += s.size();
         }
         addSamples(n);

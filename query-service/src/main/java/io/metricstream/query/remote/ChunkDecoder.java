@@ -3,6 +3,7 @@ package io.metricstream.query.remote;
 import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.contracts.storage.SeriesChunks;
 import io.metricstream.contracts.storage.SeriesSamples;
+import io.metricstream.query.eval.RangeSeries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +13,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * Decodes SELECT_CHUNKS answers ({@link SeriesChunks#decode}) on a bounded pool of its own threads, never on the
@@ -60,6 +63,22 @@ public final class ChunkDecoder implements AutoCloseable {
      */
     public CompletableFuture<List<SeriesSamples>> decode(final List<SeriesChunks> series, final long minTimeMs,
                                                          final long maxTimeMs) {
+        return decodeEach(series, (s, reader) -> s.decode(minTimeMs, maxTimeMs, reader), s -> s.size() > 0);
+    }
+
+    /**
+     * Like {@link #decode}, but as range-vector input: stale markers dropped and {@link RangeSeries#mayReset()}
+     * found in the same pass ({@link RangeDecoding}), on the decoding threads rather than the query's.
+     */
+    public CompletableFuture<List<RangeSeries>> decodeRanges(final List<SeriesChunks> series, final long minTimeMs,
+                                                             final long maxTimeMs) {
+        return decodeEach(series, (s, reader) -> RangeDecoding.decode(s, minTimeMs, maxTimeMs, reader),
+            s -> s.size() > 0);
+    }
+
+    private <T> CompletableFuture<List<T>> decodeEach(final List<SeriesChunks> series,
+                                                      final BiFunction<SeriesChunks, ChunkReader, T> one,
+                                                      final Predicate<T> keep) {
         final int n = series.size();
         if (n == 0) {
             return CompletableFuture.completedFuture(List.of());
@@ -73,7 +92,7 @@ public final class ChunkDecoder implements AutoCloseable {
             endBytes[i] = total;
         }
         final int slices = (int) Math.max(1, Math.min(Math.min(threads, n), total / SLICE_MIN_BYTES));
-        final SeriesSamples[] out = new SeriesSamples[n];
+        final Object[] out = new Object[n];
         final CompletableFuture<?>[] parts = new CompletableFuture<?>[slices];
         int from = 0;
         for (int k = 0; k < slices; k++) {
@@ -87,29 +106,28 @@ public final class ChunkDecoder implements AutoCloseable {
             }
             final int lo = from;
             final int hi = to;
-            parts[k] = CompletableFuture.runAsync(() -> decodeSlice(series, lo, hi, minTimeMs, maxTimeMs, out), pool);
+            parts[k] = CompletableFuture.runAsync(() -> {
+                final ChunkReader reader = readers.get();
+                for (int i = lo; i < hi; i++) {
+                    out[i] = one.apply(series.get(i), reader);
+                }
+            }, pool);
             from = to;
         }
-        return CompletableFuture.allOf(parts).thenApply(ignored -> withoutEmpty(out));
+        return CompletableFuture.allOf(parts).thenApply(ignored -> kept(out, keep));
     }
 
     /** Series whose chunks overlap the range but hold no sample inside it are left out, as SELECT leaves them. */
-    private static List<SeriesSamples> withoutEmpty(final SeriesSamples[] decoded) {
-        final List<SeriesSamples> out = new ArrayList<>(decoded.length);
-        for (final SeriesSamples s : decoded) {
-            if (s.size() > 0) {
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> kept(final Object[] decoded, final Predicate<T> keep) {
+        final List<T> out = new ArrayList<>(decoded.length);
+        for (final Object o : decoded) {
+            final T s = (T) o;
+            if (keep.test(s)) {
                 out.add(s);
             }
         }
         return out;
-    }
-
-    private void decodeSlice(final List<SeriesChunks> series, final int from, final int to, final long minTimeMs,
-                             final long maxTimeMs, final SeriesSamples[] out) {
-        final ChunkReader reader = readers.get();
-        for (int i = from; i < to; i++) {
-            out[i] = series.get(i).decode(minTimeMs, maxTimeMs, reader);
-        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.metricstream.contracts.storage.SelectRequest;
 import io.metricstream.contracts.storage.SeriesSamples;
 import io.metricstream.contracts.storage.SeriesWindows;
 import io.metricstream.contracts.storage.WindowRequest;
+import io.metricstream.query.eval.RangeSeries;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,6 +17,14 @@ import java.util.concurrent.CompletableFuture;
 public interface SeriesSource {
     /** Series matching every matcher with their samples in the inclusive range; one entry per series. */
     CompletableFuture<List<SeriesSamples>> select(SelectRequest request);
+
+    /**
+     * Like {@link #select}, as range-vector input: stale markers dropped, {@link RangeSeries#mayReset()} found. The
+     * default converts {@link #select}'s answer; {@link StorageFanout} decodes chunks straight into this form.
+     */
+    default CompletableFuture<List<RangeSeries>> selectRange(final SelectRequest request) {
+        return select(request).thenApply(RangeDecoding::fromSamples);
+    }
 
     /**
      * {@code request.function()} over the windows of every matching series (stale markers excluded, Prometheus 2.x

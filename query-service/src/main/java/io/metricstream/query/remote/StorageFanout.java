@@ -10,6 +10,7 @@ import io.metricstream.contracts.storage.SeriesSamples;
 import io.metricstream.contracts.storage.SeriesWindows;
 import io.metricstream.contracts.storage.StorageClient;
 import io.metricstream.contracts.storage.WindowRequest;
+import io.metricstream.query.eval.RangeSeries;
 import io.metricstream.runtime.logging.DistinctErrorLog;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
@@ -83,6 +84,31 @@ public final class StorageFanout implements SeriesSource, AutoCloseable {
     @Override
     public CompletableFuture<List<SeriesSamples>> select(final SelectRequest request) {
         return allInstances(i -> selectOne(i, request)).thenApply(SeriesMerger::merge);
+    }
+
+    /**
+     * With one instance, chunks are decoded straight into stale-free range series on the decoding threads; with
+     * several, their samples are merged first (a stale marker on one instance may share its timestamp with a sample
+     * on another, and merging keeps the first instance's).
+     */
+    @Override
+    public CompletableFuture<List<RangeSeries>> selectRange(final SelectRequest request) {
+        final Instance i = instances.getFirst();
+        if (instances.size() > 1 || i.chunksRejected && System.nanoTime() - i.chunksRetryAtNanos < 0) {
+            return rangeFromSamples(request);
+        }
+        return i.client.selectChunks(request)
+            .thenCompose(chunks -> {
+                i.chunksRejected = false;
+                return decoder.decodeRanges(chunks, request.minTimeMs(), request.maxTimeMs());
+            })
+            .exceptionallyCompose(t -> isLegacyRejection(t) ? rangeFromSamples(request)
+                : CompletableFuture.failedFuture(t));
+    }
+
+    /** The merged samples as range series, converted on the decoder's threads (never an event loop). */
+    private CompletableFuture<List<RangeSeries>> rangeFromSamples(final SelectRequest request) {
+        return select(request).thenApplyAsync(RangeDecoding::fromSamples, decoder.executor());
     }
 
     private CompletableFuture<List<SeriesSamples>> selectOne(final Instance i, final SelectRequest request) {

@@ -1,5 +1,6 @@
 package io.metricstream.query.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.query.promql.ParseException;
 import io.metricstream.query.remote.InMemorySeriesSource;
 import io.metricstream.query.remote.SeriesSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,98 @@ class EngineTest {
         final QueryResult.Matrix m = (QueryResult.Matrix) r;
         assertEquals(4, m.series().size());
         assertEquals(324, m.series().getFirst().timestamps().length);
+    }
+
+    /** Holds every select answer back until {@code gate} selects were asked; then lets all through. */
+    private static final class GatedSource implements SeriesSource {
+        private final InMemorySeriesSource data;
+        private final int gate;
+        private final List<Runnable> pending = new ArrayList<>();
+        private int seen;
+
+        GatedSource(final InMemorySeriesSource data, final int gate) {
+            this.data = data;
+            this.gate = gate;
+        }
+
+        private synchronized <T> CompletableFuture<T> gated(final CompletableFuture<T> answer) {
+            final CompletableFuture<T> out = new CompletableFuture<>();
+            pending.add(() -> answer.whenComplete((v, t) -> {
+                if (t != null) {
+                    out.completeExceptionally(t);
+                } else {
+                    out.complete(v);
+                }
+            }));
+            if (++seen >= gate) {
+                pending.forEach(Runnable::run);
+                pending.clear();
+            }
+            return out;
+        }
+
+        @Override
+        public CompletableFuture<List<SeriesSamples>> select(final SelectRequest request) {
+            return gated(data.select(request));
+        }
+
+        @Override
+        public CompletableFuture<List<RangeSeries>> selectRange(final SelectRequest request) {
+            return gated(data.selectRange(request));
+        }
+
+        @Override
+        public CompletableFuture<List<SeriesWindows>> selectWindows(final WindowRequest request) {
+            return gated(data.selectWindows(request));
+        }
+
+        @Override
+        public CompletableFuture<List<String>> labelNames(final MetadataRequest request) {
+            return data.labelNames(request);
+        }
+
+        @Override
+        public CompletableFuture<List<String>> labelValues(final MetadataRequest request) {
+            return data.labelValues(request);
+        }
+
+        @Override
+        public CompletableFuture<List<LabelSet>> series(final MetadataRequest request) {
+            return data.series(request);
+        }
+
+        @Override
+        public CompletableFuture<Long> deleteSeries(final MetadataRequest request) {
+            return data.deleteSeries(request);
+        }
+
+        @Override
+        public CompletableFuture<Long> cleanTombstones() {
+            return data.cleanTombstones();
+        }
+    }
+
+    @Test
+    void shouldSendEverySelectBeforeWaitingWhenQueryHasSeveralSelectors() throws ParseException {
+        final String[] queries = {"rate(requests_total[5m]) / rate(requests_total[10m])",
+            "requests_total - requests_total offset 1m", "sum(rate(requests_total[5m])) + count(requests_total)"};
+        for (final String q : queries) {
+            final InMemorySeriesSource src = data(6, 500);
+            final QueryResult want = new Engine(src, Engine.Options.DEFAULT).range(q, 600_000, 6_000_000, 60_000);
+            // answers come only once both selects were sent: evaluating one selector after the other times out
+            final InMemorySeriesSource gatedData = data(6, 500);
+            final Engine gated = new Engine(new GatedSource(gatedData, 2), new Engine.Options(300_000, 50_000_000,
+                1_000, 5_000));
+            final QueryResult.Matrix got = (QueryResult.Matrix) gated.range(q, 600_000, 6_000_000, 60_000);
+            assertEquals(2, gatedData.selects(), q);
+            final QueryResult.Matrix expected = (QueryResult.Matrix) want;
+            assertEquals(expected.series().size(), got.series().size(), q);
+            for (int i = 0; i < got.series().size(); i++) {
+                assertEquals(expected.series().get(i).labels(), got.series().get(i).labels(), q);
+                assertArrayEquals(expected.series().get(i).timestamps(), got.series().get(i).timestamps(), q);
+                assertArrayEquals(expected.series().get(i).values(), got.series().get(i).values(), q);
+            }
+        }
     }
 
     @Test

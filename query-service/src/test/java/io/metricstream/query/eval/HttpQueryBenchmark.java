@@ -31,10 +31,16 @@ import java.util.Optional;
  * the newer APIs, so the service falls back to SELECT (16 bytes per sample, the protocol before SELECT_CHUNKS). The
  * fake's own work (copying chunk bytes, or encoding samples) runs in this JVM, as storage's would on the machine.
  * Usage: {@code java -cp <test classpath> io.metricstream.query.eval.HttpQueryBenchmark /tmp/peers.prom
- * chunks|select [pushdownMinRangeMs]}. Prints cold and median-of-10 ms per query (client-side wall time) and the
+ * chunks|select [pushdownMinRangeMs [queryIndex iterations]]} (the last two loop one query for a profiler).
+ * Prints cold (first run) and, after 30 warm-up rounds, median-of-20 ms per query (client-side wall time) and the
  * process CPU per query (server, fake and client together; steadier than wall time on a shared machine).
  */
 public final class HttpQueryBenchmark {
+    /** Rounds of all five queries before measuring. */
+    private static final int WARMUP_ROUNDS = 30;
+    /** Measured runs per query (median; process CPU averaged over them). */
+    private static final int RUNS = 20;
+
     private HttpQueryBenchmark() {
     }
 
@@ -52,24 +58,39 @@ public final class HttpQueryBenchmark {
                  "127.0.0.1:" + host.host("storage").binaryAddresses().getFirst().getPort(),
                  "query.pushdown_min_range_ms", pushdown, "global.profile", "test"))) {
             final HttpClient client = HttpClient.newHttpClient();
-            final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            System.out.println("| query | kind | cold ms | median of 10 ms | process CPU ms per query | body bytes |");
-            System.out.println("| --- | --- | --- | --- | --- | --- |");
-            for (final String[] q : QueryBenchmark.QUERIES) {
-                final String uri = uri(query.base(), q);
-                final long[] cold = time(client, uri);
-                for (int i = 0; i < 5; i++) {
+            if (args.length > 4) {
+                // profiling mode: run one query (by index) this many times
+                final String uri = uri(query.base(), QueryBenchmark.QUERIES[Integer.parseInt(args[3])]);
+                for (int i = Integer.parseInt(args[4]); i > 0; i--) {
                     time(client, uri);
                 }
-                final double[] ms = new double[10];
+                return;
+            }
+            final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            System.out.println("| query | kind | cold ms | median of 20 ms | process CPU ms per query | body bytes |");
+            System.out.println("| --- | --- | --- | --- | --- | --- |");
+            final long[][] cold = new long[QueryBenchmark.QUERIES.length][];
+            for (int q = 0; q < cold.length; q++) {
+                cold[q] = time(client, uri(query.base(), QueryBenchmark.QUERIES[q]));
+            }
+            // warm-up of every query before measuring (JIT): 5 runs each left most of the path interpreted
+            for (int round = 0; round < WARMUP_ROUNDS; round++) {
+                for (final String[] q : QueryBenchmark.QUERIES) {
+                    time(client, uri(query.base(), q));
+                }
+            }
+            for (int q = 0; q < cold.length; q++) {
+                final String uri = uri(query.base(), QueryBenchmark.QUERIES[q]);
+                final double[] ms = new double[RUNS];
                 final long cpu0 = os.getProcessCpuTime();
                 for (int i = 0; i < ms.length; i++) {
                     ms[i] = time(client, uri)[0] / 1e6;
                 }
                 final double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / ms.length;
                 Arrays.sort(ms);
-                System.out.printf(Locale.ROOT, "| `%s` | %s | %.2f | %.2f | %.2f | %d |%n", q[1], q[0], cold[0] / 1e6,
-                    (ms[4] + ms[5]) / 2, cpuMs, cold[1]);
+                final String[] measured = QueryBenchmark.QUERIES[q];
+                System.out.printf(Locale.ROOT, "| `%s` | %s | %.2f | %.2f | %.2f | %d |%n", measured[1], measured[0],
+                    cold[q][0] / 1e6, (ms[RUNS / 2 - 1] + ms[RUNS / 2]) / 2, cpuMs, cold[q][1]);
             }
         }
     }

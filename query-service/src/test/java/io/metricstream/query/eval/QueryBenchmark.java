@@ -3,6 +3,7 @@ package io.metricstream.query.eval;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.query.promql.ParseException;
 import io.metricstream.query.remote.InMemorySeriesSource;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -18,7 +19,8 @@ import java.util.Map;
 /**
  * Times PEERS.md's five queries over the shared data set (gen.py: 1,000 series x 24 h at 15 s) held in the
  * in-memory storage fake: 24 h range queries with a 60 s step, and one instant query. Prints the first (cold)
- * run and the median of 10 runs after warm-up. Usage:
+ * run and the median of 10 runs after warm-up: wall, the calling thread's CPU, and the process CPU per query
+ * (which also counts the fork-join and decoding threads). Usage:
  * {@code python3 /work/shared/peers/gen.py --format prom --order series --out /tmp/peers.prom} then
  * {@code java -cp <test classpath> io.metricstream.query.eval.QueryBenchmark /tmp/peers.prom} (append
  * {@code <query index> <iterations>} to loop one query for a profiler).
@@ -61,21 +63,24 @@ public final class QueryBenchmark {
                 run(engine, q);
             }
         }
-        System.out.println("| query | kind | cold ms | warm median of 10 ms | warm median CPU ms |");
-        System.out.println("| --- | --- | --- | --- | --- |");
+        System.out.println("| query | kind | cold ms | warm median of 10 ms | warm median CPU ms | process CPU ms |");
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int q = 0; q < QUERIES.length; q++) {
             final double[] times = new double[10];
             final double[] cpu = new double[10];
+            final long process0 = os.getProcessCpuTime();
             for (int i = 0; i < times.length; i++) {
                 final long c0 = threads.getCurrentThreadCpuTime();
                 times[i] = run(engine, QUERIES[q]);
                 cpu[i] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
             }
+            final double processMs = (os.getProcessCpuTime() - process0) / 1e6 / times.length;
             Arrays.sort(times);
             Arrays.sort(cpu);
-            System.out.printf(Locale.ROOT, "| `%s` | %s | %.2f | %.2f | %.2f |%n", QUERIES[q][1], QUERIES[q][0],
-                cold[q], (times[4] + times[5]) / 2, (cpu[4] + cpu[5]) / 2);
+            System.out.printf(Locale.ROOT, "| `%s` | %s | %.2f | %.2f | %.2f | %.2f |%n", QUERIES[q][1], QUERIES[q][0],
+                cold[q], (times[4] + times[5]) / 2, (cpu[4] + cpu[5]) / 2, processMs);
         }
     }
 

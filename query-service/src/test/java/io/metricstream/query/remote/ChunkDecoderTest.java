@@ -2,6 +2,7 @@ package io.metricstream.query.remote;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -11,6 +12,7 @@ import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.model.StaleMarker;
 import io.metricstream.contracts.storage.SeriesChunks;
 import io.metricstream.contracts.storage.SeriesSamples;
+import io.metricstream.query.eval.RangeSeries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -83,6 +85,69 @@ class ChunkDecoderTest {
                 }
             }
         }
+    }
+
+    @Test
+    void shouldEqualSerialDecodeWithoutStaleMarkersWhenDecodingRanges() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("ChunkDecoderTest ranges seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        for (int round = 0; round < 20; round++) {
+            final List<SeriesChunks> series = randomSeries(rnd, 1 + rnd.nextInt(300));
+            if (round % 2 == 0) {
+                series.add(overlapping(rnd));
+            }
+            final long min = rnd.nextLong(-200_000, 2_000_000);
+            final long max = min + rnd.nextLong(0, 100_000_000);
+            final List<RangeSeries> fused = DECODER.decodeRanges(series, min, max).join();
+            final ChunkReader reader = new ChunkReader();
+            final List<RangeSeries> serial = new ArrayList<>();
+            for (final SeriesChunks s : series) {
+                final RangeSeries decoded = RangeDecoding.fromSamples(s.decode(min, max, reader));
+                if (decoded.size() > 0) {
+                    serial.add(decoded);
+                }
+            }
+            assertEquals(serial.size(), fused.size(), "seed=" + seed);
+            for (int i = 0; i < serial.size(); i++) {
+                final RangeSeries want = serial.get(i);
+                final RangeSeries got = fused.get(i);
+                assertEquals(want.labels(), got.labels(), "seed=" + seed);
+                assertEquals(want.size(), got.size(), "seed=" + seed);
+                assertEquals(want.mayReset(), got.mayReset(), "seed=" + seed);
+                for (int k = 0; k < want.size(); k++) {
+                    assertEquals(want.timestamps()[k], got.timestamps()[k], "seed=" + seed);
+                    assertEquals(Double.doubleToRawLongBits(want.values()[k]),
+                        Double.doubleToRawLongBits(got.values()[k]), "seed=" + seed);
+                    assertFalse(StaleMarker.isStale(got.values()[k]), "seed=" + seed);
+                }
+            }
+        }
+    }
+
+    /** One series whose second half of chunks re-covers the first half's time span (out-of-order head data). */
+    private static SeriesChunks overlapping(final SplittableRandom rnd) {
+        final SeriesChunks a = randomSeries(rnd, 1).getFirst();
+        final SeriesChunks b = randomSeries(rnd, 1).getFirst();
+        final List<Integer> order = new ArrayList<>();
+        final int n = a.chunkCount() + b.chunkCount();
+        final long[] mins = new long[n];
+        final long[] maxs = new long[n];
+        final byte[][] chunks = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        order.sort((x, y) -> Long.compare(x < a.chunkCount() ? a.minTimes()[x] : b.minTimes()[x - a.chunkCount()],
+            y < a.chunkCount() ? a.minTimes()[y] : b.minTimes()[y - a.chunkCount()]));
+        for (int i = 0; i < n; i++) {
+            final int k = order.get(i);
+            final SeriesChunks from = k < a.chunkCount() ? a : b;
+            final int c = k < a.chunkCount() ? k : k - a.chunkCount();
+            mins[i] = from.minTimes()[c];
+            maxs[i] = from.maxTimes()[c];
+            chunks[i] = from.chunks()[c];
+        }
+        return new SeriesChunks(LabelSet.of("__name__", "overlap"), mins, maxs, chunks);
     }
 
     @Test

@@ -44,13 +44,17 @@ class StorageFanoutTest {
     private static FakeStorageService legacyB;
     private static QueryServer query;
     private static QueryServer legacyQuery;
+    /** Selects from storage_a alone: range selectors take the fused one-instance decode. */
+    private static QueryServer singleQuery;
+    /** What storage_a holds. */
+    private static final InMemorySeriesSource ON_A = new InMemorySeriesSource();
     /** Everything both instances hold, for the expected answers. */
     private static final InMemorySeriesSource UNION = new InMemorySeriesSource();
     private static final LabelSet SHARED = LabelSet.of("__name__", "m", "job", "shared");
 
     @BeforeAll
     static void start() throws Exception {
-        final InMemorySeriesSource a = new InMemorySeriesSource();
+        final InMemorySeriesSource a = ON_A;
         final InMemorySeriesSource b = new InMemorySeriesSource();
         for (int i = 0; i <= 10; i++) {
             (i <= 5 ? a : b).add(SHARED, i * MINUTE, i);
@@ -82,6 +86,8 @@ class StorageFanoutTest {
             address("storage_a") + "," + address("storage_b"), "query.decode_threads", "2"));
         legacyQuery = new QueryServer(null, dir.resolve("legacy_query"), Map.of("query.storage_addresses",
             address("storage_a") + "," + address("storage_legacy_b")));
+        singleQuery = new QueryServer(null, dir.resolve("single_query"), Map.of("query.storage_addresses",
+            address("storage_a"), "query.decode_threads", "2"));
     }
 
     private static String address(final String name) {
@@ -90,7 +96,7 @@ class StorageFanoutTest {
 
     @AfterAll
     static void stop() {
-        for (final AutoCloseable c : new AutoCloseable[] {query, legacyQuery, storages}) {
+        for (final AutoCloseable c : new AutoCloseable[] {query, legacyQuery, singleQuery, storages}) {
             try {
                 if (c != null) {
                     c.close();
@@ -122,6 +128,16 @@ class StorageFanoutTest {
                                 final long stepS) {
         return get(server, "/api/v1/query_range?query=" + enc(q) + "&start=" + startS + "&end=" + endS + "&step="
             + stepS);
+    }
+
+    @Test
+    void shouldAnswerLikeTheEngineWhenOneInstanceServesRangeSelectors() throws Exception {
+        final Engine engine = new Engine(ON_A, Engine.Options.DEFAULT.withPushdownMinRangeMs(0));
+        for (final String q : new String[] {"sum(rate(m[5m])) + sum(w)", "rate(w[10m]) * 2", "avg_over_time(w[30m])",
+            "increase(w[1h] offset 1m) / 60"}) {
+            assertEquals(PromJson.success(PromJson.result(engine.range(q, 0, 14_400_000, 300_000))),
+                range(singleQuery, q, 0, 14_400, 300), q);
+        }
     }
 
     @Test

@@ -8,6 +8,8 @@ import static io.metricstream.contracts.chunk.ChunkDescriptor.MAX_SCALED;
 import static io.metricstream.contracts.chunk.ChunkDescriptor.POW10;
 import static io.metricstream.contracts.chunk.ChunkDescriptor.zigzag;
 
+import java.util.Arrays;
+
 /**
  * Encodes one chunk (layout in {@link ChunkDescriptor}). Samples are appended in timestamp order into
  * preallocated arrays ({@link #append} allocates nothing once warm); {@link #encode} then picks the smallest of the
@@ -18,11 +20,14 @@ import static io.metricstream.contracts.chunk.ChunkDescriptor.zigzag;
  * samples (16 bytes each, at most one open chunk per series) and bit-packed once when cut.
  */
 public final class ChunkWriter {
+    // grown on demand (up to maxSamples for appends, to n for encode): a writer made for 65,535-sample chunks
+    // that encodes a few hundred samples at a time (a select's re-encoder) does not allocate 2 MiB up front
+    private final int maxSamples;
     private long[] timestamps;
     private long[] valueBits;
     private int count;
-    private final long[] scaled;
-    private final long[] scratch;
+    private long[] scaled;
+    private long[] scratch;
     private final BitWriter trial = new BitWriter(4096);
     private final BitWriter best = new BitWriter(4096);
     private final int[] lengths = new int[65];
@@ -30,10 +35,12 @@ public final class ChunkWriter {
 
     /** A writer for chunks of up to {@code maxSamples} samples. */
     public ChunkWriter(final int maxSamples) {
-        this.timestamps = new long[maxSamples];
-        this.valueBits = new long[maxSamples];
-        this.scaled = new long[maxSamples];
-        this.scratch = new long[maxSamples];
+        this.maxSamples = maxSamples;
+        final int initial = Math.min(maxSamples, 256);
+        this.timestamps = new long[initial];
+        this.valueBits = new long[initial];
+        this.scaled = new long[initial];
+        this.scratch = new long[initial];
     }
 
     /** Empties the chunk. */
@@ -54,7 +61,11 @@ public final class ChunkWriter {
     /** Appends a sample given its raw value bits. */
     public void appendBits(final long tsMs, final long bits) {
         if (count == timestamps.length) {
-            throw new IllegalStateException("chunk full: " + count + " samples");
+            if (count >= maxSamples) {
+                throw new IllegalStateException("chunk full: " + count + " samples");
+            }
+            timestamps = Arrays.copyOf(timestamps, Math.min(maxSamples, count * 2));
+            valueBits = Arrays.copyOf(valueBits, timestamps.length);
         }
         timestamps[count] = tsMs;
         valueBits[count] = bits;
@@ -70,6 +81,10 @@ public final class ChunkWriter {
     public int encode(final long[] ts, final long[] bits, final int n, final BitWriter out) {
         if (n <= 0 || n > ChunkDescriptor.MAX_SAMPLES) {
             throw new IllegalArgumentException("chunk sample count " + n + "; want 1..65535");
+        }
+        if (scaled.length < n) {
+            scaled = new long[Math.max(n, Math.min(ChunkDescriptor.MAX_SAMPLES, scaled.length * 2))];
+            scratch = new long[scaled.length];
         }
         best.reset();
         writeXorValues(bits, n, best);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.metricstream.contracts.model.StaleMarker;
+import io.metricstream.contracts.storage.WindowFunction;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -75,6 +76,77 @@ class ChunkReaderTest {
     }
 
     @Test
+    void shouldMatchFullDecodeWhenOnlyValuesHeaderOrAggregatesAreDecoded() {
+        final long seed = System.nanoTime();
+        System.out.println("ChunkReaderTest partial seed=" + seed);
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final ChunkReader full = new ChunkReader();
+        final double[] nonStale = new double[ChunkDescriptor.MAX_SAMPLES];
+        for (int iter = 0; iter < 600; iter++) {
+            // kinds 0-2 as in series(); 3 = decimals with NaN, +-Inf, -0.0 and stale markers mixed in (XOR)
+            final int kind = rnd.nextInt(4);
+            final long[][] s = series(rnd, 1 + rnd.nextInt(400), Math.min(kind, 2));
+            if (kind == 3) {
+                final long[] special = {StaleMarker.BITS, Double.doubleToRawLongBits(Double.NaN),
+                    Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(0.0),
+                    Double.doubleToRawLongBits(Double.POSITIVE_INFINITY),
+                    Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY)};
+                for (int i = 0; i < s[1].length; i++) {
+                    s[1][i] = rnd.nextInt(3) == 0 ? special[rnd.nextInt(special.length)]
+                        : Double.doubleToRawLongBits(rnd.nextInt(-5, 5) / 4.0);
+                }
+            }
+            final byte[] chunk = encode(s[0], s[1]);
+            final ByteBuffer buf = ByteBuffer.wrap(chunk);
+            full.reset(chunk, "full");
+            int n = 0;
+            for (int i = 0; i < full.count(); i++) {
+                if (full.valueBitsAt(i) != StaleMarker.BITS) {
+                    nonStale[n++] = Double.longBitsToDouble(full.valueBitsAt(i));
+                }
+            }
+            final String why = "seed=" + seed + " iter=" + iter;
+            reader.resetHeader(buf, 0, chunk.length, "header", 0);
+            assertEquals(full.count(), reader.count(), why);
+            assertEquals(full.encoding(), reader.encoding(), why);
+            if (!reader.mayHoldStale()) {
+                assertEquals(full.count(), n, why);
+            }
+            reader.resetValues(buf, 0, chunk.length, "values", 0);
+            assertEquals(n, reader.valueCount(), why);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Double.doubleToRawLongBits(nonStale[i]), Double.doubleToRawLongBits(reader.values()[i]),
+                    why + " value " + i);
+            }
+            reader.resetAggregate(buf, 0, chunk.length, "aggregate", 0);
+            assertEquals(n, reader.valueCount(), why);
+            if (n > 0) {
+                assertBits(WindowFunction.MIN.over(nonStale, 0, n), reader.aggregateMin(), why + " min");
+                assertBits(WindowFunction.MAX.over(nonStale, 0, n), reader.aggregateMax(), why + " max");
+                assertBits(WindowFunction.LAST.over(nonStale, 0, n), reader.aggregateLast(), why + " last");
+            }
+            assertEquals(false, reader.next(), why + ": a partial decode leaves the cursor empty");
+            final long upTo = s[0][rnd.nextInt(s[0].length)] + rnd.nextInt(-1, 2);
+            reader.resetUpTo(buf, 0, chunk.length, "upTo", 0, upTo);
+            assertEquals(full.count(), reader.count(), why);
+            int prefix = 1;
+            while (prefix < full.count() && full.timestampAt(prefix) <= upTo) {
+                prefix++;
+            }
+            assertEquals(prefix, reader.decodedCount(), why + " upTo=" + upTo);
+            for (int i = 0; i < prefix; i++) {
+                assertEquals(full.timestampAt(i), reader.timestampAt(i), why);
+                assertEquals(full.valueBitsAt(i), reader.valueBitsAt(i), why);
+            }
+        }
+    }
+
+    private static void assertBits(final double want, final double got, final String why) {
+        assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(got), why + ": want " + want
+            + " got " + got);
+    }
+
+    @Test
     void shouldThrowTypedErrorWhenChunkIsTruncatedAtAnyByte() {
         final SplittableRandom rnd = new SplittableRandom(42);
         final long[][] xor = series(rnd, 300, 1);
@@ -91,6 +163,11 @@ class ChunkReaderTest {
                 final ChunkCorruptException e = assertThrows(ChunkCorruptException.class,
                     () -> reader.reset(cut, "cut"), "length " + length);
                 assertEquals("cut", e.source());
+                final ByteBuffer wrapped = ByteBuffer.wrap(cut);
+                assertThrows(ChunkCorruptException.class,
+                    () -> reader.resetValues(wrapped, 0, cut.length, "cut", 0), "values, length " + length);
+                assertThrows(ChunkCorruptException.class,
+                    () -> reader.resetAggregate(wrapped, 0, cut.length, "cut", 0), "aggregate, length " + length);
             }
         }
         assertEquals(java.util.Set.of(ChunkDescriptor.ENCODING_XOR, ChunkDescriptor.ENCODING_DECIMAL_DELTA,

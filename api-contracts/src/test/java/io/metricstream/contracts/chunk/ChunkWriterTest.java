@@ -153,6 +153,23 @@ class ChunkWriterTest {
     }
 
     @Test
+    void shouldGrowToMaxSamplesWhenAppendingAndRejectOneMore() {
+        final ChunkWriter w = new ChunkWriter(1000);
+        for (int i = 0; i < 1000; i++) {
+            w.append(i * 15_000L, i / 4.0);
+        }
+        assertThrows(IllegalStateException.class, () -> w.append(1L << 40, 1));
+        final BitWriter out = new BitWriter(64);
+        w.encode(out);
+        final ChunkReader r = new ChunkReader().reset(out.toByteArray(), "grown");
+        assertEquals(1000, r.count());
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(i * 15_000L, r.timestampAt(i));
+            assertEquals(Double.doubleToRawLongBits(i / 4.0), r.valueBitsAt(i));
+        }
+    }
+
+    @Test
     void shouldAllocateNothingWhenAppending() {
         final ChunkWriter w = new ChunkWriter(240);
         final long[] t = {0};

@@ -156,6 +156,42 @@ public final class Block {
 
     /** Decodes chunk {@code i} of {@code series} into {@code reader}, checking bounds and CRC. */
     public ChunkReader readChunk(final SeriesEntry series, final int i, final ChunkReader reader) {
+        final int at = checkedChunkAt(series, i);
+        reader.reset(chunks, at + 4, chunks.getInt(at), chunksSource, at + 4);
+        return checkedCount(series, i, reader);
+    }
+
+    /** Like {@link #readChunk} but decodes values only up to {@code maxTimeMs} ({@link ChunkReader#resetUpTo}). */
+    public ChunkReader readChunkUpTo(final SeriesEntry series, final int i, final ChunkReader reader,
+                                     final long maxTimeMs) {
+        final int at = checkedChunkAt(series, i);
+        reader.resetUpTo(chunks, at + 4, chunks.getInt(at), chunksSource, at + 4, maxTimeMs);
+        return checkedCount(series, i, reader);
+    }
+
+    /** Like {@link #readChunk} but decodes only the chunk's non-stale values ({@link ChunkReader#resetValues}). */
+    public ChunkReader readChunkValues(final SeriesEntry series, final int i, final ChunkReader reader) {
+        final int at = checkedChunkAt(series, i);
+        reader.resetValues(chunks, at + 4, chunks.getInt(at), chunksSource, at + 4);
+        return checkedCount(series, i, reader);
+    }
+
+    /** Like {@link #readChunk} but folds the chunk's count/min/max/last ({@link ChunkReader#resetAggregate}). */
+    public ChunkReader readChunkAggregate(final SeriesEntry series, final int i, final ChunkReader reader) {
+        final int at = checkedChunkAt(series, i);
+        reader.resetAggregate(chunks, at + 4, chunks.getInt(at), chunksSource, at + 4);
+        return checkedCount(series, i, reader);
+    }
+
+    /** Like {@link #readChunk} but reads only the chunk's header ({@link ChunkReader#resetHeader}). */
+    public ChunkReader readChunkHeader(final SeriesEntry series, final int i, final ChunkReader reader) {
+        final int at = checkedChunkAt(series, i);
+        reader.resetHeader(chunks, at + 4, chunks.getInt(at), chunksSource, at + 4);
+        return checkedCount(series, i, reader);
+    }
+
+    /** The offset of chunk {@code i}'s record after its bounds and CRC are checked. */
+    private int checkedChunkAt(final SeriesEntry series, final int i) {
         final long ref = series.chunkRefs()[i];
         final int limit = chunks.capacity();
         if (ref < BlockWriter.CHUNKS_HEADER || ref > limit - 8) {
@@ -171,9 +207,12 @@ public final class Block {
         if ((int) crc.getValue() != chunks.getInt(at + 4 + length)) {
             throw new ChunkCorruptException(chunksSource, ref, "chunk CRC mismatch");
         }
-        reader.reset(chunks, at + 4, length, chunksSource, at + 4);
+        return at;
+    }
+
+    private ChunkReader checkedCount(final SeriesEntry series, final int i, final ChunkReader reader) {
         if (reader.count() != series.chunkSamples()[i]) {
-            throw new ChunkCorruptException(chunksSource, ref, "chunk holds " + reader.count()
+            throw new ChunkCorruptException(chunksSource, series.chunkRefs()[i], "chunk holds " + reader.count()
                 + " samples; index says " + series.chunkSamples()[i]);
         }
         return reader;

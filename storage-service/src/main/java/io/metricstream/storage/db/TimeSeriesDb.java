@@ -14,6 +14,7 @@ import io.metricstream.storage.head.MemSeries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -73,6 +74,11 @@ public final class TimeSeriesDb implements AutoCloseable {
                 if (p.getFileName().toString().endsWith(".tmp")) {
                     LOG.warn("deleting unfinished block write {}", p);
                     deleteRecursively(p);
+                } else if (Files.isDirectory(p) && !Files.exists(p.resolve(BlockMeta.FILE))) {
+                    // blocks are written with meta.json and renamed whole, so this is a delete a crash interrupted
+                    // (before deletes went through a rename): its samples are in a compacted block or expired
+                    LOG.warn("deleting block directory without {} (an interrupted delete) {}", BlockMeta.FILE, p);
+                    deleteRecursively(p);
                 } else if (Files.isDirectory(p)) {
                     opened.add(Block.open(p));
                 }
@@ -82,7 +88,7 @@ public final class TimeSeriesDb implements AutoCloseable {
         for (final Block b : opened) {
             if (coveredByAnother(b, opened)) {
                 LOG.warn("deleting block {}: its sources are covered by a compacted block", b.meta().name());
-                deleteRecursively(b.dir());
+                deleteBlock(b.dir());
             } else {
                 kept.add(b);
             }
@@ -227,7 +233,7 @@ public final class TimeSeriesDb implements AutoCloseable {
         next.sort(Comparator.comparing(b -> b.meta().name()));
         blocks = List.copyOf(next);
         for (final Block b : old) {
-            deleteRecursively(b.dir());
+            deleteBlock(b.dir());
         }
     }
 
@@ -293,6 +299,21 @@ public final class TimeSeriesDb implements AutoCloseable {
         }
         lastName = String.format(Locale.ROOT, "%013d-%04d", ms, seq);
         return lastName;
+    }
+
+    /**
+     * Deletes a block directory in a way a crash cannot leave half-done: renamed to {@code <name>.tmp} first (which
+     * open deletes as an unfinished write), then deleted. A kill -9 in the middle of a plain recursive delete left a
+     * block directory without meta.json that the next open failed on (StorageCrashTest against the real queue).
+     */
+    static void deleteBlock(final Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        final Path doomed = dir.resolveSibling(dir.getFileName() + ".tmp");
+        deleteRecursively(doomed);
+        Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+        deleteRecursively(doomed);
     }
 
     static void deleteRecursively(final Path p) throws IOException {

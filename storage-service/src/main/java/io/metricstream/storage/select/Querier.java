@@ -15,6 +15,7 @@ import io.metricstream.storage.index.IndexReader;
 import io.metricstream.storage.index.Postings;
 import io.metricstream.storage.index.SeriesEntry;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,9 @@ public final class Querier {
     }
 
     TreeMap<LabelSet, List<Source>> sources(final List<LabelMatcher> matchers, final long minT, final long maxT) {
-        final TreeMap<LabelSet, List<Source>> out = new TreeMap<>();
+        // grouped by hash (LabelSet caches it), then ordered once: a TreeMap per block insert cost ~7 label-set
+        // comparisons per series and block (100 series x 4 blocks: ~0.08 ms of LabelSet.compareTo)
+        final HashMap<LabelSet, List<Source>> out = new HashMap<>();
         for (final Block b : db.blocks()) {
             if (!b.overlaps(minT, maxT)) {
                 continue;
@@ -83,7 +86,7 @@ public final class Querier {
                 out.computeIfAbsent(s.labels(), k -> new ArrayList<>(1)).add(new Source(null, -1, null, s));
             }
         }
-        return out;
+        return new TreeMap<>(out);
     }
 
     /** Streams every matching series with samples in [minT, maxT], in label order; returns the series count. */

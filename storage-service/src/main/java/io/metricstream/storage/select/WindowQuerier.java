@@ -27,7 +27,11 @@ import java.util.TreeMap;
  * in its span. Windows served from raw samples only are computed with
  * {@link WindowFunction#over} (bit-identical to the query's own evaluation); windows using buckets combine pieces
  * in time order (MIN, MAX, COUNT, LAST exact; SUM, AVG = sum / count equal up to summation order). Raw samples
- * are read only for the spans some window needs them for. Not thread-safe (scratch): one per query thread.
+ * are read only for the spans some window needs them for. A series no rollup serves, without tombstones, whose
+ * sources do not overlap in time and whose windows neither overlap nor are shorter than its chunks (the query's
+ * {@code max_over_time(x[1d])} instant, {@code [1h]} at a 1 h step) is folded straight from its chunks instead:
+ * chunks wholly inside a window without decoding their timestamps (see {@link #evaluateDirect}). Not thread-safe
+ * (scratch): one per query thread.
  */
 public final class WindowQuerier {
     /** Rollup resolutions, coarsest first (the walk prefers the larger bucket). */
@@ -76,8 +80,17 @@ public final class WindowQuerier {
     private double accSum;
     private double accCount;
     private double accLast;
+    private double accMean;
+    // direct path: block sources in time order, a chunk cursor each, the head source (or null), scratch values
+    private Querier.Source[] ordered = new Querier.Source[4];
+    private int[] cursor = new int[4];
+    private int orderedCount;
+    private Querier.Source headSource;
+    private double[] inside = new double[256];
     private long bucketsRead;
     private long windowsFromRollups;
+    private long seriesFromChunks;
+    private long wholeChunksFolded;
 
     /** A querier over {@code db}. */
     public WindowQuerier(final TimeSeriesDb db) {
@@ -95,6 +108,16 @@ public final class WindowQuerier {
     /** Rollup buckets used so far (a bucket used by several windows counts once per window). */
     public long bucketsRead() {
         return bucketsRead;
+    }
+
+    /** Series whose windows were folded straight from their chunks so far (see {@link #evaluateDirect}). */
+    public long seriesFromChunks() {
+        return seriesFromChunks;
+    }
+
+    /** Chunks wholly inside a window, folded without decoding their timestamps, so far. */
+    public long wholeChunksFolded() {
+        return wholeChunksFolded;
     }
 
     /** Windows that used at least one rollup bucket so far. */
@@ -119,13 +142,21 @@ public final class WindowQuerier {
             final long[] tomb = db.tombstones().intervals(e.getKey());
             prepareRollups(e.getValue(), tomb, lo, hi, q.rangeMs());
             spanCount = 0;
+            boolean anyServed = false;
             for (int i = 0; i < windows; i++) {
                 served[i] = walk(q.endMs(i) - q.rangeMs(), q.endMs(i), true);
+                anyServed |= served[i];
             }
-            mergeSpans();
-            loadRollups();
-            readRaw(e.getKey(), e.getValue(), lo, hi);
-            final int points = evaluate(q, windows);
+            final int points;
+            if (!anyServed && directApplies(e.getValue(), tomb, q, windows)) {
+                points = evaluateDirect(q, windows);
+                seriesFromChunks++;
+            } else {
+                mergeSpans();
+                loadRollups();
+                readRaw(e.getKey(), e.getValue(), lo, hi);
+                points = evaluate(q, windows);
+            }
             if (points > 0) {
                 visitor.series(e.getKey(), steps, values, points);
                 count++;
@@ -183,15 +214,234 @@ public final class WindowQuerier {
             }
         }
         meansOfLanes(lanes);
+        return repeatInstant(q, points);
+    }
+
+    /** With {@code stepMs} 0 every window is the same one (PromQL's @): repeats its value; returns the points. */
+    private int repeatInstant(final WindowRequest q, final int points) {
         if (q.stepMs() == 0 && points == 1) {
             // every window is the same one (PromQL's @): repeat its value
             for (int i = 1; i < q.stepCount(); i++) {
                 steps[i] = i;
                 values[i] = values[0];
             }
-            points = q.stepCount();
+            return q.stepCount();
         }
         return points;
+    }
+
+    /**
+     * Whether the series' windows can be folded straight from its chunks ({@link #evaluateDirect}): no window uses
+     * a rollup bucket (checked by the caller), no tombstone of the series, windows that do not overlap (beyond a
+     * shared end point) and are at least half as long as the series' average block chunk, block sources whose
+     * chunks are disjoint in time and ordered, and head data (if any) after every block chunk. Then the samples of
+     * a window are the sources' samples in source order, with nothing to merge or de-duplicate, and a chunk wholly
+     * inside a window is aggregated without its timestamps. Fills {@code ordered}.
+     */
+    private boolean directApplies(final List<Querier.Source> sources, final long[] tomb, final WindowRequest q,
+                                  final int windows) {
+        if (tomb != null && tomb.length > 0 || windows > 1 && q.stepMs() < q.rangeMs()) {
+            return false;
+        }
+        orderedCount = 0;
+        headSource = null;
+        for (final Querier.Source s : sources) {
+            if (s.head() != null) {
+                headSource = s;
+                continue;
+            }
+            if (orderedCount == ordered.length) {
+                ordered = Arrays.copyOf(ordered, orderedCount * 2);
+                cursor = new int[ordered.length];
+            }
+            // insertion by first chunk time (a series is in a handful of blocks)
+            int k = orderedCount++;
+            final long first = s.entry().chunkMinTimes()[0];
+            while (k > 0 && ordered[k - 1].entry().chunkMinTimes()[0] > first) {
+                ordered[k] = ordered[k - 1];
+                k--;
+            }
+            ordered[k] = s;
+        }
+        if (orderedCount == 0) {
+            return false;
+        }
+        long lastMax = Long.MIN_VALUE;
+        int chunkCount = 0;
+        for (int k = 0; k < orderedCount; k++) {
+            final SeriesEntry e = ordered[k].entry();
+            for (int c = 0; c < e.chunkMinTimes().length; c++) {
+                if (e.chunkMinTimes()[c] <= lastMax || e.chunkMaxTimes()[c] < e.chunkMinTimes()[c]) {
+                    return false;
+                }
+                lastMax = e.chunkMaxTimes()[c];
+                chunkCount++;
+            }
+        }
+        // windows much shorter than the series' average chunk would decode a chunk once per window it touches (a
+        // [1m] window at a 60 s step would decode its hour-long chunk 60 times): the sample-array path reads each
+        // chunk once. Half a chunk keeps the hour-aligned [1h] windows over hour-long chunks on this path.
+        final double averageChunkMs = ((double) lastMax - ordered[0].entry().chunkMinTimes()[0]) / chunkCount;
+        if (2.0 * q.rangeMs() < averageChunkMs) {
+            return false;
+        }
+        return headSource == null || !headSource.head().overlaps(Long.MIN_VALUE, lastMax);
+    }
+
+    /**
+     * The windows of a series {@link #directApplies} to: each window folds, in time order, the block chunks wholly
+     * inside it from partial decodes (COUNT from the header when the chunk cannot hold stale markers, MIN/MAX/LAST
+     * from {@link ChunkReader#resetAggregate}, SUM/AVG over {@link ChunkReader#resetValues}), chunks it cuts from a
+     * decode of their samples up to the window's end ({@link ChunkReader#resetUpTo}), and the head's samples.
+     * Every fold continues {@code WindowFunction.over}'s left-to-right loop over the same values in the same order,
+     * so the result is bit-identical to it (MIN/MAX/LAST of a chunk combine exactly: NaN replaced by any later
+     * value, of equal values the first kept; NaN payloads aside, which Java leaves unspecified).
+     */
+    private int evaluateDirect(final WindowRequest q, final int windows) {
+        if (steps.length < q.stepCount()) {
+            steps = new int[q.stepCount()];
+            values = new double[q.stepCount()];
+        }
+        final WindowFunction fn = q.function();
+        Arrays.fill(cursor, 0, orderedCount, 0);
+        int points = 0;
+        for (int i = 0; i < windows; i++) {
+            final long a = q.endMs(i) - q.rangeMs();
+            final long b = q.endMs(i);
+            accCount = 0;
+            accSum = 0;
+            accMean = 0;
+            for (int k = 0; k < orderedCount; k++) {
+                final Querier.Source s = ordered[k];
+                final SeriesEntry e = s.entry();
+                final long[] mins = e.chunkMinTimes();
+                final long[] maxs = e.chunkMaxTimes();
+                int c = cursor[k];
+                while (c < mins.length && maxs[c] < a) {
+                    c++;
+                }
+                cursor[k] = c;
+                for (; c < mins.length && mins[c] <= b; c++) {
+                    if (a <= mins[c] && maxs[c] <= b) {
+                        foldWholeChunk(s, c, fn);
+                    } else {
+                        final ChunkReader r = s.block().readChunkUpTo(e, c, reader, b);
+                        foldInside(fn, a, b, r.decodedCount(), r);
+                    }
+                }
+            }
+            if (headSource != null) {
+                part.clear();
+                headSource.head().samples(a, b, reader, part);
+                part.sortAndDedupe();
+                foldInside(fn, a, b, part.size(), null);
+            }
+            if (accCount > 0) {
+                steps[points] = i;
+                values[points++] = switch (fn) {
+                    case MIN -> accMin;
+                    case MAX -> accMax;
+                    case SUM -> accSum;
+                    case COUNT -> accCount;
+                    case AVG -> accMean;
+                    case LAST -> accLast;
+                };
+            }
+        }
+        return repeatInstant(q, points);
+    }
+
+    private void foldWholeChunk(final Querier.Source s, final int c, final WindowFunction fn) {
+        final Block block = s.block();
+        final SeriesEntry e = s.entry();
+        wholeChunksFolded++;
+        switch (fn) {
+            case COUNT -> {
+                final ChunkReader r = block.readChunkHeader(e, c, reader);
+                accCount += r.mayHoldStale() ? block.readChunkValues(e, c, reader).valueCount() : r.count();
+            }
+            case MIN, MAX, LAST -> {
+                final ChunkReader r = block.readChunkAggregate(e, c, reader);
+                if (r.valueCount() == 0) {
+                    return;
+                }
+                if (accCount == 0) {
+                    accMin = r.aggregateMin();
+                    accMax = r.aggregateMax();
+                } else {
+                    accMin = r.aggregateMin() < accMin || Double.isNaN(accMin) ? r.aggregateMin() : accMin;
+                    accMax = r.aggregateMax() > accMax || Double.isNaN(accMax) ? r.aggregateMax() : accMax;
+                }
+                accLast = r.aggregateLast();
+                accCount += r.valueCount();
+            }
+            default -> {
+                final ChunkReader r = block.readChunkValues(e, c, reader);
+                foldValues(fn, r.values(), r.valueCount());
+            }
+        }
+    }
+
+    /** Folds the non-stale samples inside [a, b] of a fully decoded chunk ({@code r}) or of {@code part}. */
+    private void foldInside(final WindowFunction fn, final long a, final long b, final int n, final ChunkReader r) {
+        if (inside.length < n) {
+            inside = new double[n];
+        }
+        int w = 0;
+        for (int j = 0; j < n; j++) {
+            final long t = r != null ? r.timestampAt(j) : part.timestampAt(j);
+            final long bits = r != null ? r.valueBitsAt(j) : part.valueBitsAt(j);
+            if (t >= a && t <= b && bits != StaleMarker.BITS) {
+                inside[w++] = Double.longBitsToDouble(bits);
+            }
+        }
+        foldValues(fn, inside, w);
+    }
+
+    /** Continues {@code fn}'s left-to-right fold ({@code WindowFunction.over}) over {@code v[0, n)}. */
+    private void foldValues(final WindowFunction fn, final double[] v, final int n) {
+        if (n == 0) {
+            return;
+        }
+        int j = 0;
+        switch (fn) {
+            case MIN -> {
+                if (accCount == 0) {
+                    accMin = v[j++];
+                }
+                for (; j < n; j++) {
+                    accMin = v[j] < accMin || Double.isNaN(accMin) ? v[j] : accMin;
+                }
+            }
+            case MAX -> {
+                if (accCount == 0) {
+                    accMax = v[j++];
+                }
+                for (; j < n; j++) {
+                    accMax = v[j] > accMax || Double.isNaN(accMax) ? v[j] : accMax;
+                }
+            }
+            case SUM -> {
+                double sum = accSum;
+                for (; j < n; j++) {
+                    sum += v[j];
+                }
+                accSum = sum;
+            }
+            case AVG -> {
+                double mean = accMean;
+                double count = accCount;
+                for (; j < n; j++) {
+                    count++;
+                    mean = meanStep(mean, count, v[j]);
+                }
+                accMean = mean;
+            }
+            case LAST -> accLast = v[n - 1];
+            default -> {
+            }
+        }
+        accCount += n;
     }
 
     /**

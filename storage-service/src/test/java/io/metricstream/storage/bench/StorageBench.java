@@ -17,6 +17,8 @@ import io.metricstream.storage.select.ChunkQuerier;
 import io.metricstream.storage.select.Querier;
 import io.metricstream.storage.select.WindowQuerier;
 import java.io.BufferedReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +93,11 @@ public final class StorageBench {
             + "bytes, %.3f bytes/sample; blocks without rollups %.3f bytes/sample%n", rollup,
             rollupBytes(db, RollupWriter.RES_5M), rollupBytes(db, RollupWriter.RES_1H), 100.0 * rollup / bytes,
             (double) rollup / samples, (double) (bytes - rollup) / samples);
+        if (args.length > 3 && "windows".equals(args[3])) {
+            windowRows(db);
+            db.close();
+            return;
+        }
         latency(db, "1 series, 24 h", List.of(LabelMatcher.eq("__name__", "node_load1"),
             LabelMatcher.eq("host", "h42")));
         latency(db, "1000 series, 24 h", List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+")));
@@ -111,6 +118,29 @@ public final class StorageBench {
             rollupLatency(db, res, List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+")));
         }
         db.close();
+    }
+
+    /**
+     * The window rows of the storage round-2 brief (fourth argument {@code windows}): 100 series (Q5's
+     * node_cpu_utilization_percent) and all 1,000 series, each with max_over_time[1d] instant (one window),
+     * max_over_time[1h] step 1 h and avg_over_time[10m] step 60 s, plus SELECT_CHUNKS server time for 100 series.
+     */
+    private static void windowRows(final TimeSeriesDb db) throws Exception {
+        final List<LabelMatcher> hundred = List.of(LabelMatcher.eq("__name__", "node_cpu_utilization_percent"));
+        final List<LabelMatcher> all = List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+"));
+        for (int round = 0; round < 2; round++) {
+            // round 0 warms up the JIT; round 1 is the one to quote
+            System.out.printf(Locale.ROOT, "round %d%n", round);
+            chunkLatency(db, "100 series, 24 h", hundred);
+            for (final List<LabelMatcher> m : List.of(hundred, all)) {
+                final String n = m == hundred ? "100 series" : "1000 series";
+                windowLatency(db, n + ", max_over_time[1d] instant", m, WindowFunction.MAX, 86_400_000L,
+                    86_400_000L);
+                windowLatency(db, n + ", max_over_time[1h] step 1 h", m, WindowFunction.MAX, 3_600_000L,
+                    3_600_000L);
+                windowLatency(db, n + ", avg_over_time[10m] step 60 s", m, WindowFunction.AVG, 600_000L, 60_000L);
+            }
+        }
     }
 
     private static void latency(final TimeSeriesDb db, final String what, final List<LabelMatcher> matchers)
@@ -187,20 +217,34 @@ public final class StorageBench {
         final WindowRequest q = new WindowRequest(end - (steps - 1) * stepMs, stepMs, steps, rangeMs, fn, 0,
             matchers);
         final long[] ns = new long[15];
+        final long[] cpu = new long[15];
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long got = 0;
         long fromRollups = 0;
+        double check = 0;
         for (int i = 0; i < ns.length; i++) {
             final long[] count = new long[1];
+            final double[] sum = new double[1];
             final WindowQuerier w = new WindowQuerier(db);
+            final long c = threads.getCurrentThreadCpuTime();
             final long t = System.nanoTime();
-            w.select(q, (labels, idx, values, n) -> count[0] += n);
+            w.select(q, (labels, idx, values, n) -> {
+                count[0] += n;
+                for (int k = 0; k < n; k++) {
+                    sum[0] += values[k];
+                }
+            });
             ns[i] = System.nanoTime() - t;
+            cpu[i] = threads.getCurrentThreadCpuTime() - c;
             got = count[0];
+            check = sum[0];
             fromRollups = w.windowsFromRollups();
         }
         Arrays.sort(ns);
-        System.out.printf(Locale.ROOT, "selectWindows %s: points=%d (windows using rollups %d) median=%.2f ms "
-            + "min=%.2f ms (15 runs)%n", what, got, fromRollups, ns[7] / 1e6, ns[0] / 1e6);
+        Arrays.sort(cpu);
+        System.out.printf(Locale.ROOT, "selectWindows %s: points=%d checksum=%s (windows using rollups %d) "
+            + "median=%.2f ms min=%.2f ms, cpu median=%.2f ms min=%.2f ms (15 runs)%n", what, got,
+            Double.toString(check), fromRollups, ns[7] / 1e6, ns[0] / 1e6, cpu[7] / 1e6, cpu[0] / 1e6);
     }
 
     private static long rollupBytes(final TimeSeriesDb db) {

@@ -80,17 +80,60 @@ public enum WindowFunction {
         double mean = 0;
         double count = 0;
         for (int k = lo; k < hi; k++) {
-            final double v = vs[k];
             count++;
-            if (Double.isInfinite(mean)) {
-                if (Double.isInfinite(v) && (mean > 0) == (v > 0)) {
-                    continue;
-                }
-                if (!Double.isInfinite(v) && !Double.isNaN(v)) {
-                    continue;
-                }
+            mean = meanStep(mean, count, vs[k]);
+        }
+        return mean;
+    }
+
+    /** One step of {@link #AVG}'s incremental mean (Prometheus 2.x, its infinity rules included). */
+    public static double meanStep(final double mean, final double count, final double v) {
+        if (Double.isInfinite(mean)) {
+            if (Double.isInfinite(v) && (mean > 0) == (v > 0)) {
+                return mean;
             }
-            mean += v / count - mean / count;
+            if (!Double.isInfinite(v) && !Double.isNaN(v)) {
+                return mean;
+            }
+        }
+        return mean + (v / count - mean / count);
+    }
+
+    /**
+     * {@link #AVG} of the four windows {@code values[from[k + i] .. to[k + i])}, i = 0..3, into
+     * {@code out[outAt[k + i]]}. Per window these are {@link #over}'s operations in the same order (bit-identical);
+     * the four chains of dependent divisions are interleaved so the CPU overlaps them: one chain is latency-bound,
+     * and windows that overlap (e.g. [10m] at a 60 s step) run about 2.5-3x faster this way.
+     */
+    public static void averagesOfFour(final double[] values, final int[] from, final int[] to, final int k,
+                                      final double[] out, final int[] outAt) {
+        final int f0 = from[k];
+        final int f1 = from[k + 1];
+        final int f2 = from[k + 2];
+        final int f3 = from[k + 3];
+        final int common = Math.min(Math.min(to[k] - f0, to[k + 1] - f1), Math.min(to[k + 2] - f2, to[k + 3] - f3));
+        double m0 = 0;
+        double m1 = 0;
+        double m2 = 0;
+        double m3 = 0;
+        for (int j = 0; j < common; j++) {
+            final double count = j + 1;
+            m0 = meanStep(m0, count, values[f0 + j]);
+            m1 = meanStep(m1, count, values[f1 + j]);
+            m2 = meanStep(m2, count, values[f2 + j]);
+            m3 = meanStep(m3, count, values[f3 + j]);
+        }
+        out[outAt[k]] = meanTail(values, f0, to[k], common, m0);
+        out[outAt[k + 1]] = meanTail(values, f1, to[k + 1], common, m1);
+        out[outAt[k + 2]] = meanTail(values, f2, to[k + 2], common, m2);
+        out[outAt[k + 3]] = meanTail(values, f3, to[k + 3], common, m3);
+    }
+
+    private static double meanTail(final double[] vs, final int from, final int to, final int done,
+                                   final double meanSoFar) {
+        double mean = meanSoFar;
+        for (int j = from + done; j < to; j++) {
+            mean = meanStep(mean, j - from + 1, vs[j]);
         }
         return mean;
     }

@@ -121,20 +121,10 @@ public final class Block {
      * and returns the absolute offset of its bytes in {@link #chunks()}; the length is {@link #chunkLength}.
      */
     public int chunkAt(final SeriesEntry series, final int i) {
-        final long ref = series.chunkRefs()[i];
-        final int limit = chunks.capacity();
-        if (ref < BlockWriter.CHUNKS_HEADER || ref > limit - 8) {
-            throw new ChunkCorruptException(chunksSource, ref, "chunk ref out of bounds (file size " + limit + ")");
-        }
-        final int at = (int) ref;
-        final int length = chunks.getInt(at);
-        if (length < 3 || length > limit - at - 8) {
-            throw new ChunkCorruptException(chunksSource, ref, "bad chunk length " + length);
-        }
-        final CRC32C crc = new CRC32C();
-        crc.update(chunks.slice(at + 4, length));
-        if ((int) crc.getValue() != chunks.getInt(at + 4 + length)) {
-            throw new ChunkCorruptException(chunksSource, ref, "chunk CRC mismatch");
+        final int at = checkedChunkAt(series, i);
+        final long ref = at;
+        if (chunks.getInt(at) < 3) {
+            throw new ChunkCorruptException(chunksSource, ref, "bad chunk length " + chunks.getInt(at));
         }
         final int samples = chunks.getShort(at + 5) & 0xFFFF;
         if (samples != series.chunkSamples()[i]) {

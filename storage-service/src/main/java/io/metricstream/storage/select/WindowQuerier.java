@@ -433,7 +433,7 @@ public final class WindowQuerier {
                 double count = accCount;
                 for (; j < n; j++) {
                     count++;
-                    mean = meanStep(mean, count, v[j]);
+                    mean = WindowFunction.meanStep(mean, count, v[j]);
                 }
                 accMean = mean;
             }
@@ -457,48 +457,7 @@ public final class WindowQuerier {
             }
             return;
         }
-        final double[] v = vs;
-        final int f0 = laneFrom[0];
-        final int f1 = laneFrom[1];
-        final int f2 = laneFrom[2];
-        final int f3 = laneFrom[3];
-        final int common = Math.min(Math.min(laneTo[0] - f0, laneTo[1] - f1), Math.min(laneTo[2] - f2, laneTo[3] - f3));
-        double m0 = 0;
-        double m1 = 0;
-        double m2 = 0;
-        double m3 = 0;
-        for (int j = 0; j < common; j++) {
-            final double count = j + 1;
-            m0 = meanStep(m0, count, v[f0 + j]);
-            m1 = meanStep(m1, count, v[f1 + j]);
-            m2 = meanStep(m2, count, v[f2 + j]);
-            m3 = meanStep(m3, count, v[f3 + j]);
-        }
-        values[laneSlot[0]] = meanTail(m0, common, f0, laneTo[0]);
-        values[laneSlot[1]] = meanTail(m1, common, f1, laneTo[1]);
-        values[laneSlot[2]] = meanTail(m2, common, f2, laneTo[2]);
-        values[laneSlot[3]] = meanTail(m3, common, f3, laneTo[3]);
-    }
-
-    private double meanTail(final double mean, final int done, final int from, final int to) {
-        double m = mean;
-        for (int j = done; j < to - from; j++) {
-            m = meanStep(m, j + 1, vs[from + j]);
-        }
-        return m;
-    }
-
-    /** One step of Prometheus 2.x's incremental mean, exactly as {@code WindowFunction.over} computes it. */
-    private static double meanStep(final double mean, final double count, final double v) {
-        if (Double.isInfinite(mean)) {
-            if (Double.isInfinite(v) && (mean > 0) == (v > 0)) {
-                return mean;
-            }
-            if (!Double.isInfinite(v) && !Double.isNaN(v)) {
-                return mean;
-            }
-        }
-        return mean + (v / count - mean / count);
+        WindowFunction.averagesOfFour(vs, laneFrom, laneTo, 0, values, laneSlot);
     }
 
     private double result(final WindowFunction f) {

@@ -53,7 +53,7 @@ public final class RangeFunctions {
      */
     static final long PARALLEL_MIN_WORK = 200_000;
 
-    /** Largest magnitude for which {@link #avgLanes} cannot overflow to infinity (Prometheus' rules never apply). */
+    /** Largest magnitude below which four-window means cannot overflow to infinity (no infinity rule applies). */
     private static final double AVG_LANES_MAX_ABS = 1e300;
 
     /**
@@ -207,7 +207,7 @@ public final class RangeFunctions {
         final boolean[] present = new boolean[steps];
         int k = 0;
         for (; k + 4 <= windows; k += 4) {
-            avgLanes(vs, los, his, k, at, values);
+            WindowFunction.averagesOfFour(vs, los, his, k, values, at);
         }
         for (; k < windows; k++) {
             values[at[k]] = WindowFunction.AVG.over(vs, los[k], his[k]);
@@ -216,43 +216,6 @@ public final class RangeFunctions {
             present[at[j]] = true;
         }
         return new StepSeries(s.labels().withoutMetricName(), values, present);
-    }
-
-    /** Windows {@code k..k+3}: their common length in lock step, then each one's tail. */
-    private static void avgLanes(final double[] vs, final int[] los, final int[] his, final int k, final int[] at,
-                                 final double[] values) {
-        final int l0 = los[k];
-        final int l1 = los[k + 1];
-        final int l2 = los[k + 2];
-        final int l3 = los[k + 3];
-        final int common = Math.min(Math.min(his[k] - l0, his[k + 1] - l1),
-            Math.min(his[k + 2] - l2, his[k + 3] - l3));
-        double m0 = 0;
-        double m1 = 0;
-        double m2 = 0;
-        double m3 = 0;
-        for (int j = 0; j < common; j++) {
-            final double count = j + 1;
-            m0 += vs[l0 + j] / count - m0 / count;
-            m1 += vs[l1 + j] / count - m1 / count;
-            m2 += vs[l2 + j] / count - m2 / count;
-            m3 += vs[l3 + j] / count - m3 / count;
-        }
-        values[at[k]] = meanTail(vs, l0 + common, his[k], common, m0);
-        values[at[k + 1]] = meanTail(vs, l1 + common, his[k + 1], common, m1);
-        values[at[k + 2]] = meanTail(vs, l2 + common, his[k + 2], common, m2);
-        values[at[k + 3]] = meanTail(vs, l3 + common, his[k + 3], common, m3);
-    }
-
-    private static double meanTail(final double[] vs, final int from, final int to, final int done,
-                                   final double meanSoFar) {
-        double mean = meanSoFar;
-        double count = done;
-        for (int j = from; j < to; j++) {
-            count++;
-            mean += vs[j] / count - mean / count;
-        }
-        return mean;
     }
 
     private static double compute(final Function f, final long[] ts, final double[] vs, final int lo, final int hi,

@@ -1,6 +1,8 @@
 package io.metricstream.ingestion.auth;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -14,6 +16,8 @@ public final class ApiKeyAuthenticator {
     /** The header carrying a bare key. */
     public static final String API_KEY_HEADER = "X-API-Key";
     private static final String BEARER = "Bearer ";
+    // header names as AsciiString: their case-insensitive hash is computed once, not per lookup
+    private static final AsciiString API_KEY_NAME = AsciiString.cached(API_KEY_HEADER);
 
     /** The outcome of a check. */
     public enum Outcome {
@@ -42,14 +46,14 @@ public final class ApiKeyAuthenticator {
 
     /** The key the request presents (bearer token first), or null. */
     public static String presentedKey(final HttpHeaders headers) {
-        final String authorization = headers.get("Authorization");
+        final String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             final String token = authorization.substring(BEARER.length()).trim();
             if (!token.isEmpty()) {
                 return token;
             }
         }
-        final String key = headers.get(API_KEY_HEADER);
+        final String key = headers.get(API_KEY_NAME);
         return key == null || key.isBlank() ? null : key.trim();
     }
 

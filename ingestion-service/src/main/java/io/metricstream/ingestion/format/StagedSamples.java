@@ -52,8 +52,14 @@ public final class StagedSamples {
 
     /** Empty staging with buffers from {@code alloc}; {@code partitions} of the topic at parse time. */
     public StagedSamples(final ByteBufAllocator alloc, final int partitions, final int maxSamples) {
-        this.keys = alloc.heapBuffer(1024);
-        this.entries = alloc.heapBuffer(1024);
+        this(alloc, partitions, maxSamples, 1024);
+    }
+
+    /** As above, each buffer starting at {@code initialBytes} (it grows as needed). */
+    public StagedSamples(final ByteBufAllocator alloc, final int partitions, final int maxSamples,
+                         final int initialBytes) {
+        this.keys = alloc.heapBuffer(initialBytes);
+        this.entries = alloc.heapBuffer(initialBytes);
         this.partitions = partitions;
         this.maxSamples = maxSamples;
     }

@@ -34,7 +34,7 @@ public final class InfluxWriteHandler implements HttpHandler {
         }
         final IngestPipeline.Scratch scratch = pipeline.scratch();
         final BodyView body = scratch.body.wrap(ex.body());
-        final StagedSamples staged = pipeline.newStaging();
+        final StagedSamples staged = pipeline.newStaging(ex.body().readableBytes());
         final String sampleClient = IngestPipeline.sampleClientId(ex);
         if (sampleClient != null) {
             staged.clientHash(PartitionChooser.clientHash(sampleClient));

@@ -27,7 +27,7 @@ public final class MetricsJsonHandler implements HttpHandler {
         }
         final IngestPipeline.Scratch scratch = pipeline.scratch();
         final BodyView body = scratch.body.wrap(ex.body());
-        final StagedSamples staged = pipeline.newStaging();
+        final StagedSamples staged = pipeline.newStaging(ex.body().readableBytes());
         final ParseError error = stage(scratch, body.array(), body.offset(), body.length(),
             System.currentTimeMillis(), staged);
         body.clear();

@@ -5,8 +5,9 @@ import io.metricstream.ingestion.format.ParseStatus;
 import io.metricstream.ingestion.format.StagedSamples;
 import io.metricstream.runtime.http.HttpExchange;
 import io.metricstream.runtime.http.HttpHandler;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.Locale;
+import io.netty.util.AsciiString;
 
 /**
  * {@code POST /api/v1/write}: Prometheus remote write 1.0 ({@code X-Prometheus-Remote-Write-Version: 0.1.0},
@@ -20,6 +21,7 @@ import java.util.Locale;
  * runtime and must hold the snappy block inside; any other encoding is a 415.
  */
 public final class RemoteWriteHandler implements HttpHandler {
+    private static final AsciiString V2_CONTENT_TYPE = AsciiString.cached("io.prometheus.write.v2");
     private final IngestPipeline pipeline;
 
     /** A handler over {@code pipeline}. */
@@ -29,8 +31,8 @@ public final class RemoteWriteHandler implements HttpHandler {
 
     @Override
     public void handle(final HttpExchange ex) {
-        final String contentType = ex.headers().get("Content-Type", "");
-        if (contentType.toLowerCase(Locale.ROOT).contains("io.prometheus.write.v2")) {
+        final String contentType = ex.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (contentType != null && AsciiString.containsIgnoreCase(contentType, V2_CONTENT_TYPE)) {
             ex.respondError(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                 "remote write 2.0 is not supported: got " + contentType + "; want remote write 1.0", "Content-Type");
             return;
@@ -41,7 +43,7 @@ public final class RemoteWriteHandler implements HttpHandler {
         }
         final IngestPipeline.Scratch scratch = pipeline.scratch();
         final BodyView body = scratch.body.wrap(ex.body());
-        final StagedSamples staged = pipeline.newStaging();
+        final StagedSamples staged = pipeline.newStaging(ex.body().readableBytes());
         final String sampleClient = IngestPipeline.sampleClientId(ex);
         if (sampleClient != null) {
             staged.clientHash(PartitionChooser.clientHash(sampleClient));

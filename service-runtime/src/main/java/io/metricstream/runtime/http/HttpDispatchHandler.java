@@ -13,17 +13,17 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.StringJoiner;
 import java.util.stream.Collectors;
 
 /**
  * Routes aggregated requests and writes responses in request order. Each request takes a sequence number; a
- * response that completes before an earlier one is held in {@link #held} until every earlier response is written.
+ * response that completes before an earlier one is held in a ring indexed by sequence ({@link #heldResponses},
+ * slot {@code seq & mask}, grown by doubling when a client pipelines further ahead) until every earlier response is
+ * written. The response that is next in order (the usual case) is written without touching the ring.
  * Not thread-safe: every method runs on the channel's event loop ({@link HttpExchange} hops there).
  */
 final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
@@ -31,14 +31,15 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
     private final RequestTracker tracker;
     private final DistinctErrorLog errors;
     // event-loop confined
-    private final Map<Long, Held> held = new HashMap<>();
+    private FullHttpResponse[] heldResponses = new FullHttpResponse[INITIAL_HELD];
+    private boolean[] heldClose = new boolean[INITIAL_HELD];
+    private int heldCount;
     private ChannelHandlerContext ctx;
     private long nextSequence;
     private long nextToWrite;
     private boolean closing;
 
-    private record Held(FullHttpResponse response, boolean close) {
-    }
+    private static final int INITIAL_HELD = 8;
 
     HttpDispatchHandler(Router router, RequestTracker tracker, DistinctErrorLog errors) {
         this.router = router;
@@ -82,9 +83,10 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
                 "cannot decode request: " + decoded.cause().getMessage(), null), request, true);
             return;
         }
-        final Router.Match match = router.match(request.method(), new QueryStringDecoder(request.uri()).path());
+        final String path = RequestTarget.path(request.uri());
+        final Router.Match match = router.match(request.method(), path);
         final HttpExchange exchange = new HttpExchange(this, context.executor(), context.alloc(),
-            context.channel().remoteAddress(), request, seq, match.pathParams());
+            context.channel().remoteAddress(), request, seq, path, match.pathParams());
         if (!match.found()) {
             if (match.allowedMethods().isEmpty()) {
                 exchange.respondError(HttpResponseStatus.NOT_FOUND, "not_found", "no route for "
@@ -121,22 +123,59 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
             response.release();
             return;
         }
-        held.put(seq, new Held(response, close));
-        boolean wrote = false;
-        Held next;
-        while (!closing && (next = held.remove(nextToWrite)) != null) {
-            nextToWrite++;
-            wrote = true;
-            if (next.close()) {
-                next.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                closing = true;
-                ctx.writeAndFlush(next.response()).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                ctx.write(next.response());
-            }
+        if (seq != nextToWrite) {
+            hold(seq, response, close);
+            return;
         }
-        if (wrote && !closing) {
+        write(response, close);
+        while (!closing && heldCount > 0) {
+            final int slot = (int) (nextToWrite & (heldResponses.length - 1));
+            final FullHttpResponse next = heldResponses[slot];
+            if (next == null) {
+                break;
+            }
+            heldResponses[slot] = null;
+            heldCount--;
+            write(next, heldClose[slot]);
+        }
+        if (!closing) {
             ctx.flush();
+        }
+    }
+
+    private void write(FullHttpResponse response, boolean close) {
+        nextToWrite++;
+        if (close) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            closing = true;
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.write(response);
+        }
+    }
+
+    private void hold(long seq, FullHttpResponse response, boolean close) {
+        while (seq - nextToWrite >= heldResponses.length) {
+            grow();
+        }
+        final int slot = (int) (seq & (heldResponses.length - 1));
+        heldResponses[slot] = response;
+        heldClose[slot] = close;
+        heldCount++;
+    }
+
+    /** Doubles the ring; a held sequence keeps its distance from {@link #nextToWrite}. */
+    private void grow() {
+        final FullHttpResponse[] oldResponses = heldResponses;
+        final boolean[] oldClose = heldClose;
+        final int oldMask = oldResponses.length - 1;
+        heldResponses = new FullHttpResponse[oldResponses.length * 2];
+        heldClose = new boolean[oldResponses.length * 2];
+        final int mask = heldResponses.length - 1;
+        for (long seq = nextToWrite; seq < nextToWrite + oldResponses.length; seq++) {
+            final int from = (int) (seq & oldMask);
+            heldResponses[(int) (seq & mask)] = oldResponses[from];
+            heldClose[(int) (seq & mask)] = oldClose[from];
         }
     }
 
@@ -146,10 +185,13 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext context) throws Exception {
-        for (Held h : held.values()) {
-            h.response().release();
+        for (int i = 0; i < heldResponses.length; i++) {
+            if (heldResponses[i] != null) {
+                heldResponses[i].release();
+            }
         }
-        held.clear();
+        Arrays.fill(heldResponses, null);
+        heldCount = 0;
         super.channelInactive(context);
     }
 

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -21,34 +23,45 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One request and its (single) response. The request side is read on the event loop; {@link #body()} stays valid
  * until a response is sent. A {@code respond…} method may be called from any thread, later than the handler's
  * return, exactly once; responses on a connection are written in request order (HTTP/1.1 pipelining).
+ *
+ * <p>Design note: an exchange is created per request, so it allocates lazily: response headers on first use, the
+ * query string decoder only when an argument needs decoding ({@link RequestTarget}), and the response reuses the
+ * response-header object instead of copying it.
  */
 public final class HttpExchange {
+    private static final AtomicIntegerFieldUpdater<HttpExchange> RESPONDED =
+        AtomicIntegerFieldUpdater.newUpdater(HttpExchange.class, "responded");
+    private static final AsciiString TEXT_UTF8 = AsciiString.cached("text/plain; charset=utf-8");
+
     private final HttpDispatchHandler dispatcher;
     private final EventExecutor executor;
     private final ByteBufAllocator alloc;
     private final SocketAddress remoteAddress;
     private final FullHttpRequest request;
     private final long sequence;
+    private final String path;
     private final Map<String, String> pathParams;
-    private final AtomicBoolean responded = new AtomicBoolean();
-    private final HttpHeaders responseHeaders = new DefaultHttpHeaders();
+    private volatile int responded;
+    private HttpHeaders responseHeaders;
     private QueryStringDecoder query;
     private Map<String, List<String>> form;
 
     HttpExchange(HttpDispatchHandler dispatcher, EventExecutor executor, ByteBufAllocator alloc,
-                 SocketAddress remoteAddress, FullHttpRequest request, long sequence, Map<String, String> pathParams) {
+                 SocketAddress remoteAddress, FullHttpRequest request, long sequence, String path,
+                 Map<String, String> pathParams) {
         this.dispatcher = dispatcher;
         this.executor = executor;
         this.alloc = alloc;
         this.remoteAddress = remoteAddress;
         this.request = request;
         this.sequence = sequence;
+        this.path = path;
         this.pathParams = pathParams;
     }
 
@@ -69,7 +82,7 @@ public final class HttpExchange {
 
     /** The decoded request path, without the query string. */
     public String path() {
-        return query().path();
+        return path;
     }
 
     /** The request headers. */
@@ -89,11 +102,20 @@ public final class HttpExchange {
 
     /** Headers added to the response (set them before responding). */
     public HttpHeaders responseHeaders() {
+        if (responseHeaders == null) {
+            responseHeaders = new DefaultHttpHeaders();
+        }
         return responseHeaders;
     }
 
     /** The first value of query parameter {@code name}, or null. */
     public String queryParam(String name) {
+        if (query == null) {
+            final String fast = RequestTarget.firstQueryParam(request.uri(), name);
+            if (fast != RequestTarget.DECODE) {
+                return fast;
+            }
+        }
         final List<String> v = query().parameters().get(name);
         return v == null || v.isEmpty() ? null : v.getFirst();
     }
@@ -130,16 +152,30 @@ public final class HttpExchange {
      * @throws IllegalStateException when a response was already sent (the body is released)
      */
     public void respond(HttpResponseStatus status, String contentType, ByteBuf body) {
-        if (!responded.compareAndSet(false, true)) {
+        send(status, contentType, body);
+    }
+
+    private void send(HttpResponseStatus status, CharSequence contentType, ByteBuf body) {
+        if (!RESPONDED.compareAndSet(this, 0, 1)) {
             body.release();
             throw new IllegalStateException("response already sent for " + request.method() + " " + uri());
         }
-        final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-        r.headers().set(responseHeaders);
+        // the handler is done with the response headers once it responds: they become the response's own
+        final HttpHeaders headers = responseHeaders != null ? responseHeaders : new DefaultHttpHeaders();
         if (contentType != null) {
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+            headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        final int length = body.readableBytes();
+        if (length == 0) {
+            // a 204 carries no Content-Length: the response encoder would strip it again
+            if (status.code() != HttpResponseStatus.NO_CONTENT.code()) {
+                headers.set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
+            }
+        } else {
+            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+        }
+        final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body, headers,
+            EmptyHttpHeaders.INSTANCE);
         if (executor.inEventLoop()) {
             dispatcher.complete(sequence, r, request);
         } else {
@@ -149,17 +185,17 @@ public final class HttpExchange {
 
     /** Sends {@code json} as {@code application/json}. */
     public void respondJson(HttpResponseStatus status, byte[] json) {
-        respond(status, HttpHeaderValues.APPLICATION_JSON.toString(), Unpooled.wrappedBuffer(json));
+        send(status, HttpHeaderValues.APPLICATION_JSON, Unpooled.wrappedBuffer(json));
     }
 
     /** Sends {@code json} (ownership passes to the exchange) as {@code application/json}. */
     public void respondJson(HttpResponseStatus status, ByteBuf json) {
-        respond(status, HttpHeaderValues.APPLICATION_JSON.toString(), json);
+        send(status, HttpHeaderValues.APPLICATION_JSON, json);
     }
 
     /** Sends {@code text} as {@code text/plain; charset=utf-8}. */
     public void respondText(HttpResponseStatus status, String text) {
-        respond(status, "text/plain; charset=utf-8", Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+        send(status, TEXT_UTF8, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     }
 
     /** Sends the project's error body; {@code field} may be null. See {@link HttpErrors}. */
@@ -169,7 +205,7 @@ public final class HttpExchange {
 
     /** True once a response was sent. */
     public boolean responded() {
-        return responded.get();
+        return responded != 0;
     }
 
     private QueryStringDecoder query() {

@@ -7,13 +7,18 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import java.util.Locale;
 
 /**
- * The HTTP pipeline: [TLS] → {@link HttpServerCodec} → [gzip/deflate decompressor] → body-limit aggregator →
- * dispatcher. The aggregator sits after the decompressor, so {@link BodyLimits#maxBodyBytes()} bounds the
- * decompressed body; the decompressor's own buffer is capped at the same bound.
+ * The HTTP pipeline: flush consolidation → [TLS] → {@link HttpServerCodec} → Content-Length fast aggregator →
+ * [gzip/deflate decompressor] → body-limit aggregator → dispatcher. The fast aggregator takes only bodies the
+ * decompressor would pass through untouched and hands them straight to the dispatcher; gzip/deflate bodies go
+ * through the decompressor and then the body-limit aggregator, so {@link BodyLimits#maxBodyBytes()} bounds the
+ * decompressed body; the decompressor's own buffer is capped at the same bound. Flushes issued while a read
+ * batch is being handled (pipelined requests answered at once) become one flush at the batch's end; a flush
+ * outside a read (an asynchronous response) goes out at once.
  */
 public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private final Router router;
@@ -35,10 +40,13 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         final ChannelPipeline p = ch.pipeline();
+        p.addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES,
+            false));
         if (ssl != null) {
             p.addLast("tls", ssl.newHandler(ch.alloc()));
         }
         p.addLast("codec", new HttpServerCodec());
+        p.addLast("fast-aggregator", new ContentLengthAggregator(limits.maxBodyBytes(), limits.decompression()));
         if (limits.decompression()) {
             p.addLast("decompressor", new GzipDeflateDecompressor(Math.max(1, limits.maxBodyBytes())));
         }
@@ -58,12 +66,14 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
 
         @Override
         protected EmbeddedChannel newContentDecoder(String contentEncoding) throws Exception {
+            return inflates(contentEncoding) ? super.newContentDecoder(contentEncoding) : null;
+        }
+
+        /** True for the encodings this decompressor inflates. */
+        static boolean inflates(String contentEncoding) {
             final String encoding = contentEncoding.trim().toLowerCase(Locale.ROOT);
-            if (encoding.equals("gzip") || encoding.equals("x-gzip") || encoding.equals("deflate")
-                || encoding.equals("x-deflate")) {
-                return super.newContentDecoder(contentEncoding);
-            }
-            return null;
+            return encoding.equals("gzip") || encoding.equals("x-gzip") || encoding.equals("deflate")
+                || encoding.equals("x-deflate");
         }
     }
 }

@@ -5,23 +5,25 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Counts a server's in-flight requests and holds its open connections, for graceful shutdown. Thread-safe.
+ * The count is a {@link LongAdder}: every event loop adds and subtracts once per request, and only the drain reads
+ * the sum, so the loops do not share one contended cache line.
  */
 public final class RequestTracker {
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder inFlight = new LongAdder();
     private final ChannelGroup connections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
 
     void begin() {
-        inFlight.incrementAndGet();
+        inFlight.increment();
     }
 
     void end() {
-        inFlight.decrementAndGet();
+        inFlight.decrement();
     }
 
     ChannelGroup connections() {
@@ -30,7 +32,7 @@ public final class RequestTracker {
 
     /** Requests received and not yet answered. */
     public int inFlight() {
-        return inFlight.get();
+        return (int) inFlight.sum();
     }
 
     /** True once draining started: responses then carry {@code Connection: close}. */
@@ -46,7 +48,7 @@ public final class RequestTracker {
     /** Waits until no request is in flight or {@code timeout} passes; returns true when drained. */
     public boolean awaitDrained(Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();
-        while (inFlight.get() > 0) {
+        while (inFlight.sum() > 0) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }

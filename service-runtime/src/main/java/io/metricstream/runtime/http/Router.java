@@ -4,7 +4,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,9 +19,15 @@ import java.util.Set;
  * {@code pathParam("*")}). The most specific match wins: more literal segments first, then fewer wildcards.
  * A path that matches no pattern is 404; one that matches only under other methods is 405. Routes are registered
  * before the server starts; lookups are then read-only and thread-safe.
+ *
+ * <p>Design note: a route without parameters or {@code *} is also indexed by its exact path, with its {@link Match}
+ * built once: such a route is the most specific match of its path for its method, so a hit answers without
+ * splitting the path or allocating (the ingest and health routes). Every other lookup scans the routes.
  */
 public final class Router {
     private final List<Route> routes = new ArrayList<>();
+    // path -> the prebuilt matches of the exact routes on that path, one per method (few methods per path)
+    private final Map<String, Match[]> exact = new HashMap<>();
 
     /**
      * A registered route.
@@ -85,7 +93,14 @@ public final class Router {
                 throw new IllegalArgumentException("route " + method + " " + pattern + " registered twice");
             }
         }
-        routes.add(new Route(method, pattern, segments, handler));
+        final Route route = new Route(method, pattern, segments, handler);
+        routes.add(route);
+        if (isExact(segments)) {
+            final Match[] old = exact.getOrDefault(pattern, new Match[0]);
+            final Match[] grown = Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = new Match(route, Map.of(), Set.of());
+            exact.put(pattern, grown);
+        }
         return this;
     }
 
@@ -96,6 +111,19 @@ public final class Router {
 
     /** Finds the route for {@code method} and {@code path} (the path only, no query string). */
     public Match match(HttpMethod method, String path) {
+        final Match[] byMethod = exact.get(path);
+        if (byMethod != null) {
+            for (Match m : byMethod) {
+                if (m.route().method().equals(method)) {
+                    return m;
+                }
+            }
+        }
+        return scan(method, path);
+    }
+
+    /** The lookup by scanning every route, without the exact-path index (package-private for tests). */
+    Match scan(HttpMethod method, String path) {
         final List<String> parts = split(path);
         Route best = null;
         Map<String, String> bestParams = null;
@@ -115,6 +143,15 @@ public final class Router {
             return new Match(best, bestParams, Set.of());
         }
         return new Match(null, Map.of(), allowed);
+    }
+
+    private static boolean isExact(List<String> segments) {
+        for (String s : segments) {
+            if (s.startsWith("{") || s.equals("*")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean moreSpecific(Route a, Route b) {

@@ -27,6 +27,8 @@ class HttpPipelineTest {
     private final Router router = new Router()
         .get("/hello", ex -> ex.respondText(HttpResponseStatus.OK, "hello"))
         .post("/echo-length", ex -> ex.respondText(HttpResponseStatus.OK, "len=" + ex.body().readableBytes()))
+        .post("/echo", ex -> ex.respondText(HttpResponseStatus.OK, ex.body().toString(StandardCharsets.UTF_8)))
+        .post("/park/{id}", parked::add)
         .get("/park/{id}", parked::add)
         .get("/boom", ex -> {
             throw new IllegalStateException("kaput");
@@ -160,5 +162,80 @@ class HttpPipelineTest {
             + "\r\nContent-Length: " + form.length() + "\r\n\r\n" + form);
         final String out = output();
         assertTrue(out.endsWith("up|[a, b]"), out);
+    }
+
+    @Test
+    void shouldWriteResponsesInRequestOrderWhenMorePipelinedThanTheHeldRingFirstHolds() {
+        channel(1024);
+        final StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            requests.append("GET /park/").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+        send(requests.toString());
+        assertEquals(40, parked.size());
+        for (int i = 39; i >= 1; i--) {
+            parked.get(i).respondText(HttpResponseStatus.OK, "<r" + i + ">");
+        }
+        assertEquals("", output(), "nothing may be written before response 0");
+        parked.get(0).respondText(HttpResponseStatus.OK, "<r0>");
+        final String out = output();
+        int at = -1;
+        for (int i = 0; i < 40; i++) {
+            final int next = out.indexOf("<r" + i + ">");
+            assertTrue(next > at, "response " + i + " out of order: " + out);
+            at = next;
+        }
+        assertTrue(channel.isActive());
+    }
+
+    @Test
+    void shouldAggregateBodyWhenItArrivesInSeveralPieces() {
+        channel(1 << 20);
+        final StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            body.append(i % 10);
+        }
+        final String b = body.toString();
+        send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + b.length() + "\r\n\r\n" + b.substring(0, 7));
+        send(b.substring(7, 1500));
+        send(b.substring(1500) + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+        final String out = output();
+        assertTrue(out.contains("\r\n\r\n" + b + "HTTP/1.1 200"), out);
+        assertTrue(out.endsWith("\r\n\r\nhello"), out);
+    }
+
+    @Test
+    void shouldAnswerWhenBodyIsChunkedOrEmptyOrExpectsContinue() {
+        channel(1024);
+        send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+            + "POST /echo-length HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+            + "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+        send("wxyz");
+        final String out = output();
+        final int chunked = out.indexOf("\r\n\r\nabcde");
+        final int empty = out.indexOf("len=0");
+        final int proceed = out.indexOf("HTTP/1.1 100 Continue");
+        assertTrue(chunked > 0 && chunked < empty && empty < proceed && out.endsWith("\r\n\r\nwxyz"), out);
+    }
+
+    @Test
+    void shouldAnswer400AndCloseWhenRequestIsMalformed() {
+        channel(1024);
+        send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+        final String out = output();
+        assertTrue(out.startsWith("HTTP/1.1 400"), out);
+        assertTrue(out.contains("\"code\":\"bad_request\""), out);
+        assertTrue(!channel.isActive() || out.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), out);
+    }
+
+    @Test
+    void shouldHandGzipBodyThroughUninflatedWhenDecompressionIsOff() throws IOException {
+        channel = new EmbeddedChannel(new HttpServerInitializer(router, new BodyLimits(1 << 20, false), null,
+            new RequestTracker(), new DistinctErrorLog(LoggerFactory.getLogger("test"), Duration.ofMinutes(1))));
+        final byte[] body = gzip(new byte[5000]);
+        send("POST /echo-length HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: " + body.length
+            + "\r\n\r\n", body);
+        final String out = output();
+        assertTrue(out.startsWith("HTTP/1.1 200") && out.endsWith("len=" + body.length), out);
     }
 }

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,5 +62,57 @@ class RouterTest {
         assertThrows(IllegalArgumentException.class, () -> router.get("/api/v1/query", A));
         assertThrows(IllegalArgumentException.class, () -> router.get("no-slash", A));
         assertThrows(IllegalArgumentException.class, () -> router.get("/a/*/b", A));
+    }
+
+    @Test
+    void shouldPreferExactRouteWhenPrefixOrParameterRouteAlsoMatches() {
+        final Router r = new Router()
+            .post("/api/v1/write/*", A)
+            .post("/api/{v}/write", B)
+            .post("/api/v1/write", C)
+            .get("/api/v1/write", D);
+        assertEquals(C, r.match(HttpMethod.POST, "/api/v1/write").route().handler());
+        assertEquals(D, r.match(HttpMethod.GET, "/api/v1/write").route().handler());
+        assertEquals(B, r.match(HttpMethod.POST, "/api/v2/write").route().handler());
+        assertEquals(Set.of(HttpMethod.POST, HttpMethod.GET), r.match(HttpMethod.PUT, "/api/v1/write")
+            .allowedMethods());
+    }
+
+    @Test
+    void shouldMatchAsTheFullScanDoesWhenPathsAreRandom() {
+        final long seed = System.nanoTime();
+        final SplittableRandom random = new SplittableRandom(seed);
+        final List<String> segments = List.of("a", "b", "{p}", "*", "", "a%20");
+        final List<HttpMethod> methods = List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT);
+        for (int round = 0; round < 200; round++) {
+            final Router r = new Router();
+            for (int i = 0; i < 6; i++) {
+                final String pattern = randomPath(random, segments);
+                try {
+                    r.route(methods.get(random.nextInt(methods.size())), pattern, A);
+                } catch (IllegalArgumentException duplicateOrMisplacedStar) {
+                    // the generator makes some invalid patterns; the router refuses them
+                }
+            }
+            for (int i = 0; i < 20; i++) {
+                final String path = randomPath(random, List.of("a", "b", "", "c", "a%20"));
+                final HttpMethod method = methods.get(random.nextInt(methods.size()));
+                final Router.Match fast = r.match(method, path);
+                final Router.Match scan = r.scan(method, path);
+                final String where = "seed=" + seed + " " + method + " " + path + " routes=" + r.routes();
+                assertEquals(scan.route(), fast.route(), where);
+                assertEquals(scan.pathParams(), fast.pathParams(), where);
+                assertEquals(scan.allowedMethods(), fast.allowedMethods(), where);
+            }
+        }
+    }
+
+    private static String randomPath(SplittableRandom random, List<String> segments) {
+        final StringBuilder sb = new StringBuilder();
+        final int n = random.nextInt(4);
+        for (int i = 0; i < n; i++) {
+            sb.append('/').append(segments.get(random.nextInt(segments.size())));
+        }
+        return sb.isEmpty() ? "/" : sb.toString();
     }
 }

@@ -188,7 +188,10 @@ public final class PipelinedClient implements AutoCloseable {
             if (channel != null && channel.isActive()) {
                 return channel.newSucceededFuture();
             }
-            if (connecting != null && !connecting.isDone()) {
+            // a finished connect whose listener has not yet set `channel` is still the connection: without this,
+            // a request racing that listener opened a second connection (and lost the one-connection ordering)
+            if (connecting != null && (!connecting.isDone()
+                || connecting.isSuccess() && connecting.channel().isActive())) {
                 return connecting;
             }
             final long now = System.nanoTime();

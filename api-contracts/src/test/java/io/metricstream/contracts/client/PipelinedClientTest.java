@@ -36,8 +36,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -122,10 +124,18 @@ class PipelinedClientTest {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
+                    accepted.incrementAndGet();
                     ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 0), new ScriptedServer());
                 }
             }).bind("127.0.0.1", port).syncUninterruptibly().channel();
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    private final AtomicInteger accepted = new AtomicInteger();
+
+    /** Generous timeouts for tests that do not test timeouts (a loaded CI machine can stall a JVM for seconds). */
+    private static ClientOptions patient() {
+        return new ClientOptions(10_000, 10_000, 1 << 20, new ReconnectPolicy(10, 50));
     }
 
     private static ClientOptions fast() {
@@ -135,27 +145,66 @@ class PipelinedClientTest {
     @Test
     void shouldMatchAnswersByCorrelationIdWhenTheyArriveOutOfOrder() throws Exception {
         final int port = start(0);
-        try (QueueClient client = new QueueClient("127.0.0.1", port, fast())) {
+        try (QueueClient client = new QueueClient("127.0.0.1", port, patient())) {
             final ByteBuf batch = Unpooled.wrappedBuffer(new byte[] {1});
             final CompletableFuture<Long> first = client.produce("t", 1, batch);
             final CompletableFuture<Long> second = client.produce("t", 2, batch);
-            assertEquals(100L, first.get(5, TimeUnit.SECONDS));
-            assertEquals(200L, second.get(5, TimeUnit.SECONDS));
+            assertEquals(100L, first.get(15, TimeUnit.SECONDS));
+            assertEquals(200L, second.get(15, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void shouldOpenOneConnectionWhenManyThreadsSendWhileItIsBeingEstablished() throws Exception {
+        final int port = start(0);
+        final int threads = 6;
+        for (int round = 0; round < 30; round++) {
+            accepted.set(0);
+            try (QueueClient client = new QueueClient("127.0.0.1", port, patient())) {
+                final CyclicBarrier go = new CyclicBarrier(threads);
+                final List<CompletableFuture<Long>> answers = new ArrayList<>();
+                final List<Thread> senders = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    final CompletableFuture<Long> answer = new CompletableFuture<>();
+                    answers.add(answer);
+                    senders.add(Thread.ofPlatform().start(() -> {
+                        try {
+                            go.await(15, TimeUnit.SECONDS);
+                            client.produce("now", 1, Unpooled.wrappedBuffer(new byte[] {1})).whenComplete((v, e) -> {
+                                if (e != null) {
+                                    answer.completeExceptionally(e);
+                                } else {
+                                    answer.complete(v);
+                                }
+                            });
+                        } catch (final Exception e) {
+                            answer.completeExceptionally(e);
+                        }
+                    }));
+                }
+                for (final CompletableFuture<Long> a : answers) {
+                    assertEquals(100L, a.get(15, TimeUnit.SECONDS));
+                }
+                for (final Thread t : senders) {
+                    t.join(5_000);
+                }
+                assertEquals(1, accepted.get(), "connections opened in round " + round);
+            }
         }
     }
 
     @Test
     void shouldSendTheBatchWhenTheCallerReleasesItRightAfterProduce() throws Exception {
         final int port = start(0);
-        try (QueueClient client = new QueueClient("127.0.0.1", port, fast())) {
+        try (QueueClient client = new QueueClient("127.0.0.1", port, patient())) {
             final ByteBuf a = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer().writeLong(1);
             final ByteBuf b = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer().writeLong(2);
             final CompletableFuture<Long> first = client.produce("t", 1, a);
             final CompletableFuture<Long> second = client.produce("t", 2, b);
             a.release();
             b.release();
-            assertEquals(100L, first.get(5, TimeUnit.SECONDS));
-            assertEquals(200L, second.get(5, TimeUnit.SECONDS));
+            assertEquals(100L, first.get(15, TimeUnit.SECONDS));
+            assertEquals(200L, second.get(15, TimeUnit.SECONDS));
             assertEquals(0, a.refCnt());
             assertEquals(0, b.refCnt());
         }
@@ -164,9 +213,9 @@ class PipelinedClientTest {
     @Test
     void shouldFailWithTheServersCodeWhenTheAnswerIsAnError() {
         final int port = start(0);
-        try (QueueClient client = new QueueClient("127.0.0.1", port, fast())) {
+        try (QueueClient client = new QueueClient("127.0.0.1", port, patient())) {
             final ExecutionException e = assertThrows(ExecutionException.class,
-                () -> client.produce("bad", 0, Unpooled.wrappedBuffer(new byte[1])).get(5, TimeUnit.SECONDS));
+                () -> client.produce("bad", 0, Unpooled.wrappedBuffer(new byte[1])).get(15, TimeUnit.SECONDS));
             final ContractException ce = assertInstanceOf(ContractException.class, e.getCause());
             assertEquals(ErrorCode.UNKNOWN_TOPIC, ce.code());
             assertTrue(ce.getMessage().contains("unknown topic: bad"), ce.getMessage());
@@ -186,9 +235,9 @@ class PipelinedClientTest {
     @Test
     void shouldCollectEveryFrameWhenTheAnswerIsStreamed() throws Exception {
         final int port = start(0);
-        try (StorageClient client = new StorageClient("127.0.0.1", port, fast())) {
+        try (StorageClient client = new StorageClient("127.0.0.1", port, patient())) {
             final List<SeriesSamples> series = client.select(new SelectRequest(0, 10, 0,
-                List.of(LabelMatcher.eq("__name__", "m")))).get(5, TimeUnit.SECONDS);
+                List.of(LabelMatcher.eq("__name__", "m")))).get(15, TimeUnit.SECONDS);
             assertEquals(1, series.size(), "split entries of one series are merged");
             assertEquals(3, series.get(0).size());
             assertEquals(3.0, series.get(0).values()[2]);
@@ -199,14 +248,14 @@ class PipelinedClientTest {
     void shouldReconnectWhenTheServerComesBack() throws Exception {
         final int port = start(0);
         server.close().syncUninterruptibly();
-        try (QueueClient client = new QueueClient("127.0.0.1", port, fast())) {
+        try (QueueClient client = new QueueClient("127.0.0.1", port, patient())) {
             final ExecutionException e = assertThrows(ExecutionException.class,
-                () -> client.produce("t", 1, Unpooled.wrappedBuffer(new byte[1])).get(5, TimeUnit.SECONDS));
+                () -> client.produce("t", 1, Unpooled.wrappedBuffer(new byte[1])).get(15, TimeUnit.SECONDS));
             assertEquals(ErrorCode.NETWORK, ((ContractException) e.getCause()).code());
             start(port);
             Awaits.await(Duration.ofSeconds(20), () -> {
                 try {
-                    return client.produce("now", 3, Unpooled.wrappedBuffer(new byte[1])).get(5, TimeUnit.SECONDS)
+                    return client.produce("now", 3, Unpooled.wrappedBuffer(new byte[1])).get(15, TimeUnit.SECONDS)
                         == 300L;
                 } catch (final Exception retry) {
                     return false;

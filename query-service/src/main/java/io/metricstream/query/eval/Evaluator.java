@@ -16,6 +16,7 @@ import io.metricstream.query.promql.ast.At;
 import io.metricstream.query.promql.ast.BinaryExpr;
 import io.metricstream.query.promql.ast.Call;
 import io.metricstream.query.promql.ast.Expr;
+import io.metricstream.query.promql.ast.Function;
 import io.metricstream.query.promql.ast.MatrixSelector;
 import io.metricstream.query.promql.ast.NumberLiteral;
 import io.metricstream.query.promql.ast.ParenExpr;
@@ -23,6 +24,7 @@ import io.metricstream.query.promql.ast.StringLiteral;
 import io.metricstream.query.promql.ast.SubqueryExpr;
 import io.metricstream.query.promql.ast.UnaryExpr;
 import io.metricstream.query.promql.ast.VectorSelector;
+import io.metricstream.query.remote.SeriesSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -134,37 +136,86 @@ public final class Evaluator {
     public StepVector selectInstant(final VectorSelector vs, final boolean timestamps) {
         final long[] refs = refTimes(vs.at(), vs.offsetMs());
         final long lookback = ctx.lookbackMs();
-        final List<SeriesSamples> fetched = sorted(ctx.select(instantRequest(vs)));
-        final List<StepSeries> out = new ArrayList<>(fetched.size());
-        for (final SeriesSamples s : fetched) {
-            final long[] ts = s.timestamps();
-            final double[] vals = s.values();
-            final double[] values = new double[steps];
-            final boolean[] present = new boolean[steps];
-            boolean any = false;
-            int j = -1;
-            for (int i = 0; i < steps; i++) {
-                final long ref = refs[i];
-                // strides of 4 first: steps are usually several samples apart (60 s over 15 s), and a loop that
-                // runs a regular number of times is predicted where the one-by-one scan mispredicts every step
-                while (j + 4 < ts.length && ts[j + 4] <= ref) {
-                    j += 4;
-                }
-                while (j + 1 < ts.length && ts[j + 1] <= ref) {
-                    j++;
-                }
-                if (j >= 0 && ts[j] >= ref - lookback && !StaleMarker.isStale(vals[j])) {
-                    values[i] = timestamps ? ts[j] / 1000.0 : vals[j];
-                    present[i] = true;
-                    any = true;
+        final SelectRequest request = instantRequest(vs);
+        final List<StepSeries> out;
+        if (ctx.isPrefetched(false, request)) {
+            final List<SeriesSamples> fetched = sorted(ctx.select(request));
+            out = new ArrayList<>(fetched.size());
+            for (final SeriesSamples s : fetched) {
+                final StepSeries step = atSteps(s.labels(), s.timestamps(), s.values(), s.size(), refs, lookback,
+                    timestamps);
+                if (step != null) {
+                    out.add(step);
                 }
             }
-            if (any) {
-                out.add(new StepSeries(s.labels(), values, present));
+        } else {
+            // each series is taken at the steps on the decoding thread, straight from its decoded samples
+            final List<SeriesSource.Mapped<StepSeries>> fetched = new ArrayList<>(ctx.selectMapped(request,
+                (labels, ts, vals, n) -> atSteps(labels, ts, vals, n, refs, lookback, timestamps)));
+            fetched.sort((a, b) -> a.labels().compareTo(b.labels()));
+            out = new ArrayList<>(fetched.size());
+            for (final SeriesSource.Mapped<StepSeries> m : fetched) {
+                if (m.value() != null) {
+                    out.add(m.value());
+                }
             }
         }
         ctx.addSamples((long) out.size() * steps);
         return new StepVector(steps, out);
+    }
+
+    /**
+     * One series at every step: the newest of {@code ts/vals[0, n)} within the lookback of each step's reference time
+     * unless it is a stale marker; null when no step has one. Thread-safe (reads only).
+     */
+    private StepSeries atSteps(final LabelSet labels, final long[] ts, final double[] vals, final int n,
+                               final long[] refs, final long lookback, final boolean timestamps) {
+        final double[] values = new double[steps];
+        final boolean[] present = new boolean[steps];
+        boolean any = false;
+        int j = -1;
+        for (int i = 0; i < steps; i++) {
+            final long ref = refs[i];
+            // strides of 4 first: steps are usually several samples apart (60 s over 15 s), and a loop that
+            // runs a regular number of times is predicted where the one-by-one scan mispredicts every step
+            while (j + 4 < n && ts[j + 4] <= ref) {
+                j += 4;
+            }
+            while (j + 1 < n && ts[j + 1] <= ref) {
+                j++;
+            }
+            if (j >= 0 && ts[j] >= ref - lookback && !StaleMarker.isStale(vals[j])) {
+                values[i] = timestamps ? ts[j] / 1000.0 : vals[j];
+                present[i] = true;
+                any = true;
+            }
+        }
+        return any ? new StepSeries(labels, values, present) : null;
+    }
+
+    /**
+     * {@code f} (without scalar arguments) over the windows of {@code arg} computed on the decoding threads, each
+     * series right after it was decoded ({@link SeriesSource#selectRangeMapped}), or null when {@code arg} is not a
+     * matrix selector or {@code f} scans its whole window (see {@link RangeFunctions#fusable}). The same arithmetic
+     * and order as {@link RangeFunctions#apply} over {@link #windows}; the select may have been sent by
+     * {@link #prefetch}.
+     */
+    public StepVector rangeFunctionFused(final Function f, final Expr arg) {
+        Expr e = arg;
+        while (e instanceof ParenExpr p) {
+            e = p.expr();
+        }
+        if (!(e instanceof MatrixSelector m) || !RangeFunctions.fusable(f)) {
+            return null;
+        }
+        final List<SeriesSource.Mapped<StepSeries>> fetched = new ArrayList<>(ctx.selectRangeMapped(f,
+            rangeRequest(m), fusedMapper(f, m)));
+        fetched.sort((a, b) -> a.labels().compareTo(b.labels()));
+        final StepSeries[] results = new StepSeries[fetched.size()];
+        for (int k = 0; k < results.length; k++) {
+            results[k] = fetched.get(k).value();
+        }
+        return RangeFunctions.collect(this, results);
     }
 
     /**
@@ -229,6 +280,26 @@ public final class Evaluator {
             && steps <= WindowRequest.MAX_STEPS;
     }
 
+    /** What {@link #rangeFunctionFused} computes per series on the decoding threads (thread-safe: reads only). */
+    private java.util.function.Function<RangeSeries, StepSeries> fusedMapper(final Function f, final MatrixSelector m) {
+        final VectorSelector vs = m.selector();
+        final Windows template = new Windows(List.of(), refTimes(vs.at(), vs.offsetMs()), m.rangeMs());
+        return s -> RangeFunctions.one(this, f, template, s);
+    }
+
+    /** {@code c}'s matrix selector when {@link #rangeFunctionFused} evaluates it, else null. */
+    private MatrixSelector fusedArgument(final Call c) {
+        if (c.args().size() != 1 || !RangeFunctions.fusable(c.function())) {
+            return null;
+        }
+        Expr x = c.args().getFirst();
+        while (x instanceof ParenExpr p) {
+            x = p.expr();
+        }
+        final boolean pushdown = RangeFunctions.windowFunction(c.function()) != null && pushable(x);
+        return !pushdown && x instanceof MatrixSelector m ? m : null;
+    }
+
     /**
      * Sends the selects of every selector of {@code e} evaluated at this evaluator's steps (not those inside
      * subqueries, nor those pushed down) at once, when there are at least two: their storage round trips and
@@ -239,30 +310,37 @@ public final class Evaluator {
     public void prefetch(final Expr e) {
         final List<SelectRequest> instant = new ArrayList<>();
         final List<SelectRequest> range = new ArrayList<>();
-        collectSelects(e, instant, range);
-        if (instant.size() + range.size() < 2) {
+        final List<Call> fused = new ArrayList<>();
+        collectSelects(e, instant, range, fused);
+        if (instant.size() + range.size() + fused.size() < 2) {
             return;
         }
         instant.forEach(ctx::prefetchSamples);
         range.forEach(ctx::prefetchRange);
+        for (final Call c : fused) {
+            final MatrixSelector m = fusedArgument(c);
+            ctx.prefetchRangeMapped(c.function(), rangeRequest(m), fusedMapper(c.function(), m));
+        }
     }
 
-    private void collectSelects(final Expr e, final List<SelectRequest> instant, final List<SelectRequest> range) {
+    private void collectSelects(final Expr e, final List<SelectRequest> instant, final List<SelectRequest> range,
+                                final List<Call> fused) {
         switch (e) {
             case VectorSelector vs -> instant.add(instantRequest(vs));
             case MatrixSelector m -> range.add(rangeRequest(m));
-            case ParenExpr p -> collectSelects(p.expr(), instant, range);
-            case UnaryExpr u -> collectSelects(u.expr(), instant, range);
+            case ParenExpr p -> collectSelects(p.expr(), instant, range, fused);
+            case UnaryExpr u -> collectSelects(u.expr(), instant, range, fused);
             case BinaryExpr b -> {
-                collectSelects(b.lhs(), instant, range);
-                collectSelects(b.rhs(), instant, range);
+                collectSelects(b.lhs(), instant, range, fused);
+                collectSelects(b.rhs(), instant, range, fused);
             }
             case AggregateExpr a -> {
-                collectSelects(a.expr(), instant, range);
+                collectSelects(a.expr(), instant, range, fused);
                 if (a.param() != null) {
-                    collectSelects(a.param(), instant, range);
+                    collectSelects(a.param(), instant, range, fused);
                 }
             }
+            case Call c when fusedArgument(c) != null -> fused.add(c);
             case Call c -> {
                 final boolean pushdown = RangeFunctions.windowFunction(c.function()) != null;
                 for (final Expr arg : c.args()) {
@@ -271,7 +349,7 @@ public final class Evaluator {
                         x = p.expr();
                     }
                     if (!(pushdown && pushable(x))) {
-                        collectSelects(arg, instant, range);
+                        collectSelects(arg, instant, range, fused);
                     }
                 }
             }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -35,8 +36,13 @@ public final class QueryContext {
     private final Map<Prefetch, CompletableFuture<?>> prefetched = new HashMap<>();
 
     /** A prefetched select: range-vector input or instant samples, and the request as the evaluator asks it. */
-    private record Prefetch(boolean range, SelectRequest request) {
+    private record Prefetch(Object kind, SelectRequest request) {
     }
+
+    /** Prefetch kind of instant samples. */
+    private static final Object SAMPLES = "samples";
+    /** Prefetch kind of range-vector input. */
+    private static final Object RANGE = "range";
 
     /** A context; {@code timeoutMs} counts from now; {@code pushdownMinRangeMs} 0 disables pushdown. */
     public QueryContext(final SeriesSource source, final long lookbackMs, final long queryStartMs,
@@ -95,12 +101,12 @@ public final class QueryContext {
 
     /** Sends {@code request} now; the next {@link #select} of an equal request takes this answer. */
     public void prefetchSamples(final SelectRequest request) {
-        prefetched.putIfAbsent(new Prefetch(false, request), source.select(limited(request)));
+        prefetched.putIfAbsent(new Prefetch(SAMPLES, request), source.select(limited(request)));
     }
 
     /** Sends {@code request} now; the next {@link #selectRange} of an equal request takes this answer. */
     public void prefetchRange(final SelectRequest request) {
-        prefetched.putIfAbsent(new Prefetch(true, request), source.selectRange(limited(request)));
+        prefetched.putIfAbsent(new Prefetch(RANGE, request), source.selectRange(limited(request)));
     }
 
     private SelectRequest limited(final SelectRequest request) {
@@ -108,15 +114,15 @@ public final class QueryContext {
     }
 
     @SuppressWarnings("unchecked")
-    private <T> CompletableFuture<List<T>> prefetchedOr(final boolean range, final SelectRequest request,
+    private <T> CompletableFuture<List<T>> prefetchedOr(final Object kind, final SelectRequest request,
                                                        final Supplier<CompletableFuture<List<T>>> send) {
-        final CompletableFuture<?> f = prefetched.isEmpty() ? null : prefetched.remove(new Prefetch(range, request));
+        final CompletableFuture<?> f = prefetched.isEmpty() ? null : prefetched.remove(new Prefetch(kind, request));
         return f != null ? (CompletableFuture<List<T>>) f : send.get();
     }
 
     /** Selects from the source, waiting at most until the deadline. */
     public List<SeriesSamples> select(final SelectRequest request) {
-        final List<SeriesSamples> out = await(prefetchedOr(false, request, () -> source.select(limited(request))));
+        final List<SeriesSamples> out = await(prefetchedOr(SAMPLES, request, () -> source.select(limited(request))));
         long n = 0;
         for (final SeriesSamples s : out) {
             n += s.size();
@@ -127,10 +133,53 @@ public final class QueryContext {
 
     /** Selects range-vector input (stale markers dropped), waiting at most until the deadline. */
     public List<RangeSeries> selectRange(final SelectRequest request) {
-        final List<RangeSeries> out = await(prefetchedOr(true, request, () -> source.selectRange(limited(request))));
+        final List<RangeSeries> out = await(prefetchedOr(RANGE, request, () -> source.selectRange(limited(request))));
         long n = 0;
         for (final RangeSeries s : out) {
             n += s.size();
+        }
+        addSamples(n);
+        return out;
+    }
+
+    /** Whether a prefetched answer waits for {@code request} (as range-vector input when {@code range}). */
+    public boolean isPrefetched(final boolean range, final SelectRequest request) {
+        return !prefetched.isEmpty() && prefetched.containsKey(new Prefetch(range ? RANGE : SAMPLES, request));
+    }
+
+    /**
+     * Sends {@code request} now with {@code mapper} ({@link SeriesSource#selectRangeMapped}); the next
+     * {@link #selectRangeMapped} of an equal {@code kind} and request takes this answer. {@code kind} names what the
+     * mapper computes (equal kinds must map alike).
+     */
+    public <T> void prefetchRangeMapped(final Object kind, final SelectRequest request,
+                                        final Function<RangeSeries, T> mapper) {
+        prefetched.putIfAbsent(new Prefetch(kind, request), source.selectRangeMapped(limited(request), mapper));
+    }
+
+    /**
+     * Selects and maps every series where it is decoded ({@link SeriesSource#selectMapped}), waiting at most until
+     * the deadline; accounts the selected samples as {@link #select} does.
+     */
+    public <T> List<SeriesSource.Mapped<T>> selectMapped(final SelectRequest request,
+                                                         final SeriesSource.SamplesMapper<T> mapper) {
+        return counted(await(source.selectMapped(limited(request), mapper)));
+    }
+
+    /**
+     * Selects range-vector input and maps every series where it is decoded ({@link SeriesSource#selectRangeMapped}),
+     * or takes the answer {@link #prefetchRangeMapped} sent for {@code kind} and {@code request}, waiting at most until
+     * the deadline; accounts the selected samples as {@link #selectRange} does.
+     */
+    public <T> List<SeriesSource.Mapped<T>> selectRangeMapped(final Object kind, final SelectRequest request,
+                                                              final Function<RangeSeries, T> mapper) {
+        return counted(await(prefetchedOr(kind, request, () -> source.selectRangeMapped(limited(request), mapper))));
+    }
+
+    private <T> List<SeriesSource.Mapped<T>> counted(final List<SeriesSource.Mapped<T>> out) {
+        long n = 0;
+        for (final SeriesSource.Mapped<T> m : out) {
+            n += m.samples();
         }
         addSamples(n);
         return out;

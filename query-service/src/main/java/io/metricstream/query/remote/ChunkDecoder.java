@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -33,6 +34,8 @@ public final class ChunkDecoder implements AutoCloseable {
     private final int threads;
     /** One reader per pool thread. */
     private final ThreadLocal<ChunkReader> readers = ThreadLocal.withInitial(ChunkReader::new);
+    /** Reused sample arrays per pool thread, for mapped decodes (the samples do not outlive the mapping). */
+    private final ThreadLocal<RangeDecoding.Scratch> scratches = ThreadLocal.withInitial(RangeDecoding.Scratch::new);
 
     /** A decoder with {@code threads} daemon threads (started on demand). */
     public ChunkDecoder(final int threads) {
@@ -74,6 +77,31 @@ public final class ChunkDecoder implements AutoCloseable {
                                                              final long maxTimeMs) {
         return decodeEach(series, (s, reader) -> RangeDecoding.decode(s, minTimeMs, maxTimeMs, reader),
             s -> s.size() > 0);
+    }
+
+    /**
+     * Like {@link #decodeRanges}, with {@code mapper} applied to each range series right after it was decoded, on the
+     * same thread and from that thread's reused arrays (no per-series sample arrays are allocated): work per series
+     * then runs on the decoding threads, while its samples are still in cache.
+     */
+    public <T> CompletableFuture<List<SeriesSource.Mapped<T>>> decodeRangesMapped(
+        final List<SeriesChunks> series, final long minTimeMs, final long maxTimeMs,
+        final Function<RangeSeries, T> mapper) {
+        return decodeEach(series, (s, reader) -> {
+            final RangeSeries r = RangeDecoding.decode(s, minTimeMs, maxTimeMs, reader, scratches.get());
+            return new SeriesSource.Mapped<>(s.labels(), r.size(), r.size() > 0 ? mapper.apply(r) : null);
+        }, m -> m.samples() > 0);
+    }
+
+    /**
+     * Like {@link #decode}, with {@code mapper} applied to each series' samples (stale markers included) right after
+     * they were decoded, on the same thread and from that thread's reused arrays.
+     */
+    public <T> CompletableFuture<List<SeriesSource.Mapped<T>>> decodeMapped(
+        final List<SeriesChunks> series, final long minTimeMs, final long maxTimeMs,
+        final SeriesSource.SamplesMapper<T> mapper) {
+        return decodeEach(series, (s, reader) -> RangeDecoding.decodeSamples(s, minTimeMs, maxTimeMs, reader,
+            scratches.get(), mapper), m -> m.samples() > 0);
     }
 
     private <T> CompletableFuture<List<T>> decodeEach(final List<SeriesChunks> series,

@@ -26,15 +26,46 @@ public final class RangeDecoding {
      */
     public static RangeSeries decode(final SeriesChunks s, final long minTimeMs, final long maxTimeMs,
                                      final ChunkReader reader) {
-        final long[] mins = s.minTimes();
-        final long[] maxs = s.maxTimes();
-        for (int c = 1; c < mins.length; c++) {
-            if (mins[c] <= maxs[c - 1]) {
-                return fromSamples(s.decode(minTimeMs, maxTimeMs, reader));
+        return decode(s, minTimeMs, maxTimeMs, reader, null);
+    }
+
+    /**
+     * Reusable decoding arrays of one thread (grown on demand). Not thread-safe.
+     */
+    public static final class Scratch {
+        long[] timestamps = new long[0];
+        double[] values = new double[0];
+
+        void ensure(final int n) {
+            if (timestamps.length < n) {
+                timestamps = new long[n];
+                values = new double[n];
             }
         }
-        long[] ts = new long[estimate(s, minTimeMs, maxTimeMs)];
-        double[] vs = new double[ts.length];
+    }
+
+    /**
+     * Like {@link #decode(SeriesChunks, long, long, ChunkReader)}, but into {@code scratch}'s arrays when not null:
+     * the answer's arrays are then only valid until the next decode into the same scratch.
+     */
+    public static RangeSeries decode(final SeriesChunks s, final long minTimeMs, final long maxTimeMs,
+                                     final ChunkReader reader, final Scratch scratch) {
+        if (overlapping(s)) {
+            return fromSamples(s.decode(minTimeMs, maxTimeMs, reader));
+        }
+        final int estimate = estimate(s, minTimeMs, maxTimeMs);
+        long[] ts;
+        double[] vs;
+        if (scratch == null) {
+            ts = new long[estimate];
+            vs = new double[estimate];
+        } else {
+            scratch.ensure(estimate);
+            ts = scratch.timestamps;
+            vs = scratch.values;
+        }
+        final long[] mins = s.minTimes();
+        final long[] maxs = s.maxTimes();
         int n = 0;
         boolean mayReset = false;
         double last = 0;
@@ -48,6 +79,10 @@ public final class RangeDecoding {
             if (n + count > ts.length) {
                 ts = Arrays.copyOf(ts, Math.max(n + count, ts.length * 2));
                 vs = Arrays.copyOf(vs, ts.length);
+                if (scratch != null) {
+                    scratch.timestamps = ts;
+                    scratch.values = vs;
+                }
             }
             for (int i = 0; i < count; i++) {
                 final long t = reader.timestampAt(i);
@@ -68,6 +103,75 @@ public final class RangeDecoding {
             }
         }
         return new RangeSeries(s.labels(), ts, vs, n, mayReset);
+    }
+
+    /** Whether chunks of {@code s} overlap in time (out-of-order data): {@link SeriesChunks#decode} merges them. */
+    private static boolean overlapping(final SeriesChunks s) {
+        final long[] mins = s.minTimes();
+        final long[] maxs = s.maxTimes();
+        for (int c = 1; c < mins.length; c++) {
+            if (mins[c] <= maxs[c - 1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The samples of {@code s} in [minTimeMs, maxTimeMs], stale markers included (exactly
+     * {@link SeriesChunks#decode}'s), handed to {@code mapper} from {@code scratch}'s arrays; chunks that overlap or
+     * are out of order inside go through {@link SeriesChunks#decode}. Returns the mapped series.
+     */
+    public static <T> SeriesSource.Mapped<T> decodeSamples(final SeriesChunks s, final long minTimeMs,
+                                                           final long maxTimeMs, final ChunkReader reader,
+                                                           final Scratch scratch,
+                                                           final SeriesSource.SamplesMapper<T> mapper) {
+        if (!overlapping(s)) {
+            scratch.ensure(estimate(s, minTimeMs, maxTimeMs));
+            final int n = decodeInOrder(s, minTimeMs, maxTimeMs, reader, scratch);
+            if (n >= 0) {
+                return new SeriesSource.Mapped<>(s.labels(), n, mapper.map(s.labels(), scratch.timestamps,
+                    scratch.values, n));
+            }
+        }
+        final SeriesSamples d = s.decode(minTimeMs, maxTimeMs, reader);
+        return new SeriesSource.Mapped<>(s.labels(), d.size(), mapper.map(s.labels(), d.timestamps(), d.values(),
+            d.size()));
+    }
+
+    /** Decodes non-overlapping chunks into {@code scratch}; the count, or -1 when timestamps do not increase. */
+    private static int decodeInOrder(final SeriesChunks s, final long minTimeMs, final long maxTimeMs,
+                                     final ChunkReader reader, final Scratch scratch) {
+        final long[] mins = s.minTimes();
+        final long[] maxs = s.maxTimes();
+        int n = 0;
+        long lastT = Long.MIN_VALUE;
+        for (int c = 0; c < mins.length; c++) {
+            if (maxs[c] < minTimeMs || mins[c] > maxTimeMs) {
+                continue;
+            }
+            reader.reset(s.chunks()[c], "select chunks answer");
+            final int count = reader.count();
+            if (n + count > scratch.timestamps.length) {
+                scratch.timestamps = Arrays.copyOf(scratch.timestamps, Math.max(n + count, n * 2));
+                scratch.values = Arrays.copyOf(scratch.values, scratch.timestamps.length);
+            }
+            final long[] ts = scratch.timestamps;
+            final double[] vs = scratch.values;
+            for (int i = 0; i < count; i++) {
+                final long t = reader.timestampAt(i);
+                if (t < minTimeMs || t > maxTimeMs) {
+                    continue;
+                }
+                if (t <= lastT) {
+                    return -1;
+                }
+                lastT = t;
+                ts[n] = t;
+                vs[n++] = Double.longBitsToDouble(reader.valueBitsAt(i));
+            }
+        }
+        return n;
     }
 
     /** {@link #fromSamples(SeriesSamples)} of each series, in order. */

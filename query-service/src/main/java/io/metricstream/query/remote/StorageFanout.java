@@ -106,6 +106,50 @@ public final class StorageFanout implements SeriesSource, AutoCloseable {
                 : CompletableFuture.failedFuture(t));
     }
 
+    /**
+     * With one instance, each series is mapped on the decoding thread right after its chunks were decoded into that
+     * thread's reused arrays; with several (or an older storage), the merged samples are mapped on the decoder's
+     * threads.
+     */
+    @Override
+    public <T> CompletableFuture<List<Mapped<T>>> selectRangeMapped(final SelectRequest request,
+                                                                   final Function<RangeSeries, T> mapper) {
+        final Instance i = instances.getFirst();
+        if (instances.size() > 1 || i.chunksRejected && System.nanoTime() - i.chunksRetryAtNanos < 0) {
+            return rangeFromSamples(request).thenApply(all -> SeriesSource.mapRanges(all, mapper));
+        }
+        return i.client.selectChunks(request)
+            .thenCompose(chunks -> {
+                i.chunksRejected = false;
+                return decoder.decodeRangesMapped(chunks, request.minTimeMs(), request.maxTimeMs(), mapper);
+            })
+            .exceptionallyCompose(t -> isLegacyRejection(t)
+                ? rangeFromSamples(request).thenApply(all -> SeriesSource.mapRanges(all, mapper))
+                : CompletableFuture.failedFuture(t));
+    }
+
+    /** Like {@link #selectRangeMapped}, for samples with their stale markers ({@link #select}). */
+    @Override
+    public <T> CompletableFuture<List<Mapped<T>>> selectMapped(final SelectRequest request,
+                                                              final SamplesMapper<T> mapper) {
+        final Instance i = instances.getFirst();
+        if (instances.size() > 1 || i.chunksRejected && System.nanoTime() - i.chunksRetryAtNanos < 0) {
+            return mappedFromSamples(request, mapper);
+        }
+        return i.client.selectChunks(request)
+            .thenCompose(chunks -> {
+                i.chunksRejected = false;
+                return decoder.decodeMapped(chunks, request.minTimeMs(), request.maxTimeMs(), mapper);
+            })
+            .exceptionallyCompose(t -> isLegacyRejection(t) ? mappedFromSamples(request, mapper)
+                : CompletableFuture.failedFuture(t));
+    }
+
+    private <T> CompletableFuture<List<Mapped<T>>> mappedFromSamples(final SelectRequest request,
+                                                                    final SamplesMapper<T> mapper) {
+        return select(request).thenApplyAsync(all -> SeriesSource.mapSamples(all, mapper), decoder.executor());
+    }
+
     /** The merged samples as range series, converted on the decoder's threads (never an event loop). */
     private CompletableFuture<List<RangeSeries>> rangeFromSamples(final SelectRequest request) {
         return select(request).thenApplyAsync(RangeDecoding::fromSamples, decoder.executor());

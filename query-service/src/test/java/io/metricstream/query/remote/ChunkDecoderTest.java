@@ -14,6 +14,7 @@ import io.metricstream.contracts.storage.SeriesChunks;
 import io.metricstream.contracts.storage.SeriesSamples;
 import io.metricstream.query.eval.RangeSeries;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionException;
@@ -120,6 +121,69 @@ class ChunkDecoderTest {
                     assertEquals(Double.doubleToRawLongBits(want.values()[k]),
                         Double.doubleToRawLongBits(got.values()[k]), "seed=" + seed);
                     assertFalse(StaleMarker.isStale(got.values()[k]), "seed=" + seed);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldEqualSerialDecodeWhenMappingEachSeriesWhereItIsDecoded() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("ChunkDecoderTest mapped seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        for (int round = 0; round < 20; round++) {
+            final List<SeriesChunks> series = randomSeries(rnd, 1 + rnd.nextInt(300));
+            if (round % 2 == 0) {
+                series.add(rnd.nextInt(series.size() + 1), overlapping(rnd));
+            }
+            final long min = rnd.nextLong(-200_000, 2_000_000);
+            final long max = min + rnd.nextLong(0, 100_000_000);
+            // the mapper copies: the arrays it gets are the decoding thread's, reused for the next series
+            final List<SeriesSource.Mapped<SeriesSamples>> mapped = DECODER.decodeMapped(series, min, max,
+                (labels, ts, vs, n) -> new SeriesSamples(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n))).join();
+            final List<SeriesSamples> serial = DECODER.decode(series, min, max).join();
+            assertEquals(serial.size(), mapped.size(), "seed=" + seed);
+            for (int i = 0; i < serial.size(); i++) {
+                final SeriesSamples want = serial.get(i);
+                final SeriesSamples got = mapped.get(i).value();
+                assertEquals(want.labels(), mapped.get(i).labels(), "seed=" + seed);
+                assertEquals(want.size(), mapped.get(i).samples(), "seed=" + seed);
+                assertArrayEquals(want.timestamps(), got.timestamps(), "seed=" + seed);
+                for (int k = 0; k < want.size(); k++) {
+                    assertEquals(Double.doubleToRawLongBits(want.values()[k]),
+                        Double.doubleToRawLongBits(got.values()[k]), "seed=" + seed);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldEqualRangeDecodeWhenMappingEachRangeSeriesWhereItIsDecoded() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("ChunkDecoderTest mapped ranges seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        for (int round = 0; round < 20; round++) {
+            final List<SeriesChunks> series = randomSeries(rnd, 1 + rnd.nextInt(300));
+            if (round % 2 == 0) {
+                series.add(rnd.nextInt(series.size() + 1), overlapping(rnd));
+            }
+            final long min = rnd.nextLong(-200_000, 2_000_000);
+            final long max = min + rnd.nextLong(0, 100_000_000);
+            final List<SeriesSource.Mapped<RangeSeries>> mapped = DECODER.decodeRangesMapped(series, min, max,
+                r -> new RangeSeries(r.labels(), Arrays.copyOf(r.timestamps(), r.size()),
+                    Arrays.copyOf(r.values(), r.size()), r.size(), r.mayReset())).join();
+            final List<RangeSeries> serial = DECODER.decodeRanges(series, min, max).join();
+            assertEquals(serial.size(), mapped.size(), "seed=" + seed);
+            for (int i = 0; i < serial.size(); i++) {
+                final RangeSeries want = serial.get(i);
+                final RangeSeries got = mapped.get(i).value();
+                assertEquals(want.labels(), got.labels(), "seed=" + seed);
+                assertEquals(want.size(), mapped.get(i).samples(), "seed=" + seed);
+                assertEquals(want.mayReset(), got.mayReset(), "seed=" + seed);
+                for (int k = 0; k < want.size(); k++) {
+                    assertEquals(want.timestamps()[k], got.timestamps()[k], "seed=" + seed);
+                    assertEquals(Double.doubleToRawLongBits(want.values()[k]),
+                        Double.doubleToRawLongBits(got.values()[k]), "seed=" + seed);
                 }
             }
         }

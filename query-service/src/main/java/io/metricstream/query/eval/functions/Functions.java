@@ -86,6 +86,12 @@ public final class Functions {
                     return pushed;
                 }
             }
+            if (args.size() == 1) {
+                final StepVector fused = ev.rangeFunctionFused(f, args.getFirst());
+                if (fused != null) {
+                    return fused;
+                }
+            }
             final Windows w = ev.windows(args.getFirst());
             final double[] a1 = args.size() > 1 ? ev.evalScalar(args.get(1)).values() : null;
             final double[] a2 = args.size() > 2 ? ev.evalScalar(args.get(2)).values() : null;

@@ -73,6 +73,33 @@ public final class RangeFunctions {
                 results[k] = one(ev, f, w, in.get(k), a1, a2);
             }
         }
+        return collect(ev, results);
+    }
+
+    /**
+     * Whether {@code f} takes no scalar argument and does constant work per window (rate, increase, delta, irate,
+     * idelta, last/count/present_over_time): its work is about linear in the samples, like decoding them, so it is
+     * evaluated on the decoding threads right after each series is decoded ({@link Evaluator#rangeFunctionFused}).
+     * Functions that scan whole windows keep {@link #apply}, which spreads their work by its own estimate.
+     */
+    public static boolean fusable(final Function f) {
+        return switch (f) {
+            case RATE, INCREASE, DELTA, IRATE, IDELTA, LAST_OVER_TIME, COUNT_OVER_TIME, PRESENT_OVER_TIME -> true;
+            default -> false;
+        };
+    }
+
+    /** {@code f} (without scalar arguments) over every window of one series; null when none yields a value. */
+    public static StepSeries one(final Evaluator ev, final Function f, final Windows w, final RangeSeries s) {
+        return one(ev, f, w, s, null, null);
+    }
+
+    /**
+     * The per-series results (nulls skipped) as a vector, in order; two with the same labels fail the query as
+     * Prometheus does. Accounts the output samples.
+     */
+    public static StepVector collect(final Evaluator ev, final StepSeries[] results) {
+        final int steps = ev.steps();
         final List<StepSeries> out = new ArrayList<>(results.length);
         final Set<LabelSet> seen = new HashSet<>();
         for (final StepSeries s : results) {
@@ -130,8 +157,17 @@ public final class RangeFunctions {
         for (int i = 0; i < steps; i++) {
             final long end = ends[i];
             final long start = end - range;
+            // strides of 4 first (timestamps ascend, so the 4th in bounds means all 4 are): a step usually moves
+            // the window by several samples, and the regular stride is predicted where the one-by-one scan's exit
+            // mispredicts every step
+            while (hi + 4 <= n && ts[hi + 3] <= end) {
+                hi += 4;
+            }
             while (hi < n && ts[hi] <= end) {
                 hi++;
+            }
+            while (lo + 4 <= n && ts[lo + 3] < start) {
+                lo += 4;
             }
             while (lo < n && ts[lo] < start) {
                 lo++;

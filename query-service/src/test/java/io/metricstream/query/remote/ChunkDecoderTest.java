@@ -80,10 +80,7 @@ class ChunkDecoderTest {
                 final SeriesSamples got = parallel.get(i);
                 assertEquals(want.labels(), got.labels(), "seed=" + seed);
                 assertArrayEquals(want.timestamps(), got.timestamps(), "seed=" + seed);
-                for (int k = 0; k < want.size(); k++) {
-                    assertEquals(Double.doubleToRawLongBits(want.values()[k]),
-                        Double.doubleToRawLongBits(got.values()[k]), "seed=" + seed);
-                }
+                assertSameSamples(want.timestamps(), want.values(), got.timestamps(), got.values(), want.size(), seed);
             }
         }
     }
@@ -116,10 +113,8 @@ class ChunkDecoderTest {
                 assertEquals(want.labels(), got.labels(), "seed=" + seed);
                 assertEquals(want.size(), got.size(), "seed=" + seed);
                 assertEquals(want.mayReset(), got.mayReset(), "seed=" + seed);
+                assertSameSamples(want.timestamps(), want.values(), got.timestamps(), got.values(), want.size(), seed);
                 for (int k = 0; k < want.size(); k++) {
-                    assertEquals(want.timestamps()[k], got.timestamps()[k], "seed=" + seed);
-                    assertEquals(Double.doubleToRawLongBits(want.values()[k]),
-                        Double.doubleToRawLongBits(got.values()[k]), "seed=" + seed);
                     assertFalse(StaleMarker.isStale(got.values()[k]), "seed=" + seed);
                 }
             }
@@ -149,10 +144,7 @@ class ChunkDecoderTest {
                 assertEquals(want.labels(), mapped.get(i).labels(), "seed=" + seed);
                 assertEquals(want.size(), mapped.get(i).samples(), "seed=" + seed);
                 assertArrayEquals(want.timestamps(), got.timestamps(), "seed=" + seed);
-                for (int k = 0; k < want.size(); k++) {
-                    assertEquals(Double.doubleToRawLongBits(want.values()[k]),
-                        Double.doubleToRawLongBits(got.values()[k]), "seed=" + seed);
-                }
+                assertSameSamples(want.timestamps(), want.values(), got.timestamps(), got.values(), want.size(), seed);
             }
         }
     }
@@ -180,12 +172,17 @@ class ChunkDecoderTest {
                 assertEquals(want.labels(), got.labels(), "seed=" + seed);
                 assertEquals(want.size(), mapped.get(i).samples(), "seed=" + seed);
                 assertEquals(want.mayReset(), got.mayReset(), "seed=" + seed);
-                for (int k = 0; k < want.size(); k++) {
-                    assertEquals(want.timestamps()[k], got.timestamps()[k], "seed=" + seed);
-                    assertEquals(Double.doubleToRawLongBits(want.values()[k]),
-                        Double.doubleToRawLongBits(got.values()[k]), "seed=" + seed);
-                }
+                assertSameSamples(want.timestamps(), want.values(), got.timestamps(), got.values(), want.size(), seed);
             }
+        }
+    }
+
+    /** The first {@code n} samples are equal: timestamps, and values bit for bit (stale markers included). */
+    private static void assertSameSamples(final long[] wantTs, final double[] wantVs, final long[] gotTs,
+                                          final double[] gotVs, final int n, final long seed) {
+        for (int k = 0; k < n; k++) {
+            assertEquals(wantTs[k], gotTs[k], "seed=" + seed);
+            assertEquals(Double.doubleToRawLongBits(wantVs[k]), Double.doubleToRawLongBits(gotVs[k]), "seed=" + seed);
         }
     }
 

@@ -168,9 +168,9 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
         final FrameStream stream = new FrameStream(ctx, correlationId);
         try {
             new Querier(db).select(q.matchers(), q.minTimeMs(), q.maxTimeMs(), q.maxSeries(), stream::series);
-            stream.finish();
             metrics.select.increment();
             metrics.selectLatency.recordNanos(System.nanoTime() - t0);
+            stream.finish();
         } finally {
             stream.discard();
         }
@@ -183,11 +183,11 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
         try {
             final ChunkQuerier querier = new ChunkQuerier(db);
             querier.select(q.matchers(), q.minTimeMs(), q.maxTimeMs(), q.maxSeries(), stream::chunkSeries);
-            stream.finish();
             metrics.selectChunks.increment();
             metrics.chunksCopied.add(querier.chunksCopied());
             metrics.chunksEncoded.add(querier.chunksEncoded());
             metrics.selectChunksLatency.recordNanos(System.nanoTime() - t0);
+            stream.finish();
         } finally {
             stream.discard();
         }
@@ -200,11 +200,12 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
         try {
             final WindowQuerier querier = new WindowQuerier(db);
             querier.select(q, stream::windowSeries);
-            stream.finish();
             metrics.selectWindows.increment();
             metrics.windowsFromRollups.add(querier.windowsFromRollups());
             metrics.rollupBuckets.add(querier.bucketsRead());
             metrics.selectWindowsLatency.recordNanos(System.nanoTime() - t0);
+            // counted before the last frame goes out, so a client that reads /metrics after its answer sees it
+            stream.finish();
         } finally {
             stream.discard();
         }

@@ -21,6 +21,7 @@ import io.metricstream.ingestion.ring.SampleEvent;
 import io.metricstream.runtime.config.Config;
 import io.metricstream.runtime.config.ConfigTable;
 import io.metricstream.runtime.flow.InFlightBudget;
+import io.metricstream.runtime.http.HttpExchange;
 import io.metricstream.runtime.lifecycle.Service;
 import io.metricstream.runtime.lifecycle.ServiceHost;
 import io.metricstream.runtime.logging.DistinctErrorLog;
@@ -93,6 +94,7 @@ public final class IngestionService implements Service {
         }, new RingExceptions());
         final IngestRing signals = ring;
         batcher.answerSignal(signals::signal);
+        batcher.ackScope(HttpExchange::respondBatched);
         final IngestPipeline pipeline = pipeline(c, metrics);
         registerGauges(metrics);
         refreshMetadata().join();

@@ -64,6 +64,16 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
         void answered(int partition);
     }
 
+    /**
+     * Runs the acknowledgement work of one answered batch (completing the requests it holds), so that the HTTP side
+     * can hand the responses those completions send to their event loops together ({@code respondBatched}).
+     */
+    @FunctionalInterface
+    public interface AckScope {
+        /** Runs {@code acks} on the calling thread (the queue client's). */
+        void run(Runnable acks);
+    }
+
     /** Partitions whose unanswered produces are bounded (any topic here has fewer). */
     static final int GATED_PARTITIONS = 1024;
 
@@ -82,6 +92,7 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
     private final long[] sent = new long[GATED_PARTITIONS];
     private final AtomicLongArray answered = new AtomicLongArray(GATED_PARTITIONS);
     private volatile AnswerSignal signal = p -> { };
+    private volatile AckScope ackScope = Runnable::run;
 
     /** A batcher sending to {@code sink} without a bound on unanswered produces per partition. */
     public PartitionBatcher(final BatchSink sink, final ByteBufAllocator alloc, final int batchMaxBytes,
@@ -101,6 +112,11 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
         this.lingerNanos = lingerMs * 1_000_000L;
         this.maxInflight = maxInflight;
         this.listener = listener;
+    }
+
+    /** How acknowledgements run (default: directly); set before the first event. */
+    public void ackScope(final AckScope scope) {
+        this.ackScope = scope;
     }
 
     /** Where answers are signalled (the ring's {@code signal}); set before the first event. */
@@ -215,7 +231,7 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
      * One partition's batch: open (batcher thread: samples grouped by series in {@link SeriesGroups}), then
      * written into {@code buf} and sent, then answered (queue client thread).
      */
-    private final class OpenBatch implements BiConsumer<Long, Throwable> {
+    private final class OpenBatch implements BiConsumer<Long, Throwable>, Runnable {
         final int partition;
         final List<IngestRequest> requests = new ArrayList<>(4);
         final long openedNanos = System.nanoTime();
@@ -226,6 +242,8 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
         IngestRequest lastRequest;
         int lastKeyAt;
         int lastSeries;
+        // set by the answering thread just before run()
+        String failureWhy;
 
         OpenBatch(final int partition, final SeriesGroups groups) {
             this.partition = partition;
@@ -273,12 +291,18 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
                 } else {
                     listener.onFailed(partition, failure);
                 }
-                final String why = failure == null ? null : describe(failure);
-                for (int i = 0; i < requests.size(); i++) {
-                    requests.get(i).batchDone(why);
-                }
+                failureWhy = failure == null ? null : describe(failure);
+                ackScope.run(this);
             } finally {
                 buf.release();
+            }
+        }
+
+        /** Tells every request the batch held that it was answered. */
+        @Override
+        public void run() {
+            for (int i = 0; i < requests.size(); i++) {
+                requests.get(i).batchDone(failureWhy);
             }
         }
     }

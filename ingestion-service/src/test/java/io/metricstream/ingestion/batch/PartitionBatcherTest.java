@@ -173,6 +173,42 @@ class PartitionBatcherTest {
     }
 
     @Test
+    void shouldCompleteRequestsOfOneAnswerInsideOneAckScopeWhenScopeIsSet() throws Exception {
+        final Sink sink = new Sink();
+        sink.autoAck = false;
+        final PartitionBatcher batcher = new PartitionBatcher(sink, PooledByteBufAllocator.DEFAULT, 1 << 20, 0, QUIET);
+        final ThreadLocal<Integer> scopeOf = new ThreadLocal<>();
+        final AtomicLong scopes = new AtomicLong();
+        batcher.ackScope(acks -> {
+            scopeOf.set((int) scopes.incrementAndGet());
+            try {
+                acks.run();
+            } finally {
+                scopeOf.remove();
+            }
+        });
+        final List<Integer> completedIn = new CopyOnWriteArrayList<>();
+        try (IngestRing ring = ring(batcher, 0)) {
+            // three requests, all published before the first answer: at most one batch each, then one batch for all
+            for (int r = 0; r < 3; r++) {
+                ring.publish(new IngestRequest(influx(5, 1, 100L * r), 0, (req, f) -> {
+                    assertNull(f);
+                    completedIn.add(scopeOf.get());
+                }));
+            }
+            Awaits.await(Duration.ofSeconds(10), () -> sink.samples.get() == 15, () -> "samples " + sink.samples);
+            final List<CompletableFuture<Long>> sent = List.copyOf(sink.futures);
+            for (final CompletableFuture<Long> f : sent) {
+                f.complete(0L);
+            }
+            Awaits.await(Duration.ofSeconds(10), () -> completedIn.size() == 3, "three completions");
+            assertEquals(sent.size(), scopes.get(), "one scope per answered batch");
+            assertTrue(completedIn.stream().allMatch(scope -> scope != null),
+                "every completion ran inside a scope: " + completedIn);
+        }
+    }
+
+    @Test
     void shouldWriteOneRecordPerSeriesRunWhenSeriesHasManySamples() throws Exception {
         final Sink sink = new Sink();
         final PartitionBatcher batcher = new PartitionBatcher(sink, PooledByteBufAllocator.DEFAULT, 1 << 20, 0, QUIET);

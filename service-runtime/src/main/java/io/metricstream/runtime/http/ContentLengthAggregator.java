@@ -47,10 +47,17 @@ final class ContentLengthAggregator extends ChannelInboundHandlerAdapter {
         this.decompression = decompression;
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        final ChannelHandlerContext behind = ctx.pipeline().context(BodyLimitAggregator.class);
-        dispatch = behind != null ? behind : ctx;
+    /**
+     * The context fast requests are fired from: the body-limit aggregator's when there is one. Looked up on first
+     * use, not in {@code handlerAdded}: the initializer adds that aggregator after this handler, so the lookup there
+     * found nothing and every fast request went through the decompressor and the aggregator after all.
+     */
+    private ChannelHandlerContext dispatch(ChannelHandlerContext ctx) {
+        if (dispatch == null) {
+            final ChannelHandlerContext behind = ctx.pipeline().context(BodyLimitAggregator.class);
+            dispatch = behind != null ? behind : ctx;
+        }
+        return dispatch;
     }
 
     @Override
@@ -155,7 +162,7 @@ final class ContentLengthAggregator extends ChannelInboundHandlerAdapter {
         head = null;
         final FullHttpRequest full = new DefaultFullHttpRequest(h.protocolVersion(), h.method(), h.uri(), content,
             h.headers(), trailers);
-        dispatch.fireChannelRead(full);
+        dispatch(ctx).fireChannelRead(full);
     }
 
     private void fail(ChannelHandlerContext ctx, HttpContent content) {
@@ -175,7 +182,7 @@ final class ContentLengthAggregator extends ChannelInboundHandlerAdapter {
         final FullHttpMessage full = new DefaultFullHttpRequest(h.protocolVersion(), h.method(), h.uri(),
             Unpooled.EMPTY_BUFFER, h.headers(), EmptyHttpHeaders.INSTANCE);
         full.setDecoderResult(DecoderResult.failure(cause));
-        dispatch.fireChannelRead(full);
+        dispatch(ctx).fireChannelRead(full);
     }
 
     @Override

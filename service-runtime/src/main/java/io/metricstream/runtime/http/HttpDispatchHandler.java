@@ -1,6 +1,7 @@
 package io.metricstream.runtime.http;
 
 import io.metricstream.runtime.logging.DistinctErrorLog;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,8 +10,8 @@ import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -21,9 +22,11 @@ import java.util.stream.Collectors;
 
 /**
  * Routes aggregated requests and writes responses in request order. Each request takes a sequence number; a
- * response that completes before an earlier one is held in a ring indexed by sequence ({@link #heldResponses},
- * slot {@code seq & mask}, grown by doubling when a client pipelines further ahead) until every earlier response is
- * written. The response that is next in order (the usual case) is written without touching the ring.
+ * response is encoded to its wire bytes when it completes ({@link ResponseBytes}, which strips HEAD bodies, so the
+ * pipeline's encoder passes them through), and one that completes before an earlier one is held in a ring indexed
+ * by sequence ({@link #heldResponses}, slot {@code seq & mask}, grown by doubling when a client pipelines further
+ * ahead) until every earlier response is written. The response that is next in order (the usual case) is written
+ * without touching the ring.
  * Not thread-safe: every method runs on the channel's event loop ({@link HttpExchange} hops there).
  */
 final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
@@ -31,7 +34,7 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
     private final RequestTracker tracker;
     private final DistinctErrorLog errors;
     // event-loop confined
-    private FullHttpResponse[] heldResponses = new FullHttpResponse[INITIAL_HELD];
+    private ByteBuf[] heldResponses = new ByteBuf[INITIAL_HELD];
     private boolean[] heldClose = new boolean[INITIAL_HELD];
     private int heldCount;
     private ChannelHandlerContext ctx;
@@ -114,7 +117,8 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
 
     /** Called on the event loop when response {@code seq} is ready; writes every response now in order. */
     void complete(long seq, FullHttpResponse response, FullHttpRequest request, boolean forceClose) {
-        final boolean close = forceClose || request == null || !HttpUtil.isKeepAlive(request) || tracker.draining();
+        final boolean close = forceClose || request == null || !keepAlive(request) || tracker.draining();
+        final boolean head = request != null && HttpMethod.HEAD.equals(request.method());
         if (request != null) {
             request.release();
         }
@@ -123,14 +127,15 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
             response.release();
             return;
         }
+        final ByteBuf bytes = ResponseBytes.encode(ctx.alloc(), response, head, close);
         if (seq != nextToWrite) {
-            hold(seq, response, close);
+            hold(seq, bytes, close);
             return;
         }
-        write(response, close);
+        write(bytes, close);
         while (!closing && heldCount > 0) {
             final int slot = (int) (nextToWrite & (heldResponses.length - 1));
-            final FullHttpResponse next = heldResponses[slot];
+            final ByteBuf next = heldResponses[slot];
             if (next == null) {
                 break;
             }
@@ -143,10 +148,21 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void write(FullHttpResponse response, boolean close) {
+    /**
+     * HTTP/1.1 keeps the connection unless {@code Connection} says close, HTTP/1.0 only when it says keep-alive.
+     * Most requests carry no {@code Connection} header: one lookup decides, without {@link HttpUtil#isKeepAlive}'s
+     * token scans.
+     */
+    static boolean keepAlive(HttpRequest request) {
+        if (!request.headers().contains(HttpHeaderNames.CONNECTION)) {
+            return request.protocolVersion().isKeepAliveDefault();
+        }
+        return HttpUtil.isKeepAlive(request);
+    }
+
+    private void write(ByteBuf response, boolean close) {
         nextToWrite++;
         if (close) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             closing = true;
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -154,7 +170,7 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void hold(long seq, FullHttpResponse response, boolean close) {
+    private void hold(long seq, ByteBuf response, boolean close) {
         while (seq - nextToWrite >= heldResponses.length) {
             grow();
         }
@@ -166,10 +182,10 @@ final class HttpDispatchHandler extends ChannelInboundHandlerAdapter {
 
     /** Doubles the ring; a held sequence keeps its distance from {@link #nextToWrite}. */
     private void grow() {
-        final FullHttpResponse[] oldResponses = heldResponses;
+        final ByteBuf[] oldResponses = heldResponses;
         final boolean[] oldClose = heldClose;
         final int oldMask = oldResponses.length - 1;
-        heldResponses = new FullHttpResponse[oldResponses.length * 2];
+        heldResponses = new ByteBuf[oldResponses.length * 2];
         heldClose = new boolean[oldResponses.length * 2];
         final int mask = heldResponses.length - 1;
         for (long seq = nextToWrite; seq < nextToWrite + oldResponses.length; seq++) {

@@ -160,12 +160,16 @@ public final class HttpExchange {
             body.release();
             throw new IllegalStateException("response already sent for " + request.method() + " " + uri());
         }
-        // the handler is done with the response headers once it responds: they become the response's own
-        final HttpHeaders headers = responseHeaders != null ? responseHeaders : new DefaultHttpHeaders();
+        final int length = body.readableBytes();
+        final boolean bare = responseHeaders == null && contentType == null && length == 0
+            && status.code() == HttpResponseStatus.NO_CONTENT.code();
+        // the handler is done with the response headers once it responds: they become the response's own; a bare
+        // 204 (every Influx and remote-write success) has none and goes out pre-encoded (ResponseBytes)
+        final HttpHeaders headers = bare ? EmptyHttpHeaders.INSTANCE
+            : responseHeaders != null ? responseHeaders : new DefaultHttpHeaders();
         if (contentType != null) {
             headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }
-        final int length = body.readableBytes();
         if (length == 0) {
             // a 204 carries no Content-Length: the response encoder would strip it again
             if (status.code() != HttpResponseStatus.NO_CONTENT.code()) {
@@ -178,9 +182,19 @@ public final class HttpExchange {
             EmptyHttpHeaders.INSTANCE);
         if (executor.inEventLoop()) {
             dispatcher.complete(sequence, r, request);
-        } else {
+        } else if (!ResponseHandoff.offer(executor, dispatcher, sequence, r, request)) {
             executor.execute(() -> dispatcher.complete(sequence, r, request));
         }
+    }
+
+    /**
+     * Runs {@code completions}, which may respond to many exchanges from this thread (acknowledgements arriving
+     * together): the responses for each other event loop are handed over in one task per loop when it returns,
+     * in the order they were sent, rather than in one task each. Responses for this thread's own loop go out at
+     * once as usual. Nests; any thread.
+     */
+    public static void respondBatched(Runnable completions) {
+        ResponseHandoff.run(completions);
     }
 
     /** Sends {@code json} as {@code application/json}. */

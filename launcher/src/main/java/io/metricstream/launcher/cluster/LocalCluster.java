@@ -364,6 +364,10 @@ public final class LocalCluster implements AutoCloseable {
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
+            // the children run this JVM's java: from JDK 24 Netty's Unsafe paths need this (see ./metricstream)
+            if (Runtime.version().feature() >= 23) {
+                jvmOptions.add("--sun-misc-unsafe-memory-access=allow");
+            }
         }
 
         /** First port of the instances' port block (default 17070; see {@link ClusterTopology}). */

@@ -15,6 +15,7 @@ import io.metricstream.runtime.http.Router;
 import io.metricstream.runtime.logging.DistinctErrorLog;
 import io.metricstream.runtime.metrics.CounterFamily;
 import io.metricstream.runtime.metrics.LatencyRecorder;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -88,7 +89,7 @@ public final class PromApiRoutes {
         final String t = x.formOrQueryParam("time");
         final long timeMs = t == null || t.isEmpty() ? System.currentTimeMillis() : ApiParams.timeMs("time", t);
         final long timeout = timeout(x);
-        runEncoded(x, "query", () -> PromJson.successResultUtf8(engine.instant(q, timeMs, timeout)));
+        runEncoded(x, "query", () -> PromJson.successResultBuf(x.alloc(), engine.instant(q, timeMs, timeout)));
     }
 
     private void queryRange(final HttpExchange x) {
@@ -108,7 +109,8 @@ public final class PromApiRoutes {
                 + "the query resolution (?step=XX)");
         }
         final long timeout = timeout(x);
-        runEncoded(x, "query_range", () -> PromJson.successResultUtf8(engine.range(q, start, end, step, timeout)));
+        runEncoded(x, "query_range", () -> PromJson.successResultBuf(x.alloc(),
+            engine.range(q, start, end, step, timeout)));
     }
 
     private void series(final HttpExchange x) {
@@ -245,16 +247,16 @@ public final class PromApiRoutes {
         CharSequence get() throws ParseException;
     }
 
-    /** Evaluation body answering UTF-8 JSON in parts (sent as one body without joining them), or null for 204. */
+    /** Evaluation body answering UTF-8 JSON in a buffer the caller then owns, or null for 204. */
     @FunctionalInterface
     private interface EncodedBody {
-        byte[][] get() throws ParseException;
+        ByteBuf get() throws ParseException;
     }
 
     private void run(final HttpExchange x, final String endpoint, final Body body) {
         runEncoded(x, endpoint, () -> {
             final CharSequence json = body.get();
-            return json == null ? null : new byte[][] {json.toString().getBytes(StandardCharsets.UTF_8)};
+            return json == null ? null : Unpooled.wrappedBuffer(json.toString().getBytes(StandardCharsets.UTF_8));
         });
     }
 
@@ -263,12 +265,12 @@ public final class PromApiRoutes {
         try {
             executor.execute(() -> {
                 try {
-                    final byte[][] json = body.get();
+                    final ByteBuf json = body.get();
                     count(endpoint, "success");
                     if (json == null) {
                         x.respond(HttpResponseStatus.NO_CONTENT, null, Unpooled.EMPTY_BUFFER);
                     } else {
-                        x.respond(HttpResponseStatus.OK, "application/json", Unpooled.wrappedBuffer(json));
+                        x.respond(HttpResponseStatus.OK, "application/json", json);
                     }
                 } catch (final ParseException e) {
                     count(endpoint, "bad_data");

@@ -3,7 +3,9 @@ package io.metricstream.query.api;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.query.eval.PromFloats;
 import io.metricstream.query.eval.QueryResult;
-import java.nio.charset.StandardCharsets;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -11,10 +13,16 @@ import java.util.concurrent.CompletableFuture;
  * Writes Prometheus's JSON shapes: {@code {"status":"success","data":...}} and
  * {@code {"status":"error","errorType":...,"error":...}}. Times are unix seconds with millisecond decimals written
  * like Prometheus's {@code MarshalTimestamp}; values are strings formatted like {@code FormatFloat(v,'f',-1)}.
+ *
+ * <p>Query answers go out through {@link #successResultBuf} ({@link JsonByteWriter}, bytes into pooled buffers).
+ * The {@code StringBuilder} writers are the plain reference it is tested against byte for byte, and write the small
+ * metadata answers.
  */
 public final class PromJson {
     /** Matrices of at least this many points (~1.5 ms of formatting) are written on several threads. */
     static final long PARALLEL_MIN_POINTS = 50_000;
+    /** {@code [1704067260,"96399.97124999999"],} */
+    private static final int POINT_ESTIMATE_BYTES = 34;
 
     private PromJson() {
     }
@@ -39,23 +47,32 @@ public final class PromJson {
         return result(new StringBuilder(estimate(r)), r);
     }
 
-    /** The success envelope around a query result, written in one builder (no copy of the result). */
+    /** The success envelope around a query result, written in one builder (the reference for the byte writer). */
     public static StringBuilder successResult(final QueryResult r) {
         final StringBuilder sb = new StringBuilder(estimate(r) + 32).append("{\"status\":\"success\",\"data\":");
         return result(sb, r).append('}');
     }
 
     /**
-     * {@link #successResult} as UTF-8 parts to send back to back. A matrix of at least {@link #PARALLEL_MIN_POINTS}
-     * points is written in one part per core, each a run of whole series balanced by points, the first on the
-     * calling thread and the others on the common fork-join pool (float formatting is most of the work: 288k
-     * points of PEERS.md's Q4 take ~9 ms on one thread); the bytes equal {@link #successResult}'s.
+     * {@link #successResult} as UTF-8 in a buffer from {@code alloc} (the caller owns it), written by
+     * {@link JsonByteWriter}. A matrix of at least {@link #PARALLEL_MIN_POINTS} points is written in one part per
+     * core, each a run of whole series balanced by points, the first on the calling thread and the others on the
+     * common fork-join pool, and answered as one composite buffer of the parts; the bytes equal
+     * {@link #successResult}'s.
      */
-    public static byte[][] successResultUtf8(final QueryResult r) {
+    public static ByteBuf successResultBuf(final ByteBufAllocator alloc, final QueryResult r) {
         final int cores = Runtime.getRuntime().availableProcessors();
         if (!(r instanceof QueryResult.Matrix m) || cores < 2 || m.series().size() < 2
             || points(m.series(), 0, m.series().size()) < PARALLEL_MIN_POINTS) {
-            return new byte[][] {successResult(r).toString().getBytes(StandardCharsets.UTF_8)};
+            final JsonByteWriter w = new JsonByteWriter(alloc, estimate(r) + 32);
+            try {
+                w.ascii("{\"status\":\"success\",\"data\":");
+                result(w, r).ascii('}');
+                return w.finish();
+            } catch (final RuntimeException | Error e) {
+                w.release();
+                throw e;
+            }
         }
         final List<QueryResult.Series> series = m.series();
         final int parts = Math.min(cores, series.size());
@@ -71,15 +88,31 @@ public final class PromJson {
             bounds[p] = at;
         }
         bounds[parts] = series.size();
-        final byte[][] out = new byte[parts][];
+        final ByteBuf[] out = new ByteBuf[parts];
         final CompletableFuture<?>[] rest = new CompletableFuture<?>[parts - 1];
         for (int p = 1; p < parts; p++) {
             final int part = p;
-            rest[p - 1] = CompletableFuture.runAsync(() -> out[part] = matrixPart(series, bounds, part, parts));
+            rest[p - 1] = CompletableFuture.runAsync(() -> out[part] = matrixPart(alloc, series, bounds, part, parts));
         }
-        out[0] = matrixPart(series, bounds, 0, parts);
-        CompletableFuture.allOf(rest).join();
-        return out;
+        final CompletableFuture<?> others = CompletableFuture.allOf(rest);
+        try {
+            out[0] = matrixPart(alloc, series, bounds, 0, parts);
+            others.join();
+        } catch (final RuntimeException | Error e) {
+            // the other parts' buffers are released once all have finished, whether they failed or not
+            others.handle((ignored, t) -> null).join();
+            releaseAll(out);
+            throw e;
+        }
+        return Unpooled.wrappedBuffer(out.length, out);
+    }
+
+    private static void releaseAll(final ByteBuf[] bufs) {
+        for (final ByteBuf b : bufs) {
+            if (b != null) {
+                b.release();
+            }
+        }
     }
 
     private static long points(final List<QueryResult.Series> series, final int from, final int to) {
@@ -90,21 +123,83 @@ public final class PromJson {
         return n;
     }
 
-    private static byte[] matrixPart(final List<QueryResult.Series> series, final int[] bounds, final int part,
-                                     final int parts) {
+    private static ByteBuf matrixPart(final ByteBufAllocator alloc, final List<QueryResult.Series> series,
+                                      final int[] bounds, final int part, final int parts) {
         final List<QueryResult.Series> mine = series.subList(bounds[part], bounds[part + 1]);
-        final StringBuilder sb = new StringBuilder((int) Math.min(1 << 28, 64 + 128L * mine.size()
-            + 32 * points(mine, 0, mine.size())));
-        if (part == 0) {
-            sb.append("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
-        } else {
-            sb.append(',');
+        final JsonByteWriter w = new JsonByteWriter(alloc, (int) Math.min(1 << 28, 64 + 128L * mine.size()
+            + POINT_ESTIMATE_BYTES * points(mine, 0, mine.size())));
+        try {
+            if (part == 0) {
+                w.ascii("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
+            } else {
+                w.ascii(',');
+            }
+            matrix(w, mine);
+            if (part == parts - 1) {
+                w.ascii("]}}");
+            }
+            return w.finish();
+        } catch (final RuntimeException | Error e) {
+            w.release();
+            throw e;
         }
-        matrix(sb, mine);
-        if (part == parts - 1) {
-            sb.append("]}}");
+    }
+
+    private static JsonByteWriter result(final JsonByteWriter w, final QueryResult r) {
+        switch (r) {
+            case QueryResult.Scalar s -> {
+                w.ascii("{\"resultType\":\"scalar\",\"result\":");
+                w.point(false, s.timeMs(), s.value());
+            }
+            case QueryResult.Str s -> {
+                w.ascii("{\"resultType\":\"string\",\"result\":[");
+                w.timestamp(s.timeMs());
+                w.ascii(',');
+                w.string(s.value());
+                w.ascii(']');
+            }
+            case QueryResult.Vector v -> {
+                w.ascii("{\"resultType\":\"vector\",\"result\":[");
+                boolean first = true;
+                for (final QueryResult.Sample s : v.samples()) {
+                    if (!first) {
+                        w.ascii(',');
+                    }
+                    first = false;
+                    w.ascii("{\"metric\":");
+                    w.labels(s.labels());
+                    w.ascii(",\"value\":");
+                    w.point(false, v.timeMs(), s.value());
+                    w.ascii('}');
+                }
+                w.ascii(']');
+            }
+            case QueryResult.Matrix m -> {
+                w.ascii("{\"resultType\":\"matrix\",\"result\":[");
+                matrix(w, m.series());
+                w.ascii(']');
+            }
         }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        return w.ascii('}');
+    }
+
+    private static void matrix(final JsonByteWriter w, final List<QueryResult.Series> series) {
+        boolean first = true;
+        for (final QueryResult.Series s : series) {
+            if (!first) {
+                w.ascii(',');
+            }
+            first = false;
+            w.ascii("{\"metric\":");
+            w.labels(s.labels());
+            w.ascii(",\"values\":[");
+            final long[] ts = s.timestamps();
+            final double[] vs = s.values();
+            for (int i = 0; i < ts.length; i++) {
+                w.point(i > 0, ts[i], vs[i]);
+            }
+            w.ascii("]}");
+        }
     }
 
     private static StringBuilder result(final StringBuilder sb, final QueryResult r) {

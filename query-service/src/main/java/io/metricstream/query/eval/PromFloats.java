@@ -1,78 +1,301 @@
 package io.metricstream.query.eval;
 
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Float formatting as Prometheus does it ({@code strconv.FormatFloat(v, 'f', -1, 64)}): the shortest decimal that
- * round-trips (Java's {@link Double#toString} digits, the same shortest-closest choice as Go's), written without an
- * exponent. {@link #append} writes into a builder without intermediate objects for integers and plain decimals.
+ * round-trips, the closest to {@code v} among those (ties to an even last digit), written without an exponent;
+ * {@code NaN}, {@code +Inf}, {@code -Inf}, {@code -0}.
+ *
+ * <p>{@link #put} writes ASCII bytes straight into an array (JSON answers write hundreds of thousands of values).
+ * The digits come from Giulietti's Schubfach algorithm ("The Schubfach way to render doubles", 2020; the algorithm
+ * behind {@link Double#toString} since JDK 19) with one difference: Java never prints fewer than two digits, so
+ * where a one-digit decimal round-trips it prints the closest two-digit one ({@code 4.9E-324}); Go prints the
+ * one-digit one ({@code 5e-324}), and so does this class (the C_TINY scaling and the {@code s >= 100} guard of the
+ * JDK's implementation are left out). The 126-bit approximations of the powers of ten are computed once at class
+ * initialisation from {@link BigInteger}s.
  */
 public final class PromFloats {
+    /** Most bytes {@link #put} writes: {@code -0.} and 323 zeros before up to 17 digits. */
+    public static final int MAX_BYTES = 352;
+
+    private static final int PRECISION = 53;
+    private static final int Q_MIN = -1074;
+    private static final long C_MIN = 1L << PRECISION - 1;
+    private static final long T_MASK = C_MIN - 1;
+    private static final int BQ_MASK = 0x7ff;
+    private static final long MASK_63 = Long.MAX_VALUE;
+    private static final int K_MIN = -324;
+    private static final int K_MAX = 292;
+    /** g(k) = floor(10^-k 2^-r) + 1 with 2^125 <= g < 2^126, as its high and low 63 bits per k from K_MIN. */
+    private static final long[] G = powersOfTen();
+    private static final long[] POW10 = new long[19];
+    /** "00" .. "99". */
+    private static final byte[] PAIRS = new byte[200];
+    private static final byte[] NAN = "NaN".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PLUS_INF = "+Inf".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MINUS_INF = "-Inf".getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        long p = 1;
+        for (int i = 0; i < POW10.length; i++) {
+            POW10[i] = p;
+            p *= 10;
+        }
+        for (int i = 0; i < 100; i++) {
+            PAIRS[2 * i] = (byte) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
     private PromFloats() {
     }
 
     /** Shortest round-trip decimal without exponent; {@code NaN}, {@code +Inf}, {@code -Inf}. */
     public static String format(final double v) {
-        return append(new StringBuilder(24), v).toString();
+        final byte[] b = new byte[MAX_BYTES];
+        return new String(b, 0, put(b, 0, v), StandardCharsets.US_ASCII);
     }
 
     /** Appends {@link #format}'s text of {@code v} to {@code sb}. */
     public static StringBuilder append(final StringBuilder sb, final double v) {
-        if (Double.isNaN(v)) {
-            return sb.append("NaN");
-        }
-        if (Double.isInfinite(v)) {
-            return sb.append(v > 0 ? "+Inf" : "-Inf");
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            if (v == 0 && Double.doubleToRawLongBits(v) != 0) {
-                return sb.append("-0");
-            }
-            return sb.append((long) v);
-        }
-        // StringBuilder.append(double) writes Double.toString's characters without creating the String
-        final int at = sb.length();
-        sb.append(v);
-        int e = -1;
-        for (int i = sb.length() - 1; i > at; i--) {
-            if (sb.charAt(i) == 'E') {
-                e = i - at;
-                break;
-            }
-        }
-        if (e < 0) {
-            // 1e-3 <= |v| < 1e7 and not an integer: already plain, without trailing zeros
-            return sb;
-        }
-        final String s = sb.substring(at);
-        sb.setLength(at);
-        final boolean negative = s.charAt(0) == '-';
-        final int first = negative ? 1 : 0;
-        // s = [-]d.dddE[-]x: the digits without the point, trailing zeros dropped ("1.0E20" -> "1")
-        final StringBuilder digits = new StringBuilder(e - first);
-        digits.append(s.charAt(first)).append(s, first + 2, e);
-        int len = digits.length();
-        while (len > 1 && digits.charAt(len - 1) == '0') {
-            len--;
-        }
-        final int point = Integer.parseInt(s, e + 1, s.length(), 10) + 1;
-        if (negative) {
-            sb.append('-');
-        }
-        if (point <= 0) {
-            sb.append("0.");
-            zeros(sb, -point);
-            sb.append(digits, 0, len);
-        } else if (point >= len) {
-            sb.append(digits, 0, len);
-            zeros(sb, point - len);
-        } else {
-            sb.append(digits, 0, point).append('.').append(digits, point, len);
+        final byte[] b = new byte[MAX_BYTES];
+        final int end = put(b, 0, v);
+        for (int i = 0; i < end; i++) {
+            sb.append((char) b[i]);
         }
         return sb;
     }
 
-    private static void zeros(final StringBuilder sb, final int n) {
-        for (int i = 0; i < n; i++) {
-            sb.append('0');
+    /**
+     * Writes {@link #format}'s text of {@code v} as ASCII at {@code dst[at]}, which must have {@link #MAX_BYTES}
+     * bytes of room, and returns the index after it.
+     */
+    public static int put(final byte[] dst, final int at, final double v) {
+        final long bits = Double.doubleToRawLongBits(v);
+        final long t = bits & T_MASK;
+        final int bq = (int) (bits >>> PRECISION - 1) & BQ_MASK;
+        if (bq == BQ_MASK) {
+            final byte[] special = t != 0 ? NAN : bits > 0 ? PLUS_INF : MINUS_INF;
+            System.arraycopy(special, 0, dst, at, special.length);
+            return at + special.length;
         }
+        int i = at;
+        if (bits < 0) {
+            dst[i++] = '-';
+        }
+        if (bq != 0) {
+            final int mq = -Q_MIN + 1 - bq;
+            final long c = C_MIN | t;
+            if (0 < mq && mq < PRECISION) {
+                // an integer below 2^53: its own digits are the shortest
+                final long f = c >> mq;
+                if (f << mq == c) {
+                    return putLong(dst, i, f);
+                }
+            }
+            return shortest(dst, i, -mq, c);
+        }
+        if (t != 0) {
+            return shortest(dst, i, Q_MIN, t);
+        }
+        dst[i++] = '0';
+        return i;
+    }
+
+    /** Schubfach for {@code c 2^q}: the shortest decimal in the rounding interval, the closest if several. */
+    private static int shortest(final byte[] dst, final int at, final int q, final long c) {
+        final int out = (int) c & 1;
+        final long cb = c << 2;
+        final long cbr = cb + 2;
+        final long cbl;
+        final int k;
+        if (c != C_MIN || q == Q_MIN) {
+            cbl = cb - 2;
+            k = flog10pow2(q);
+        } else {
+            // a power of two: the gap below is half the gap above
+            cbl = cb - 1;
+            k = flog10threeQuartersPow2(q);
+        }
+        final int h = q + flog2pow10(-k) + 2;
+        final long g1 = G[k - K_MIN << 1];
+        final long g0 = G[k - K_MIN << 1 | 1];
+        final long vb = rop(g1, g0, cb << h);
+        final long vbl = rop(g1, g0, cbl << h);
+        final long vbr = rop(g1, g0, cbr << h);
+        final long s = vb >> 2;
+        // one digit fewer: floor(s / 10) * 10 = s * (2^64 / 10, rounded up) >> 64, exact for s < 10^17
+        final long sp10 = 10 * Math.multiplyHigh(s, 115_292_150_460_684_698L << 4);
+        final long tp10 = sp10 + 10;
+        final boolean upin = vbl + out <= sp10 << 2;
+        final boolean wpin = (tp10 << 2) + out <= vbr;
+        if (upin != wpin) {
+            return plain(dst, at, upin ? sp10 : tp10, k);
+        }
+        final long tt = s + 1;
+        final boolean uin = vbl + out <= s << 2;
+        final boolean win = (tt << 2) + out <= vbr;
+        if (uin != win) {
+            return plain(dst, at, uin ? s : tt, k);
+        }
+        final long cmp = vb - (s + tt << 1);
+        return plain(dst, at, cmp < 0 || cmp == 0 && (s & 1) == 0 ? s : tt, k);
+    }
+
+    /** {@code cp g 2^-127}, rounded to odd. */
+    private static long rop(final long g1, final long g0, final long cp) {
+        final long x1 = Math.multiplyHigh(g0, cp);
+        final long y0 = g1 * cp;
+        final long y1 = Math.multiplyHigh(g1, cp);
+        final long z = (y0 >>> 1) + x1;
+        final long vbp = y1 + (z >>> 63);
+        return vbp | (z & MASK_63) + MASK_63 >>> 63;
+    }
+
+    /**
+     * Writes {@code f 10^e} (0 < f < 10^17) without exponent: {@code ddd000}, {@code dd.ddd} or {@code 0.000ddd}.
+     * The digits are written as 17 at once from two 8-digit halves (divisions by constants only, no variable
+     * division, no arraycopy call), trailing zeros cut, and a short integer part moved left to make room for the point.
+     */
+    private static int plain(final byte[] dst, final int at, final long f, final int e) {
+        final int len = length(f);
+        final int point = e + len;
+        if (point <= 0) {
+            final int first = at + 2 - point;
+            dst[at] = '0';
+            dst[at + 1] = '.';
+            for (int i = at + 2; i < first; i++) {
+                dst[i] = '0';
+            }
+            return withoutZeros(dst, first, f * POW10[17 - len]);
+        }
+        if (point >= 17) {
+            // an integer with at least 17 digits: the 17 and zeros
+            seventeen(dst, at, f * POW10[17 - len]);
+            final int end = at + point;
+            for (int i = at + 17; i < end; i++) {
+                dst[i] = '0';
+            }
+            return end;
+        }
+        // 0 < point < 17: the digits one byte to the right, then the integer part moved left over the point's place
+        final int end = withoutZeros(dst, at + 1, f * POW10[17 - len]);
+        final int dot = at + point;
+        for (int i = at; i < dot; i++) {
+            dst[i] = dst[i + 1];
+        }
+        if (end <= dot + 1) {
+            // an integer: its last digits are zeros seventeen() wrote and the move carried along
+            return dot;
+        }
+        dst[dot] = '.';
+        return end;
+    }
+
+    /** The 17 digits of {@code g} at {@code at} without trailing zeros; returns the index after the last one. */
+    private static int withoutZeros(final byte[] dst, final int at, final long g) {
+        seventeen(dst, at, g);
+        int end = at + 17;
+        while (dst[end - 1] == '0') {
+            end--;
+        }
+        return end;
+    }
+
+    /** The 17 digits of {@code g} (10^16 <= g < 10^17) at {@code at}. */
+    private static void seventeen(final byte[] dst, final int at, final long g) {
+        final long hm = g / 100_000_000L;
+        final int l = (int) (g - hm * 100_000_000L);
+        final int h = (int) (hm / 100_000_000L);
+        final int m = (int) (hm - h * 100_000_000L);
+        dst[at] = (byte) ('0' + h);
+        eight(dst, at + 1, m);
+        eight(dst, at + 9, l);
+    }
+
+    private static void eight(final byte[] dst, final int at, final int v) {
+        final int hi = v / 10_000;
+        four(dst, at, hi);
+        four(dst, at + 4, v - hi * 10_000);
+    }
+
+    private static void four(final byte[] dst, final int at, final int v) {
+        final int hi = v / 100;
+        final int lo = v - hi * 100 << 1;
+        dst[at] = PAIRS[hi << 1];
+        dst[at + 1] = PAIRS[(hi << 1) + 1];
+        dst[at + 2] = PAIRS[lo];
+        dst[at + 3] = PAIRS[lo + 1];
+    }
+
+    /**
+     * Writes the decimal digits of {@code v} >= 0 at {@code dst[at]} and returns the index after them (at most 19
+     * bytes).
+     */
+    public static int putLong(final byte[] dst, final int at, final long v) {
+        final int end = at + (v == 0 ? 1 : length(v));
+        digits(dst, end, v);
+        return end;
+    }
+
+    /** Digits of {@code f} >= 0 written right to left, ending before {@code end}. */
+    private static void digits(final byte[] dst, final int end, final long f) {
+        long v = f;
+        int i = end;
+        while (v >= 100) {
+            final long q = v / 100;
+            final int r = (int) (v - q * 100) << 1;
+            dst[--i] = PAIRS[r + 1];
+            dst[--i] = PAIRS[r];
+            v = q;
+        }
+        if (v >= 10) {
+            final int r = (int) v << 1;
+            dst[--i] = PAIRS[r + 1];
+            dst[--i] = PAIRS[r];
+        } else {
+            dst[--i] = (byte) ('0' + v);
+        }
+    }
+
+    /** Number of decimal digits of {@code f} >= 1. */
+    private static int length(final long f) {
+        final int len = flog10pow2(Long.SIZE - Long.numberOfLeadingZeros(f));
+        return f >= POW10[len] ? len + 1 : len;
+    }
+
+    /** floor(log10(2^e)). */
+    private static int flog10pow2(final int e) {
+        return (int) (e * 661_971_961_083L >> 41);
+    }
+
+    /** floor(log10(3/4 2^e)). */
+    private static int flog10threeQuartersPow2(final int e) {
+        return (int) (e * 661_971_961_083L - 274_743_187_321L >> 41);
+    }
+
+    /** floor(log2(10^e)). */
+    private static int flog2pow10(final int e) {
+        return (int) (e * 913_124_641_741L >> 38);
+    }
+
+    private static long[] powersOfTen() {
+        final long[] g = new long[K_MAX - K_MIN + 1 << 1];
+        for (int k = K_MIN; k <= K_MAX; k++) {
+            final int r = flog2pow10(-k) - 125;
+            final BigInteger beta;
+            if (k <= 0) {
+                final BigInteger p = BigInteger.TEN.pow(-k);
+                beta = r >= 0 ? p.shiftRight(r) : p.shiftLeft(-r);
+            } else {
+                beta = BigInteger.ONE.shiftLeft(-r).divide(BigInteger.TEN.pow(k));
+            }
+            final BigInteger gk = beta.add(BigInteger.ONE);
+            g[k - K_MIN << 1] = gk.shiftRight(63).longValueExact();
+            g[k - K_MIN << 1 | 1] = gk.longValue() & MASK_63;
+        }
+        return g;
     }
 }

@@ -2,21 +2,27 @@ package io.metricstream.query.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.query.eval.QueryResult;
-import java.io.ByteArrayOutputStream;
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The parallel, part-wise UTF-8 answer equals the one-builder answer byte for byte. */
+/** The byte writer's answer (parallel parts for big matrices) equals the one-builder answer byte for byte. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PromJsonTest {
     private static QueryResult.Matrix matrix(final SplittableRandom rnd, final int seriesCount, final int maxPoints) {
@@ -34,12 +40,18 @@ class PromJsonTest {
         return new QueryResult.Matrix(series);
     }
 
-    private static byte[] joined(final byte[][] parts) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (final byte[] p : parts) {
-            out.writeBytes(p);
+    /** The bytes of {@link PromJson#successResultBuf} (pooled, so a leak fails the paranoid leak detector). */
+    private static byte[] written(final QueryResult r) {
+        final ByteBuf buf = PromJson.successResultBuf(PooledByteBufAllocator.DEFAULT, r);
+        try {
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
         }
-        return out.toByteArray();
+    }
+
+    private static byte[] reference(final QueryResult r) {
+        return PromJson.successResult(r).toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -49,9 +61,7 @@ class PromJsonTest {
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 10; round++) {
             final QueryResult.Matrix m = matrix(rnd, 2 + rnd.nextInt(300), 1 + rnd.nextInt(3_000));
-            final byte[][] parts = PromJson.successResultUtf8(m);
-            assertArrayEquals(PromJson.successResult(m).toString().getBytes(StandardCharsets.UTF_8), joined(parts),
-                "seed=" + seed);
+            assertArrayEquals(reference(m), written(m), "seed=" + seed);
         }
     }
 
@@ -76,25 +86,105 @@ class PromJsonTest {
         }
         want.append("]}}");
         assertEquals(want.toString(), PromJson.successResult(m).toString());
-        assertArrayEquals(want.toString().getBytes(StandardCharsets.UTF_8), joined(PromJson.successResultUtf8(m)));
+        assertArrayEquals(want.toString().getBytes(StandardCharsets.UTF_8), written(m));
     }
 
     @Test
     void shouldSplitOverCoresWhenMatrixHasManyPoints() {
         final QueryResult.Matrix m = matrix(new SplittableRandom(1), 200, 2_000);
-        final byte[][] parts = PromJson.successResultUtf8(m);
-        final int cores = Runtime.getRuntime().availableProcessors();
-        assertEquals(Math.min(cores, 200), parts.length);
-        for (final byte[] p : parts) {
-            assertTrue(p.length > 0);
+        final ByteBuf buf = PromJson.successResultBuf(PooledByteBufAllocator.DEFAULT, m);
+        try {
+            final int cores = Runtime.getRuntime().availableProcessors();
+            assertEquals(cores < 2 ? 1 : Math.min(cores, 200), buf.nioBufferCount());
+            assertArrayEquals(reference(m), ByteBufUtil.getBytes(buf));
+        } finally {
+            buf.release();
         }
     }
 
     @Test
     void shouldWriteOnePartWhenResultIsSmall() {
         final QueryResult.Matrix m = matrix(new SplittableRandom(2), 3, 10);
-        final byte[][] parts = PromJson.successResultUtf8(m);
-        assertEquals(1, parts.length);
-        assertArrayEquals(PromJson.successResult(m).toString().getBytes(StandardCharsets.UTF_8), parts[0]);
+        final ByteBuf buf = PromJson.successResultBuf(PooledByteBufAllocator.DEFAULT, m);
+        try {
+            assertEquals(1, buf.nioBufferCount());
+            assertArrayEquals(reference(m), ByteBufUtil.getBytes(buf));
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** Hands out unpooled buffers, remembers them, and fails the {@code failAt}-th allocation. */
+    private static final class FailingAllocator extends AbstractByteBufAllocator {
+        private final List<ByteBuf> allocated = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicInteger calls = new AtomicInteger();
+        private final int failAt;
+
+        FailingAllocator(final int failAt) {
+            super(false);
+            this.failAt = failAt;
+        }
+
+        private ByteBuf track(final ByteBuf b) {
+            if (calls.incrementAndGet() == failAt) {
+                b.release();
+                throw new IllegalStateException("allocation " + failAt + " fails");
+            }
+            allocated.add(b);
+            return b;
+        }
+
+        @Override
+        protected ByteBuf newHeapBuffer(final int initialCapacity, final int maxCapacity) {
+            return track(Unpooled.buffer(initialCapacity, maxCapacity));
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(final int initialCapacity, final int maxCapacity) {
+            return track(Unpooled.directBuffer(initialCapacity, maxCapacity));
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+    }
+
+    @Test
+    void shouldReleaseEveryPartWhenOnePartCannotBeWritten() {
+        final QueryResult.Matrix m = matrix(new SplittableRandom(4), 200, 2_000);
+        final int cores = Runtime.getRuntime().availableProcessors();
+        for (int failAt = 1; failAt <= Math.min(cores, 200); failAt++) {
+            final FailingAllocator alloc = new FailingAllocator(failAt);
+            assertThrows(RuntimeException.class, () -> PromJson.successResultBuf(alloc, m));
+            for (final ByteBuf b : alloc.allocated) {
+                assertEquals(0, b.refCnt(), "a part's buffer was not released (failAt=" + failAt + ")");
+            }
+        }
+    }
+
+    @Test
+    void shouldEqualOneBuilderAnswerWhenVectorsScalarsAndStringsNeedEscapes() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("PromJsonTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final String alphabet = "ab\"\\\n\r\t\u0001\u001f<>&\u00e9\u20ac\u2028\u2029\ud83d\ude00\ud800z";
+        for (int round = 0; round < 200; round++) {
+            final List<QueryResult.Sample> samples = new ArrayList<>();
+            for (int i = 0; i < 1 + rnd.nextInt(20); i++) {
+                final StringBuilder value = new StringBuilder();
+                for (int k = rnd.nextInt(12); k > 0; k--) {
+                    value.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+                }
+                final double v = Double.longBitsToDouble(rnd.nextLong());
+                samples.add(new QueryResult.Sample(LabelSet.of("job", value.toString() + i), v));
+            }
+            final long t = rnd.nextLong(-2_000_000_000_000L, 4_000_000_000_000L);
+            final String text = samples.getFirst().labels().value(0);
+            for (final QueryResult r : List.of(new QueryResult.Vector(t, samples),
+                new QueryResult.Scalar(t, samples.getLast().value()), new QueryResult.Str(t, text))) {
+                assertArrayEquals(reference(r), written(r), "seed=" + seed + " " + r);
+            }
+        }
     }
 }

@@ -3,24 +3,84 @@ package io.metricstream.query.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The exponent-free formatting equals BigDecimal's plain rendering of the shortest round-trip digits. */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+/**
+ * The byte-level formatting equals two references: Go's {@code FormatFloat(v, 'f', -1, 64)} rule computed with
+ * BigDecimal (the fewest significant digits that parse back to {@code v}, the closest of those, ties to even), and
+ * {@link Double#toString}'s digits wherever Java's two-digit minimum does not apply.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PromFloatsTest {
-    /** The reference: what FormatFloat(v, 'f', -1, 64) prints for finite non-integers. */
-    private static String reference(final double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return v == 0 && Double.doubleToRawLongBits(v) != 0 ? "-0" : Long.toString((long) v);
+    private static final BigDecimal TWO = BigDecimal.valueOf(2);
+
+    /** Go's rule, by brute force over the number of significant digits. */
+    private static String goReference(final double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
         }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        final String sign = Double.doubleToRawLongBits(v) < 0 ? "-" : "";
+        if (v == 0) {
+            return sign + "0";
+        }
+        final double a = Math.abs(v);
+        final BigDecimal exact = new BigDecimal(a);
+        final BigDecimal lo = exact.add(new BigDecimal(Math.nextDown(a))).divide(TWO);
+        final BigDecimal hi = exact.add(a == Double.MAX_VALUE ? exact.add(new BigDecimal(Math.ulp(a)))
+            : new BigDecimal(Math.nextUp(a))).divide(TWO);
+        final boolean inclusive = (Double.doubleToRawLongBits(a) & 1) == 0;
+        for (int n = 1; n <= 17; n++) {
+            final BigDecimal down = exact.round(new MathContext(n, RoundingMode.FLOOR));
+            final BigDecimal up = exact.round(new MathContext(n, RoundingMode.CEILING));
+            final boolean downIn = inside(down, lo, hi, inclusive);
+            final boolean upIn = inside(up, lo, hi, inclusive);
+            BigDecimal pick = null;
+            if (downIn && upIn) {
+                final int c = exact.subtract(down).compareTo(up.subtract(exact));
+                pick = c < 0 || c == 0 && !lastDigitOdd(down, n) ? down : up;
+            } else if (downIn) {
+                pick = down;
+            } else if (upIn) {
+                pick = up;
+            }
+            if (pick != null) {
+                return sign + pick.stripTrailingZeros().toPlainString();
+            }
+        }
+        throw new AssertionError("no round-trip decimal for " + v);
+    }
+
+    private static boolean inside(final BigDecimal x, final BigDecimal lo, final BigDecimal hi, final boolean incl) {
+        final int l = x.compareTo(lo);
+        final int h = x.compareTo(hi);
+        return incl ? l >= 0 && h <= 0 : l > 0 && h < 0;
+    }
+
+    private static boolean lastDigitOdd(final BigDecimal x, final int n) {
+        BigInteger u = x.unscaledValue();
+        if (x.precision() < n) {
+            u = u.multiply(BigInteger.TEN.pow(n - x.precision()));
+        }
+        return u.testBit(0);
     }
 
     private static void f(final double v) {
-        assertEquals(reference(v), PromFloats.format(v), "bits " + Long.toHexString(Double.doubleToRawLongBits(v)));
+        final String got = PromFloats.format(v);
+        final String bits = "bits " + Long.toHexString(Double.doubleToRawLongBits(v));
+        assertEquals(goReference(v), got, bits);
+        if (!Double.isNaN(v) && !Double.isInfinite(v) && v != 0
+            && new BigDecimal(got).stripTrailingZeros().precision() >= 2) {
+            assertEquals(new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString(), got, bits);
+        }
     }
 
     @Test
@@ -32,25 +92,65 @@ class PromFloatsTest {
         assertEquals("-1234500000000000000000", PromFloats.format(-1.2345e21));
         assertEquals("1000000000000000.5", PromFloats.format(1e15 + 0.5));
         assertEquals("0.001", PromFloats.format(0.001));
-        f(Double.MIN_VALUE);
+        assertEquals("1152921504606847000", PromFloats.format(0x1p60));
+        assertEquals("0.1", PromFloats.format(0.1));
+        assertEquals("96399.97124999999", PromFloats.format(96399.97124999999));
         f(-Double.MAX_VALUE);
+        f(Double.MIN_NORMAL);
     }
 
     @Test
-    void shouldEqualTheReferenceWhenRandomDoubles() {
+    void shouldWriteSpecialsAndSignedZeroLikeGo() {
+        assertEquals("NaN", PromFloats.format(Double.NaN));
+        assertEquals("+Inf", PromFloats.format(Double.POSITIVE_INFINITY));
+        assertEquals("-Inf", PromFloats.format(Double.NEGATIVE_INFINITY));
+        assertEquals("0", PromFloats.format(0.0));
+        assertEquals("-0", PromFloats.format(-0.0));
+        assertEquals("-3", PromFloats.format(-3.0));
+        assertEquals("9007199254740991", PromFloats.format(0x1p53 - 1));
+    }
+
+    @Test
+    void shouldWriteOneDigitWhenOneDigitRoundTripsLikeGo() {
+        // Java prints 4.9E-324 (two digits at least); Go prints 5e-324
+        assertEquals("0." + "0".repeat(323) + "5", PromFloats.format(Double.MIN_VALUE));
+        assertEquals("-0." + "0".repeat(322) + "1", PromFloats.format(-2 * Double.MIN_VALUE));
+        for (long c = 1; c < 2_000; c++) {
+            f(Double.longBitsToDouble(c));
+        }
+    }
+
+    @Test
+    void shouldEqualTheReferencesWhenPowersOfTwoAndTen() {
+        for (int e = -1074; e <= 1023; e++) {
+            final double p = Math.scalb(1.0, e);
+            f(p);
+            f(Math.nextUp(p));
+            f(Math.nextDown(p));
+        }
+        for (int e = -323; e <= 308; e++) {
+            final double p = Double.parseDouble("1e" + e);
+            f(p);
+            f(Math.nextUp(p));
+            f(Math.nextDown(p));
+        }
+    }
+
+    @Test
+    void shouldEqualTheReferencesWhenRandomDoubles() {
         final long seed = Long.getLong("seed", System.nanoTime());
         System.out.println("PromFloatsTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
         final SplittableRandom rnd = new SplittableRandom(seed);
-        for (int i = 0; i < 200_000; i++) {
-            final double v = switch (i % 4) {
+        for (int i = 0; i < 120_000; i++) {
+            final double v = switch (i % 6) {
                 case 0 -> Double.longBitsToDouble(rnd.nextLong());
                 case 1 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-12, 25));
                 case 2 -> -Math.round(rnd.nextDouble() * 1e6) / 1000.0;
+                case 3 -> Double.longBitsToDouble(rnd.nextLong(1L << 52)); // subnormal
+                case 4 -> rnd.nextLong(1L << 60) / (double) rnd.nextLong(1, 1_000_000);
                 default -> rnd.nextInt(-5000, 5000) / 7.0;
             };
-            if (!Double.isNaN(v) && !Double.isInfinite(v)) {
-                f(v);
-            }
+            f(v);
         }
     }
 }

@@ -72,22 +72,45 @@ public final class Head {
         if (series == null) {
             return;
         }
-        for (int i = 0; i < samples; i++) {
-            append(series, SampleRecordCodec.timestampMs(buf, valueAt, i),
-                buf.getLong(valueAt + i * SampleRecordCodec.SAMPLE_LENGTH + 8));
+        // one lock and one update of each counter per record instead of per sample
+        ctx.clearCounts();
+        series.appendRecord(buf, valueAt, samples, ctx);
+        publishCounts();
+    }
+
+    private void publishCounts() {
+        if (ctx.appended > 0) {
+            metrics.appended.add(ctx.appended);
+            if (ctx.maxAppendedTs > maxTimeMs) {
+                maxTimeMs = ctx.maxAppendedTs;
+            }
+        }
+        if (ctx.duplicates > 0) {
+            metrics.duplicates.add(ctx.duplicates);
+        }
+        if (ctx.conflicts > 0) {
+            metrics.conflict.add(ctx.conflicts);
+        }
+        if (ctx.tooOld > 0) {
+            metrics.tooOld.add(ctx.tooOld);
         }
     }
 
     /** The series for a key, creating it within the limits; null (counted) when rejected. Ingest thread. */
     public MemSeries resolve(final ByteBuf buf, final int keyAt, final int keyLength, final int samples) {
-        if (keyLength < 0 || SeriesKeyCodec.check(buf, keyAt, keyLength) != DecodeStatus.OK) {
+        if (keyLength < 0) {
             metrics.badKey.add(samples);
             return null;
         }
         final long hash = SeriesKeyCodec.hash(buf, keyAt, keyLength);
         final MemSeries found = registry.find(hash, buf, keyAt, keyLength);
         if (found != null) {
+            // equal to a key that passed the check when its series was created
             return found;
+        }
+        if (SeriesKeyCodec.check(buf, keyAt, keyLength) != DecodeStatus.OK) {
+            metrics.badKey.add(samples);
+            return null;
         }
         final int labels = buf.getUnsignedShort(keyAt);
         if (labels > options.maxLabelsPerSeries()) {
@@ -159,7 +182,7 @@ public final class Head {
         final List<FlushableSeries> out = new ArrayList<>();
         for (final MemSeries s : registry.all()) {
             s.closeOpenBefore(boundaryMs, ctx);
-            final HeadChunk[] chunks = s.closedChunksBefore(boundaryMs);
+            final HeadChunk[] chunks = s.closedChunksBefore(boundaryMs, ctx);
             if (chunks.length > 0) {
                 out.add(new FlushableSeries(s.labels(), chunks));
             }
@@ -170,7 +193,7 @@ public final class Head {
     /** Drops chunks before {@code boundaryMs} once they are in a visible block. Ingest thread. */
     public void dropBefore(final long boundaryMs) {
         for (final MemSeries s : registry.all()) {
-            s.dropChunksBefore(boundaryMs);
+            s.dropChunksBefore(boundaryMs, ctx);
         }
     }
 
@@ -184,10 +207,17 @@ public final class Head {
         }
     }
 
-    /** Encodes the open samples of {@code s} as chunk bytes, or null when none. Ingest thread. */
-    public byte[] encodeOpen(final MemSeries s) {
-        ctx.out.reset();
-        return s.encodeOpen(ctx.writer, ctx.out) ? ctx.out.toByteArray() : null;
+    /**
+     * The open samples of {@code s} as a chunk (the one selects share, encoded once per change), or null when none.
+     * Ingest thread.
+     */
+    public HeadChunk encodeOpen(final MemSeries s) {
+        return s.encodeOpen(ctx.writer, ctx.out);
+    }
+
+    /** The closed chunks of {@code s}, copied (out-of-order samples settled into them). Ingest thread. */
+    public HeadChunk[] closedChunks(final MemSeries s) {
+        return s.closedChunks(ctx);
     }
 
     /** Deletes samples of {@code labels} in [minT, maxT] from the head; returns how many. Ingest thread. */
@@ -224,11 +254,37 @@ public final class Head {
         final ChunkReader reader = new ChunkReader();
         private long[] ts = new long[256];
         private long[] bits = new long[256];
+        // outcomes of one record's samples (MemSeries.appendRecord), published by Head.publishCounts
+        long appended;
+        long duplicates;
+        long conflicts;
+        long tooOld;
+        long maxAppendedTs;
 
         WriterContext(final HeadOptions options) {
             this.maxSamples = options.maxSamplesPerChunk();
             this.blockDurationMs = options.blockDurationMs();
             this.outOfOrder = new OutOfOrderWindow(options.outOfOrderWindowMs());
+        }
+
+        void clearCounts() {
+            appended = 0;
+            duplicates = 0;
+            conflicts = 0;
+            tooOld = 0;
+            maxAppendedTs = Long.MIN_VALUE;
+        }
+
+        void count(final AppendStatus status, final long tsMs) {
+            switch (status) {
+                case APPENDED -> {
+                    appended++;
+                    maxAppendedTs = Math.max(maxAppendedTs, tsMs);
+                }
+                case DUPLICATE -> duplicates++;
+                case CONFLICT -> conflicts++;
+                default -> tooOld++;
+            }
         }
 
         long window(final long tsMs) {

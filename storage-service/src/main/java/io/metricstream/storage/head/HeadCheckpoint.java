@@ -77,8 +77,8 @@ public final class HeadCheckpoint {
 
     private static void writeSeries(final DataOutputStream out, final Head head, final MemSeries s)
         throws IOException {
-        final HeadChunk[] closed = s.closedChunks();
-        final byte[] open = head.encodeOpen(s);
+        final HeadChunk[] closed = head.closedChunks(s);
+        final HeadChunk open = head.encodeOpen(s);
         out.writeInt(s.key().length);
         out.write(s.key());
         out.writeLong(s.maxTimeMs());
@@ -88,9 +88,7 @@ public final class HeadCheckpoint {
             writeChunk(out, c.minTimeMs(), c.maxTimeMs(), c.count(), c.data());
         }
         if (open != null) {
-            final io.metricstream.contracts.chunk.ChunkReader r = new io.metricstream.contracts.chunk.ChunkReader()
-                .reset(open, "head");
-            writeChunk(out, r.timestampAt(0), r.timestampAt(r.count() - 1), r.count(), open);
+            writeChunk(out, open.minTimeMs(), open.maxTimeMs(), open.count(), open.data());
         }
     }
 

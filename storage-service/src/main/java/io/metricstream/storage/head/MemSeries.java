@@ -6,14 +6,23 @@ import io.metricstream.contracts.chunk.ChunkDescriptor;
 import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.contracts.chunk.ChunkWriter;
 import io.metricstream.contracts.chunk.SampleSink;
+import io.metricstream.contracts.model.SampleRecordCodec;
+import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * One series in the head: closed chunks (encoded, sorted, non-overlapping) and one open chunk kept as raw samples.
- * Appends come from the single ingest thread; queries read concurrently. Guarded by {@code this}: the lock is held
- * for one append (tens of ns, uncontended in steady state) or one query copy, which is cheaper and simpler than a
- * lock-free publication of the open arrays.
+ * One series in the head: closed chunks (encoded, sorted by min time) and one open chunk kept as raw samples, with
+ * its encoding cached for selects. Appends come from the single ingest thread; queries read concurrently. Guarded by
+ * {@code this}: the lock is held for one record's samples (tens of ns each, uncontended in steady state) or one
+ * query copy, which is cheaper and simpler than a lock-free publication of the open arrays.
+ *
+ * <p>Design note: a sample older than the open chunk goes into the closed chunk its time belongs to. That chunk is
+ * decoded once into raw arrays (the "late" chunk, at most one per series) and later samples for it are inserted
+ * there; it is re-encoded once when settled: before any reader of the encoded chunks, when another chunk takes a
+ * late sample, or when the series' newest sample leaves it behind the out-of-order window (nothing can land in it
+ * any more). Re-encoding the chunk per late sample took 45 % of the ingest thread with four loadgen connections
+ * (requests, and so each series' samples, arrive slightly out of order around every cut).
  */
 public final class MemSeries {
     // immutable after construction
@@ -32,6 +41,15 @@ public final class MemSeries {
     private int openCount;
     private long maxTs = Long.MIN_VALUE;
     private long flushedMaxTs = Long.MIN_VALUE;
+    // the open samples encoded, or null: built by the first select (or checkpoint) after a change, reused until the
+    // next change of the open samples, which drops it (a series being written keeps no second copy of its samples)
+    private HeadChunk openChunk;
+    // the closed chunk at lateIndex as raw samples (lateIndex -1: none); chunks[lateIndex] is stale while it is set
+    private int lateIndex = -1;
+    private long[] lateTs;
+    private long[] lateBits;
+    private int lateCount;
+    private boolean lateChanged;
 
     MemSeries(final long ref, final long hash, final byte[] key, final LabelSet labels, final int maxSamples) {
         this.ref = ref;
@@ -68,14 +86,35 @@ public final class MemSeries {
     }
 
     synchronized AppendStatus append(final long ts, final long bits, final Head.WriterContext ctx) {
+        return appendLocked(ts, bits, ctx);
+    }
+
+    /**
+     * Appends the {@code samples} samples of one queue record ({@link SampleRecordCodec}) under one lock, counting
+     * the outcomes into {@code ctx}.
+     */
+    synchronized void appendRecord(final ByteBuf buf, final int valueAt, final int samples,
+                                   final Head.WriterContext ctx) {
+        for (int i = 0; i < samples; i++) {
+            final int at = valueAt + i * SampleRecordCodec.SAMPLE_LENGTH;
+            final long ts = SampleRecordCodec.timestampMs(buf, valueAt, i);
+            ctx.count(appendLocked(ts, buf.getLong(at + 8), ctx), ts);
+        }
+    }
+
+    private AppendStatus appendLocked(final long ts, final long bits, final Head.WriterContext ctx) {
         if (maxTs == Long.MIN_VALUE || ts > maxTs) {
             if (openCount > 0 && (openCount >= ctx.maxSamples || ctx.window(ts) != ctx.window(openTs[0]))) {
                 cut(ctx);
+            }
+            if (lateIndex >= 0 && !ctx.outOfOrder.accepts(lateTs[lateCount - 1], ts)) {
+                settle(ctx.writer, ctx.out);
             }
             ensureOpenCapacity(ctx.maxSamples);
             openTs[openCount] = ts;
             openBits[openCount] = bits;
             openCount++;
+            openChunk = null;
             maxTs = ts;
             return AppendStatus.APPENDED;
         }
@@ -83,6 +122,21 @@ public final class MemSeries {
             return AppendStatus.TOO_OLD;
         }
         if (openCount > 0 && ts >= openTs[0]) {
+            if (ctx.window(ts) == ctx.window(openTs[0])) {
+                return insertOpen(ts, bits, ctx);
+            }
+            // after the newest samples were deleted (or a restore), ts may follow the open samples in a later
+            // window: it starts the next chunk, so no chunk spans a block boundary
+            cut(ctx);
+            openTs[0] = ts;
+            openBits[0] = bits;
+            openCount = 1;
+            return AppendStatus.APPENDED;
+        }
+        if (openCount > 0 && chunkCount > 0 && ts > maxTimeAt(chunkCount - 1)
+            && ctx.window(ts) == ctx.window(openTs[0])) {
+            // between the last closed chunk and the open one (a chunk cut because it was full): the open chunk
+            // takes it, no closed chunk is re-encoded
             return insertOpen(ts, bits, ctx);
         }
         return insertClosed(ts, bits, ctx);
@@ -100,6 +154,7 @@ public final class MemSeries {
         openTs[at] = ts;
         openBits[at] = bits;
         openCount++;
+        openChunk = null;
         if (openCount >= ctx.maxSamples) {
             cut(ctx);
         }
@@ -112,11 +167,12 @@ public final class MemSeries {
             openTs[0] = ts;
             openBits[0] = bits;
             openCount = 1;
+            openChunk = null;
             return AppendStatus.APPENDED;
         }
         int c = -1;
         for (int i = chunkCount - 1; i >= 0; i--) {
-            if (chunks[i].minTimeMs() <= ts) {
+            if (minTimeAt(i) <= ts) {
                 c = i;
                 break;
             }
@@ -130,37 +186,76 @@ public final class MemSeries {
             return AppendStatus.APPENDED;
         }
         final int target = c < 0 ? 0 : c;
-        final HeadChunk chunk = chunks[target];
-        if (ctx.window(ts) != ctx.window(chunk.minTimeMs())
-            || chunk.count() >= ChunkDescriptor.MAX_SAMPLES - 1) {
+        if (ctx.window(ts) != ctx.window(minTimeAt(target)) || countAt(target) >= ChunkDescriptor.MAX_SAMPLES - 1) {
             insertChunk(c < 0 ? 0 : c + 1, single(ts, bits, ctx));
             return AppendStatus.APPENDED;
         }
-        final ChunkReader r = ctx.reader.reset(chunk.data(), "head");
-        final int n = r.count();
-        final long[] ts2 = ctx.scratchTs(n + 1);
-        final long[] bits2 = ctx.scratchBits(n + 1);
-        int w = 0;
-        boolean inserted = false;
-        for (int i = 0; i < n; i++) {
-            final long t = r.timestampAt(i);
-            if (t == ts) {
-                return r.valueBitsAt(i) == bits ? AppendStatus.DUPLICATE : AppendStatus.CONFLICT;
+        return insertLate(target, ts, bits, ctx);
+    }
+
+    /** Inserts into closed chunk {@code target}, held raw as the late chunk (settling another one first). */
+    private AppendStatus insertLate(final int target, final long ts, final long bits, final Head.WriterContext ctx) {
+        if (lateIndex != target) {
+            settle(ctx.writer, ctx.out);
+            final ChunkReader r = ctx.reader.reset(chunks[target].data(), "head");
+            final int n = r.count();
+            if (lateTs == null || lateTs.length <= n) {
+                lateTs = new long[n + 16];
+                lateBits = new long[n + 16];
             }
-            if (!inserted && t > ts) {
-                ts2[w] = ts;
-                bits2[w++] = bits;
-                inserted = true;
+            for (int i = 0; i < n; i++) {
+                lateTs[i] = r.timestampAt(i);
+                lateBits[i] = r.valueBitsAt(i);
             }
-            ts2[w] = t;
-            bits2[w++] = r.valueBitsAt(i);
+            lateCount = n;
+            lateIndex = target;
+            lateChanged = false;
         }
-        if (!inserted) {
-            ts2[w] = ts;
-            bits2[w++] = bits;
+        final int i = Arrays.binarySearch(lateTs, 0, lateCount, ts);
+        if (i >= 0) {
+            return lateBits[i] == bits ? AppendStatus.DUPLICATE : AppendStatus.CONFLICT;
         }
-        chunks[target] = ctx.encode(ts2, bits2, w);
+        final int at = -i - 1;
+        if (lateCount == lateTs.length) {
+            lateTs = Arrays.copyOf(lateTs, lateCount * 2);
+            lateBits = Arrays.copyOf(lateBits, lateTs.length);
+        }
+        System.arraycopy(lateTs, at, lateTs, at + 1, lateCount - at);
+        System.arraycopy(lateBits, at, lateBits, at + 1, lateCount - at);
+        lateTs[at] = ts;
+        lateBits[at] = bits;
+        lateCount++;
+        lateChanged = true;
         return AppendStatus.APPENDED;
+    }
+
+    /** Re-encodes the late chunk (when it changed) into its slot and drops its raw samples. */
+    private void settle(final ChunkWriter writer, final BitWriter out) {
+        if (lateIndex < 0) {
+            return;
+        }
+        if (lateChanged) {
+            out.reset();
+            writer.encode(lateTs, lateBits, lateCount, out);
+            chunks[lateIndex] = new HeadChunk(lateTs[0], lateTs[lateCount - 1], lateCount, out.toByteArray());
+        }
+        lateIndex = -1;
+        lateTs = null;
+        lateBits = null;
+        lateCount = 0;
+        lateChanged = false;
+    }
+
+    private long minTimeAt(final int i) {
+        return i == lateIndex ? lateTs[0] : chunks[i].minTimeMs();
+    }
+
+    private long maxTimeAt(final int i) {
+        return i == lateIndex ? lateTs[lateCount - 1] : chunks[i].maxTimeMs();
+    }
+
+    private int countAt(final int i) {
+        return i == lateIndex ? lateCount : chunks[i].count();
     }
 
     private static HeadChunk single(final long ts, final long bits, final Head.WriterContext ctx) {
@@ -172,6 +267,10 @@ public final class MemSeries {
     }
 
     private void insertChunk(final int at, final HeadChunk chunk) {
+        if (at <= lateIndex) {
+            // the late chunk keeps its raw samples until the next settle, whatever its slot
+            lateIndex++;
+        }
         if (chunkCount == chunks.length) {
             chunks = Arrays.copyOf(chunks, chunkCount * 2);
         }
@@ -189,8 +288,11 @@ public final class MemSeries {
     }
 
     private void cut(final Head.WriterContext ctx) {
-        insertChunk(chunkCount, ctx.encode(openTs, openBits, openCount));
+        // the cached encoding of the open samples is exactly the closed chunk: no second encode
+        final HeadChunk cached = openChunk;
+        insertChunk(chunkCount, cached != null ? cached : ctx.encode(openTs, openBits, openCount));
         openCount = 0;
+        openChunk = null;
     }
 
     /** Closes the open chunk when its newest sample is before {@code boundaryMs}. */
@@ -201,7 +303,8 @@ public final class MemSeries {
     }
 
     /** The closed chunks whose newest sample is before {@code boundaryMs}, copied. */
-    synchronized HeadChunk[] closedChunksBefore(final long boundaryMs) {
+    synchronized HeadChunk[] closedChunksBefore(final long boundaryMs, final Head.WriterContext ctx) {
+        settle(ctx.writer, ctx.out);
         int n = 0;
         for (int i = 0; i < chunkCount; i++) {
             if (chunks[i].maxTimeMs() < boundaryMs) {
@@ -219,7 +322,8 @@ public final class MemSeries {
     }
 
     /** The closed chunks, copied (call {@link #closeOpen} first to include the open samples). */
-    synchronized HeadChunk[] closedChunks() {
+    synchronized HeadChunk[] closedChunks(final Head.WriterContext ctx) {
+        settle(ctx.writer, ctx.out);
         return Arrays.copyOf(chunks, chunkCount);
     }
 
@@ -227,6 +331,8 @@ public final class MemSeries {
     synchronized void restore(final HeadChunk[] restored, final long restoredMaxTs, final long restoredFlushedMaxTs,
                               final Head.WriterContext ctx) {
         flushedMaxTs = restoredFlushedMaxTs;
+        openChunk = null;
+        settle(ctx.writer, ctx.out);
         chunks = Arrays.copyOf(restored, Math.max(2, restored.length));
         chunkCount = restored.length;
         maxTs = restoredMaxTs;
@@ -241,11 +347,13 @@ public final class MemSeries {
                 openBits[i] = r.valueBitsAt(i);
             }
             openCount = r.count();
+            openChunk = last;
         }
     }
 
     /** Removes closed chunks whose last sample is before {@code boundaryMs}; returns how many. */
-    synchronized int dropChunksBefore(final long boundaryMs) {
+    synchronized int dropChunksBefore(final long boundaryMs, final Head.WriterContext ctx) {
+        settle(ctx.writer, ctx.out);
         int w = 0;
         for (int i = 0; i < chunkCount; i++) {
             if (chunks[i].maxTimeMs() >= boundaryMs) {
@@ -262,6 +370,7 @@ public final class MemSeries {
 
     /** Deletes the samples in [minT, maxT] (tombstone cleaning); returns how many. Ingest thread. */
     synchronized int removeRange(final long minT, final long maxT, final Head.WriterContext ctx) {
+        settle(ctx.writer, ctx.out);
         int removed = 0;
         int w = 0;
         for (int i = 0; i < chunkCount; i++) {
@@ -294,15 +403,18 @@ public final class MemSeries {
                 openBits[o++] = openBits[j];
             }
         }
-        removed += openCount - o;
-        openCount = o;
+        if (o != openCount) {
+            removed += openCount - o;
+            openCount = o;
+            openChunk = null;
+        }
         return removed;
     }
 
     /** Whether any sample lies in [minT, maxT]. */
     public synchronized boolean overlaps(final long minT, final long maxT) {
         for (int i = 0; i < chunkCount; i++) {
-            if (chunks[i].maxTimeMs() >= minT && chunks[i].minTimeMs() <= maxT) {
+            if (maxTimeAt(i) >= minT && minTimeAt(i) <= maxT) {
                 return true;
             }
         }
@@ -313,11 +425,18 @@ public final class MemSeries {
     public synchronized void samples(final long minT, final long maxT, final ChunkReader reader,
                                      final SampleSink sink) {
         for (int i = 0; i < chunkCount; i++) {
-            final HeadChunk c = chunks[i];
-            if (c.maxTimeMs() < minT || c.minTimeMs() > maxT) {
+            if (maxTimeAt(i) < minT || minTimeAt(i) > maxT) {
                 continue;
             }
-            reader.reset(c.data(), "head");
+            if (i == lateIndex) {
+                for (int j = 0; j < lateCount; j++) {
+                    if (lateTs[j] >= minT && lateTs[j] <= maxT) {
+                        sink.add(lateTs[j], lateBits[j]);
+                    }
+                }
+                continue;
+            }
+            reader.reset(chunks[i].data(), "head");
             for (int j = 0; j < reader.count(); j++) {
                 final long t = reader.timestampAt(j);
                 if (t >= minT && t <= maxT) {
@@ -335,10 +454,16 @@ public final class MemSeries {
 
     /**
      * Adds the closed chunks overlapping [minT, maxT] to {@code into} (as stored, ascending) and returns the open
-     * samples encoded on demand as one more chunk when they overlap the range, else null. One consistent view.
+     * samples as one more chunk when they overlap the range, else null. One consistent view. The open chunk is
+     * encoded (with {@code writer} into {@code out}, which is written only then) by the first call after the open
+     * samples change and the same instance is returned until they change again.
      */
     public synchronized HeadChunk chunks(final long minT, final long maxT, final List<HeadChunk> into,
                                          final ChunkWriter writer, final BitWriter out) {
+        if (lateIndex >= 0) {
+            settle(writer, out);
+            out.reset();
+        }
         for (int i = 0; i < chunkCount; i++) {
             if (chunks[i].maxTimeMs() >= minT && chunks[i].minTimeMs() <= maxT) {
                 into.add(chunks[i]);
@@ -347,26 +472,31 @@ public final class MemSeries {
         if (openCount == 0 || openTs[openCount - 1] < minT || openTs[0] > maxT) {
             return null;
         }
-        out.reset();
-        writer.encode(openTs, openBits, openCount, out);
-        return new HeadChunk(openTs[0], openTs[openCount - 1], openCount, out.toByteArray());
+        return openChunk(writer, out);
+    }
+
+    private HeadChunk openChunk(final ChunkWriter writer, final BitWriter out) {
+        HeadChunk c = openChunk;
+        if (c == null) {
+            out.reset();
+            writer.encode(openTs, openBits, openCount, out);
+            c = new HeadChunk(openTs[0], openTs[openCount - 1], openCount, out.toByteArray());
+            openChunk = c;
+        }
+        return c;
     }
 
     /** Samples held (closed and open). */
     public synchronized long sampleCount() {
         long n = openCount;
         for (int i = 0; i < chunkCount; i++) {
-            n += chunks[i].count();
+            n += countAt(i);
         }
         return n;
     }
 
-    /** Encodes the open samples into {@code out} as a chunk without closing them; returns false when empty. */
-    synchronized boolean encodeOpen(final ChunkWriter writer, final BitWriter out) {
-        if (openCount == 0) {
-            return false;
-        }
-        writer.encode(openTs, openBits, openCount, out);
-        return true;
+    /** The open samples as a chunk without closing them (cached as for {@link #chunks}), or null when none. */
+    synchronized HeadChunk encodeOpen(final ChunkWriter writer, final BitWriter out) {
+        return openCount == 0 ? null : openChunk(writer, out);
     }
 }

@@ -21,12 +21,13 @@ import java.util.TreeMap;
 /**
  * Answers SELECT_CHUNKS: the same series and samples as {@link Querier#select}, but as encoded chunks. Block chunks
  * are handed out as stored (a window of the memory-mapped chunks file, CRC checked, not decoded), closed head
- * chunks as stored, the open head chunk encoded on demand. Chunks wholly outside the range are skipped; chunks
- * straddling it are sent whole (the client trims), except one straddling both ends with no sample inside, which is
- * dropped. A chunk a tombstone of its series overlaps is decoded, filtered and re-encoded. When chunks of a series
- * overlap in time (out-of-order data in the head over a block, overlapping blocks) the series is merged exactly as
- * SELECT merges it (the older source wins on equal timestamps) and re-encoded, so SeriesChunks.decode always
- * equals SELECT. Not thread-safe (scratch buffers): one per query thread.
+ * chunks as stored, the open head chunk as its series caches it (encoded by the first select after it changes).
+ * Chunks wholly outside the range are skipped; chunks straddling it are sent whole (the client trims), except one
+ * straddling both ends with no sample inside, which is dropped. A chunk a tombstone of its series overlaps is
+ * decoded, filtered and re-encoded. When chunks of a series overlap in time (out-of-order data in the head over a
+ * block, overlapping blocks) the series is merged exactly as SELECT merges it (the older source wins on equal
+ * timestamps) and re-encoded, so SeriesChunks.decode always equals SELECT. Not thread-safe (scratch buffers): one
+ * per query thread.
  */
 public final class ChunkQuerier {
     /** Samples per chunk when a series is re-encoded from a merge. */
@@ -62,7 +63,7 @@ public final class ChunkQuerier {
         return chunksCopied;
     }
 
-    /** Chunks encoded or re-encoded so far (open head chunks, tombstoned chunks, merged series). */
+    /** Chunks encoded or re-encoded so far (uncached open head chunks, tombstoned chunks, merged series). */
     public long chunksEncoded() {
         return chunksEncoded;
     }
@@ -96,12 +97,14 @@ public final class ChunkQuerier {
     private void collect(final Querier.Source s, final long minT, final long maxT, final long[] tomb) {
         if (s.head() != null) {
             headChunks.clear();
+            bits.reset();
             final HeadChunk open = s.head().chunks(minT, maxT, headChunks, writer, bits);
             for (final HeadChunk c : headChunks) {
                 add(c, minT, maxT, tomb, false);
             }
             if (open != null) {
-                add(open, minT, maxT, tomb, true);
+                // the series writes into bits only when it had to encode its open chunk (no cached one)
+                add(open, minT, maxT, tomb, bits.byteLength() > 0);
             }
             return;
         }

@@ -1,6 +1,9 @@
 package io.metricstream.storage.select;
 
+import io.metricstream.contracts.chunk.BitWriter;
+import io.metricstream.contracts.chunk.ChunkDescriptor;
 import io.metricstream.contracts.chunk.ChunkReader;
+import io.metricstream.contracts.chunk.ChunkWriter;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.model.StaleMarker;
 import io.metricstream.contracts.storage.WindowFunction;
@@ -10,7 +13,10 @@ import io.metricstream.storage.block.RollupWindows;
 import io.metricstream.storage.block.RollupWriter;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.db.TimeSeriesDb;
+import io.metricstream.storage.head.HeadChunk;
 import io.metricstream.storage.index.SeriesEntry;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +35,9 @@ import java.util.TreeMap;
  * in time order (MIN, MAX, COUNT, LAST exact; SUM, AVG = sum / count equal up to summation order). Raw samples
  * are read only for the spans some window needs them for. A series no rollup serves, without tombstones, whose
  * sources do not overlap in time and whose windows neither overlap nor are shorter than its chunks (the query's
- * {@code max_over_time(x[1d])} instant, {@code [1h]} at a 1 h step) is folded straight from its chunks instead:
- * chunks wholly inside a window without decoding their timestamps (see {@link #evaluateDirect}). Not thread-safe
+ * {@code max_over_time(x[1d])} instant, {@code [1h]} at a 1 h step) is folded straight from its chunks instead,
+ * block and head chunks alike (the open head chunk as its series caches it): chunks wholly inside a window without
+ * decoding their timestamps (see {@link #evaluateDirect}). Not thread-safe
  * (scratch): one per query thread.
  */
 public final class WindowQuerier {
@@ -86,6 +93,12 @@ public final class WindowQuerier {
     private int[] cursor = new int[4];
     private int orderedCount;
     private Querier.Source headSource;
+    // direct path: the head source's chunks overlapping the select (closed as stored, open as the series caches it)
+    private final List<HeadChunk> headChunks = new ArrayList<>();
+    private final ChunkWriter writer = new ChunkWriter(ChunkDescriptor.MAX_SAMPLES);
+    private final BitWriter headOut = new BitWriter(1024);
+    private ByteBuffer[] headBuffers = new ByteBuffer[4];
+    private int headCursor;
     private double[] inside = new double[256];
     private long bucketsRead;
     private long windowsFromRollups;
@@ -234,9 +247,10 @@ public final class WindowQuerier {
      * Whether the series' windows can be folded straight from its chunks ({@link #evaluateDirect}): no window uses
      * a rollup bucket (checked by the caller), no tombstone of the series, windows that do not overlap (beyond a
      * shared end point) and are at least half as long as the series' average block chunk, block sources whose
-     * chunks are disjoint in time and ordered, and head data (if any) after every block chunk. Then the samples of
-     * a window are the sources' samples in source order, with nothing to merge or de-duplicate, and a chunk wholly
-     * inside a window is aggregated without its timestamps. Fills {@code ordered}.
+     * chunks are disjoint in time and ordered, and head chunks (if any) disjoint, ordered and after every block
+     * chunk. Then the samples of a window are the sources' samples in source order, with nothing to merge or
+     * de-duplicate, and a chunk wholly inside a window, block or head, is aggregated without its timestamps. Fills
+     * {@code ordered} and {@code headChunks} (one consistent view of the head series).
      */
     private boolean directApplies(final List<Querier.Source> sources, final long[] tomb, final WindowRequest q,
                                   final int windows) {
@@ -263,9 +277,18 @@ public final class WindowQuerier {
             }
             ordered[k] = s;
         }
-        if (orderedCount == 0) {
+        headChunks.clear();
+        if (headSource != null) {
+            final HeadChunk open = headSource.head()
+                .chunks(q.minTimeMs(), q.maxTimeMs(), headChunks, writer, headOut);
+            if (open != null) {
+                headChunks.add(open);
+            }
+        }
+        if (orderedCount == 0 && headChunks.isEmpty()) {
             return false;
         }
+        long firstMin = Long.MAX_VALUE;
         long lastMax = Long.MIN_VALUE;
         int chunkCount = 0;
         for (int k = 0; k < orderedCount; k++) {
@@ -274,25 +297,37 @@ public final class WindowQuerier {
                 if (e.chunkMinTimes()[c] <= lastMax || e.chunkMaxTimes()[c] < e.chunkMinTimes()[c]) {
                     return false;
                 }
+                firstMin = Math.min(firstMin, e.chunkMinTimes()[c]);
                 lastMax = e.chunkMaxTimes()[c];
                 chunkCount++;
             }
         }
+        // head chunks may overlap one another (an out-of-order sample cut into a chunk of its own) and the blocks
+        if (headBuffers.length < headChunks.size()) {
+            headBuffers = new ByteBuffer[headChunks.size() * 2];
+        }
+        for (int c = 0; c < headChunks.size(); c++) {
+            final HeadChunk h = headChunks.get(c);
+            if (h.minTimeMs() <= lastMax || h.maxTimeMs() < h.minTimeMs()) {
+                return false;
+            }
+            firstMin = Math.min(firstMin, h.minTimeMs());
+            lastMax = h.maxTimeMs();
+            chunkCount++;
+            headBuffers[c] = ByteBuffer.wrap(h.data());
+        }
         // windows much shorter than the series' average chunk would decode a chunk once per window it touches (a
         // [1m] window at a 60 s step would decode its hour-long chunk 60 times): the sample-array path reads each
         // chunk once. Half a chunk keeps the hour-aligned [1h] windows over hour-long chunks on this path.
-        final double averageChunkMs = ((double) lastMax - ordered[0].entry().chunkMinTimes()[0]) / chunkCount;
-        if (2.0 * q.rangeMs() < averageChunkMs) {
-            return false;
-        }
-        return headSource == null || !headSource.head().overlaps(Long.MIN_VALUE, lastMax);
+        final double averageChunkMs = ((double) lastMax - firstMin) / chunkCount;
+        return 2.0 * q.rangeMs() >= averageChunkMs;
     }
 
     /**
      * The windows of a series {@link #directApplies} to: each window folds, in time order, the block chunks wholly
      * inside it from partial decodes (COUNT from the header when the chunk cannot hold stale markers, MIN/MAX/LAST
      * from {@link ChunkReader#resetAggregate}, SUM/AVG over {@link ChunkReader#resetValues}), chunks it cuts from a
-     * decode of their samples up to the window's end ({@link ChunkReader#resetUpTo}), and the head's samples.
+     * decode of their samples up to the window's end ({@link ChunkReader#resetUpTo}), then the head's chunks alike.
      * Every fold continues {@code WindowFunction.over}'s left-to-right loop over the same values in the same order,
      * so the result is bit-identical to it (MIN/MAX/LAST of a chunk combine exactly: NaN replaced by any later
      * value, of equal values the first kept; NaN payloads aside, which Java leaves unspecified).
@@ -304,6 +339,7 @@ public final class WindowQuerier {
         }
         final WindowFunction fn = q.function();
         Arrays.fill(cursor, 0, orderedCount, 0);
+        headCursor = 0;
         int points = 0;
         for (int i = 0; i < windows; i++) {
             final long a = q.endMs(i) - q.rangeMs();
@@ -330,12 +366,7 @@ public final class WindowQuerier {
                     }
                 }
             }
-            if (headSource != null) {
-                part.clear();
-                headSource.head().samples(a, b, reader, part);
-                part.sortAndDedupe();
-                foldInside(fn, a, b, part.size(), null);
-            }
+            foldHead(fn, a, b);
             if (accCount > 0) {
                 steps[points] = i;
                 values[points++] = switch (fn) {
@@ -360,21 +391,7 @@ public final class WindowQuerier {
                 final ChunkReader r = block.readChunkHeader(e, c, reader);
                 accCount += r.mayHoldStale() ? block.readChunkValues(e, c, reader).valueCount() : r.count();
             }
-            case MIN, MAX, LAST -> {
-                final ChunkReader r = block.readChunkAggregate(e, c, reader);
-                if (r.valueCount() == 0) {
-                    return;
-                }
-                if (accCount == 0) {
-                    accMin = r.aggregateMin();
-                    accMax = r.aggregateMax();
-                } else {
-                    accMin = r.aggregateMin() < accMin || Double.isNaN(accMin) ? r.aggregateMin() : accMin;
-                    accMax = r.aggregateMax() > accMax || Double.isNaN(accMax) ? r.aggregateMax() : accMax;
-                }
-                accLast = r.aggregateLast();
-                accCount += r.valueCount();
-            }
+            case MIN, MAX, LAST -> foldAggregate(block.readChunkAggregate(e, c, reader));
             default -> {
                 final ChunkReader r = block.readChunkValues(e, c, reader);
                 foldValues(fn, r.values(), r.valueCount());
@@ -382,17 +399,66 @@ public final class WindowQuerier {
         }
     }
 
-    /** Folds the non-stale samples inside [a, b] of a fully decoded chunk ({@code r}) or of {@code part}. */
+    /** Folds the head chunks of window [a, b] as {@link #evaluateDirect} folds a block's (after every block). */
+    private void foldHead(final WindowFunction fn, final long a, final long b) {
+        int c = headCursor;
+        final int n = headChunks.size();
+        while (c < n && headChunks.get(c).maxTimeMs() < a) {
+            c++;
+        }
+        headCursor = c;
+        for (; c < n && headChunks.get(c).minTimeMs() <= b; c++) {
+            final HeadChunk h = headChunks.get(c);
+            final ByteBuffer buf = headBuffers[c];
+            final int length = h.data().length;
+            if (a <= h.minTimeMs() && h.maxTimeMs() <= b) {
+                wholeChunksFolded++;
+                switch (fn) {
+                    case COUNT -> {
+                        final ChunkReader r = reader.resetHeader(buf, 0, length, "head", 0);
+                        accCount += r.mayHoldStale() ? reader.resetValues(buf, 0, length, "head", 0).valueCount()
+                            : r.count();
+                    }
+                    case MIN, MAX, LAST -> foldAggregate(reader.resetAggregate(buf, 0, length, "head", 0));
+                    default -> {
+                        final ChunkReader r = reader.resetValues(buf, 0, length, "head", 0);
+                        foldValues(fn, r.values(), r.valueCount());
+                    }
+                }
+            } else {
+                final ChunkReader r = reader.resetUpTo(buf, 0, length, "head", 0, b);
+                foldInside(fn, a, b, r.decodedCount(), r);
+            }
+        }
+    }
+
+    /** Continues MIN/MAX/LAST with a chunk's aggregate ({@link ChunkReader#resetAggregate}). */
+    private void foldAggregate(final ChunkReader r) {
+        if (r.valueCount() == 0) {
+            return;
+        }
+        if (accCount == 0) {
+            accMin = r.aggregateMin();
+            accMax = r.aggregateMax();
+        } else {
+            accMin = r.aggregateMin() < accMin || Double.isNaN(accMin) ? r.aggregateMin() : accMin;
+            accMax = r.aggregateMax() > accMax || Double.isNaN(accMax) ? r.aggregateMax() : accMax;
+        }
+        accLast = r.aggregateLast();
+        accCount += r.valueCount();
+    }
+
+    /** Folds the non-stale samples inside [a, b] of the first {@code n} decoded samples of {@code r}. */
     private void foldInside(final WindowFunction fn, final long a, final long b, final int n, final ChunkReader r) {
         if (inside.length < n) {
             inside = new double[n];
         }
         int w = 0;
         for (int j = 0; j < n; j++) {
-            final long t = r != null ? r.timestampAt(j) : part.timestampAt(j);
-            final long bits = r != null ? r.valueBitsAt(j) : part.valueBitsAt(j);
-            if (t >= a && t <= b && bits != StaleMarker.BITS) {
-                inside[w++] = Double.longBitsToDouble(bits);
+            final long t = r.timestampAt(j);
+            final long v = r.valueBitsAt(j);
+            if (t >= a && t <= b && v != StaleMarker.BITS) {
+                inside[w++] = Double.longBitsToDouble(v);
             }
         }
         foldValues(fn, inside, w);

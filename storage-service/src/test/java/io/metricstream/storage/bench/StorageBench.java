@@ -69,6 +69,11 @@ public final class StorageBench {
             }
         }
         final long loadNs = System.nanoTime() - t0;
+        if (args.length > 3 && "head".equals(args[3])) {
+            headRows(db);
+            db.close();
+            return;
+        }
         db.flush(Long.MAX_VALUE);
         final long flushedBytes = db.blockBytes();
         final long flushedRollupBytes = rollupBytes(db);
@@ -121,6 +126,31 @@ public final class StorageBench {
     }
 
     /**
+     * Fourth argument {@code head}: the head as the platform leaves it after ingesting the data set (flushed up to
+     * the head's own flush boundary, so the newest 2-3 h of every series stay in the head, the newest chunk open),
+     * then SELECT_CHUNKS and SELECT_WINDOWS over all 1,000 series and over the head's time range only. Every
+     * select meets every series' open head chunk (cached by the series since the storage round 3 brief).
+     */
+    private static void headRows(final TimeSeriesDb db) throws Exception {
+        db.flushIfDue();
+        final long headMin = db.head().flushBoundaryMs();
+        System.out.printf(Locale.ROOT, "head: samples=%d from %d; blocks=%d%n", db.head().sampleCount(), headMin,
+            db.blocks().size());
+        final List<LabelMatcher> all = List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+"));
+        for (int round = 0; round < 2; round++) {
+            // round 0 warms up the JIT; round 1 is the one to quote
+            System.out.printf(Locale.ROOT, "round %d%n", round);
+            chunkLatency(db, "1000 series, 24 h", all);
+            windowLatency(db, "1000 series, max_over_time[1d] instant", all, WindowFunction.MAX, 86_400_000L,
+                86_400_000L);
+            windowLatency(db, "1000 series, max_over_time[1h] step 1 h", all, WindowFunction.MAX, 3_600_000L,
+                3_600_000L);
+            windowLatency(db, "1000 series, avg_over_time[10m] step 60 s", all, WindowFunction.AVG, 600_000L,
+                60_000L);
+        }
+    }
+
+    /**
      * The window rows of the storage round-2 brief (fourth argument {@code windows}): 100 series (Q5's
      * node_cpu_utilization_percent) and all 1,000 series, each with max_over_time[1d] instant (one window),
      * max_over_time[1h] step 1 h and avg_over_time[10m] step 60 s, plus SELECT_CHUNKS server time for 100 series.
@@ -169,6 +199,8 @@ public final class StorageBench {
         final long min = 1_704_067_200_000L;
         final long max = min + 86_400_000L;
         final long[] serverNs = new long[15];
+        final long[] serverCpuNs = new long[15];
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         final long[] decodeNs = new long[15];
         long got = 0;
         long bytes = 0;
@@ -176,6 +208,7 @@ public final class StorageBench {
         for (int i = 0; i < serverNs.length; i++) {
             final List<SeriesChunks> answer = new ArrayList<>();
             final long[] size = new long[1];
+            final long cpu = threads.getCurrentThreadCpuTime();
             final long t = System.nanoTime();
             new ChunkQuerier(db).select(matchers, min, max, 0, (labels, chunks) -> {
                 final int n = chunks.size();
@@ -192,6 +225,7 @@ public final class StorageBench {
                 answer.add(new SeriesChunks(labels, mins, maxs, data));
             });
             final long t1 = System.nanoTime();
+            serverCpuNs[i] = threads.getCurrentThreadCpuTime() - cpu;
             long count = 0;
             for (final SeriesChunks s : answer) {
                 count += s.decode(min, max, reader).size();
@@ -202,11 +236,14 @@ public final class StorageBench {
             bytes = size[0];
         }
         Arrays.sort(serverNs);
+        Arrays.sort(serverCpuNs);
         Arrays.sort(decodeNs);
         System.out.printf(Locale.ROOT, "selectChunks %s: samples=%d chunkBytes=%d (%.2f B/sample) server "
-            + "median=%.2f ms min=%.2f ms; client decode median=%.2f ms min=%.2f ms (%.0f M samples/s) (15 runs)%n",
+            + "median=%.2f ms min=%.2f ms (cpu median=%.2f ms min=%.2f ms); client decode median=%.2f ms "
+            + "min=%.2f ms (%.0f M samples/s) (15 runs)%n",
             what, got, bytes, (double) bytes / Math.max(1, got), serverNs[7] / 1e6, serverNs[0] / 1e6,
-            decodeNs[7] / 1e6, decodeNs[0] / 1e6, got / (decodeNs[7] / 1e3));
+            serverCpuNs[7] / 1e6, serverCpuNs[0] / 1e6, decodeNs[7] / 1e6, decodeNs[0] / 1e6,
+            got / (decodeNs[7] / 1e3));
     }
 
     private static void windowLatency(final TimeSeriesDb db, final String what, final List<LabelMatcher> matchers,

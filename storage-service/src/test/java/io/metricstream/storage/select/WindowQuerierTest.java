@@ -88,12 +88,21 @@ class WindowQuerierTest {
 
     @Test
     void shouldBeBitIdenticalToBruteForceWhenWindowsFoldWholeChunks() throws Exception {
+        foldWholeChunks(true);
+    }
+
+    @Test
+    void shouldBeBitIdenticalToBruteForceWhenHeadOnlySeriesFoldWholeChunks() throws Exception {
+        foldWholeChunks(false);
+    }
+
+    private void foldWholeChunks(final boolean flush) throws Exception {
         final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("WindowQuerierTest whole chunks seed=" + seed);
+        System.out.println("WindowQuerierTest whole chunks seed=" + seed + " flush=" + flush);
         final SplittableRandom rnd = new SplittableRandom(seed);
         try (TimeSeriesDb db = TimeSeriesDb.open(dir.resolve("db"), options(Long.MAX_VALUE),
             new HeadMetrics(new MetricsRegistry()))) {
-            final long newest = fillInOrder(db, rnd, 6, 30);
+            final long newest = fillInOrder(db, rnd, 6, flush ? 30 : 12, flush);
             final long[] ranges = {H, 90 * 60_000L, 3 * H, 6 * H, 24 * H, 40 * H};
             long direct = 0;
             long whole = 0;
@@ -119,10 +128,11 @@ class WindowQuerierTest {
     /**
      * Appends in time order (no out-of-order samples, no tombstones), flushing and compacting now and then: series
      * 0-1 two-decimal random walks (DECIMAL chunks), 2-3 integers, 4 decimals with stale markers, NaN, ±Inf and -0.0
-     * (XOR chunks holding stale markers), 5 random doubles; some of the newest data stays in the head.
+     * (XOR chunks holding stale markers), 5 random doubles; some of the newest data stays in the head (all of it
+     * without {@code flush}).
      */
     private static long fillInOrder(final TimeSeriesDb db, final SplittableRandom rnd, final int seriesCount,
-                                    final long hours) throws java.io.IOException {
+                                    final long hours, final boolean flush) throws java.io.IOException {
         final List<LabelSet> labels = RandomDb.series(seriesCount);
         final List<io.metricstream.storage.head.MemSeries> series = new ArrayList<>();
         final long[] cents = new long[seriesCount];
@@ -147,13 +157,18 @@ class WindowQuerierTest {
                 }
             }
             newest = t + seriesCount;
+            if (!flush) {
+                continue;
+            }
             if (rnd.nextInt(600) == 0) {
                 db.flush(newest - rnd.nextLong(0, 3 * H));
             } else if (rnd.nextInt(1500) == 0) {
                 db.compact();
             }
         }
-        db.flush(newest - 2 * H);
+        if (flush) {
+            db.flush(newest - 2 * H);
+        }
         return newest;
     }
 

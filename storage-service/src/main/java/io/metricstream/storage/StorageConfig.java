@@ -42,8 +42,9 @@ public final class StorageConfig {
         .doc("Checkpoint the head (then commit queue offsets) this often; bounds replay after a crash.");
     /** Out-of-order window. */
     public static final ConfigKey<Long> OUT_OF_ORDER_WINDOW_MS = ConfigKey.key("storage.out_of_order_window_ms")
-        .durationType().defaultValue(600_000L).atLeast(0)
-        .doc("Accept samples up to this much older than their series' newest sample (<= block_duration/2).");
+        .durationType().defaultValue(3_600_000L).atLeast(0)
+        .doc("Accept samples up to this much older than their series' newest sample (<= block_duration/2); older "
+            + "ones are rejected as too_old after the queue acknowledged them.");
     /** Age retention. */
     public static final ConfigKey<Long> RETENTION_MS = ConfigKey.key("storage.retention_ms").durationType()
         .defaultValue(15L * 86_400_000L).atLeast(0)

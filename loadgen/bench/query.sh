@@ -3,11 +3,15 @@
 # query) over HTTP with curl against Prometheus (promtool-backfilled blocks), VictoriaMetrics (remote write, then
 # /internal/force_flush; nocache=1 on every query) and MetricStream (./metricstream up, remote write through
 # ingestion; waits until the query API counts every sample). One server at a time. Per query: the first run
-# (cold) and the median of RUNS (10) further runs, curl's time_total in ms. Writes the table to OUT (markdown).
-#   loadgen/bench/query.sh          # RUNS=10 SETTLE=30 TARGETS="prometheus victoria metricstream"
+# (cold), then WARMUP (20) unmeasured runs, then the median of RUNS (10) runs, curl's time_total in ms. The warm-up
+# is the same for every target: it lets a JVM's JIT compile the query paths (a fresh MetricStream spends 3-20 ms of
+# C2 compilation per query during its first ~50 queries), as Go's peers are compiled ahead of time. WARMUP=0 gives
+# the former protocol. Writes the table to OUT (markdown).
+#   loadgen/bench/query.sh          # RUNS=10 WARMUP=20 SETTLE=30 TARGETS="prometheus victoria metricstream"
 source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
 
 RUNS=${RUNS:-10}
+WARMUP=${WARMUP:-20}
 SETTLE=${SETTLE:-30} # s to wait after every sample is visible (background flush/compaction/merges) before timing
 TARGETS=${TARGETS:-"prometheus victoria metricstream"}
 OUT=${OUT:-"$root/loadgen/bench/results/query.md"}
@@ -97,6 +101,7 @@ for t in $TARGETS; do
   for spec in "${QUERIES[@]}"; do
     kind=${spec%%|*}; query=${spec#*|}
     cold[$t,$i]=$(q "$base" "$extra" "$kind" "$query"); shp[$t,$i]=$(shape)
+    for _ in $(seq 1 "$WARMUP"); do q "$base" "$extra" "$kind" "$query" >/dev/null; done
     : >"$work/ms"
     for _ in $(seq 1 "$RUNS"); do q "$base" "$extra" "$kind" "$query" >>"$work/ms"; done
     warm[$t,$i]=$(median <"$work/ms")
@@ -107,7 +112,7 @@ for t in $TARGETS; do
 done
 
 {
-  echo "## Queries over HTTP on the loaded data set (ms; median of $RUNS after one cold run; 24 h, step ${STEP} s)"
+  echo "## Queries over HTTP on the loaded data set (ms; median of $RUNS after one cold run and $WARMUP warm-up runs; 24 h, step ${STEP} s)"
   echo
   echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores by loadgen/bench/query.sh; curl time_total on loopback;"
   echo "VictoriaMetrics with nocache=1; timing starts SETTLE=${SETTLE} s after every sample is visible. Cell = median (cold). Samples visible before timing: $(for t in $TARGETS; do printf '%s %s; ' "$t" "${loaded[$t]:-?}"; done)"

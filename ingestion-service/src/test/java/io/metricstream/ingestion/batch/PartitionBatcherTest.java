@@ -49,6 +49,9 @@ class PartitionBatcherTest {
 
         @Override
         public CompletableFuture<Long> produce(final int partition, final ByteBuf batch) {
+            // the future is listed before the samples are counted: a test that saw every sample sees every future
+            final CompletableFuture<Long> f = new CompletableFuture<>();
+            futures.add(f);
             final RecordBatchView view = new RecordBatchView().wrap(batch, 0);
             assertEquals(DecodeStatus.OK, view.check(batch.readableBytes(), 8 << 20));
             final RecordBatchView.RecordCursor c = new RecordBatchView.RecordCursor().reset(view);
@@ -64,8 +67,6 @@ class PartitionBatcherTest {
                 }
             }
             batchBytes.add(batch.readableBytes());
-            final CompletableFuture<Long> f = new CompletableFuture<>();
-            futures.add(f);
             if (autoAck) {
                 f.complete(0L);
             }

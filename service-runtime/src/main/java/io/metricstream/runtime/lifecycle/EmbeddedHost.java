@@ -115,6 +115,9 @@ public final class EmbeddedHost implements AutoCloseable {
         }
         closed = true;
         GracefulShutdown.run(new ArrayList<>(slots), loops, scheduler, drainTimeout);
+        for (Slot s : slots) {
+            s.releaseDataDir();
+        }
     }
 
     /** One service's view of the host. */
@@ -125,6 +128,7 @@ public final class EmbeddedHost implements AutoCloseable {
         final List<HttpServer> httpServers = new CopyOnWriteArrayList<>();
         final List<BinaryServer> binaryServers = new CopyOnWriteArrayList<>();
         volatile boolean started;
+        private DataDirLock lock;
 
         Slot(Service service) {
             this.service = service;
@@ -143,15 +147,36 @@ public final class EmbeddedHost implements AutoCloseable {
             return config;
         }
 
+        /**
+         * The service's data directory, created and locked on first use: {@code lock} in it holds an OS file lock
+         * until the host shuts down (or the process dies), so a second process started on the same directory fails
+         * at once instead of recovering, truncating or checkpointing files the first one is writing (as
+         * Prometheus's and Kafka's lock files do).
+         */
         @Override
-        public Path dataDir() {
+        public synchronized Path dataDir() {
             final Object root = config.get(GlobalConfig.DATA_DIR.name());
             final Path dir = Path.of(root == null ? GlobalConfig.DATA_DIR.defaultValue() : (String) root)
                 .resolve(service.name());
             try {
-                return Files.createDirectories(dir);
+                Files.createDirectories(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create data directory " + dir, e);
+            }
+            if (lock == null) {
+                lock = DataDirLock.acquire(dir);
+            }
+            return dir;
+        }
+
+        void releaseDataDir() {
+            final DataDirLock l;
+            synchronized (this) {
+                l = lock;
+                lock = null;
+            }
+            if (l != null) {
+                l.close();
             }
         }
 

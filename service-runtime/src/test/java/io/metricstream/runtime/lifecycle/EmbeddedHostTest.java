@@ -108,6 +108,23 @@ class EmbeddedHostTest {
     }
 
     @Test
+    void shouldRefuseDataDirectoryWhileAnotherHostHoldsItAndFreeItOnClose() throws Exception {
+        final EmbeddedHost first = EmbeddedHost.start(config(), List.of(new DemoService()));
+        final Path owned;
+        try (EmbeddedHost second = EmbeddedHost.start(config(), List.of(new DemoService()))) {
+            owned = first.host("demo").dataDir();
+            final IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> second.host("demo").dataDir());
+            assertTrue(e.getMessage().contains(owned.toString()) && e.getMessage().contains("in use"), e.getMessage());
+        } finally {
+            first.close();
+        }
+        try (EmbeddedHost third = EmbeddedHost.start(config(), List.of(new DemoService()))) {
+            assertEquals(owned, third.host("demo").dataDir());
+        }
+    }
+
+    @Test
     void shouldDeliverWholeFrameWithPrefixWhenClientSendsLengthPrefixedFrames() throws Exception {
         try (EmbeddedHost host = EmbeddedHost.start(config(), List.of(new DemoService()));
              Socket s = new Socket()) {

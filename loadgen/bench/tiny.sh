@@ -3,12 +3,13 @@
 # request (one series, one sample), into a fresh VictoriaMetrics and a fresh MetricStream, in remote write
 # (protobuf + snappy, built here by hand: literal-only snappy) and Influx line protocol (ms precision).
 # Reports req/s, p50, p99 (wrk's latency distribution) and writes the table to OUT (markdown).
-#   loadgen/bench/tiny.sh                 # DURATION=20s CONNS=50 THREADS=2
+#   loadgen/bench/tiny.sh                 # DURATION=20s WARMUP=10s (unmeasured, every target) CONNS=50 THREADS=2
 #   TARGETS="victoria-rw metricstream-rw" DURATION=10s loadgen/bench/tiny.sh
 #   JFR_DIR=/tmp/jfr TARGETS=metricstream-rw loadgen/bench/tiny.sh   # + a JFR profile per MetricStream run
 source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
 
 DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-10s} # an unmeasured wrk run first, same for every target (JIT warm-up of a JVM; 0 = none)
 CONNS=${CONNS:-50}
 THREADS=${THREADS:-2}
 TARGETS=${TARGETS:-"victoria-rw victoria-lp metricstream-rw metricstream-lp"}
@@ -76,6 +77,9 @@ for t in $TARGETS; do
     $([ "$kind" = rw ] && echo "-H Content-Encoding:snappy -H X-Prometheus-Remote-Write-Version:0.1.0") \
     "$SERVER_URL$path")
   echo "$t probe: HTTP $code $(head -c 200 "$work/probe")" >&2
+  if [ "$WARMUP" != 0 ]; then
+    wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$work/$kind.lua" "$SERVER_URL$path" >/dev/null 2>&1 || true
+  fi
   before=$(cpu_seconds "$SERVER_PID")
   wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$work/$kind.lua" "$SERVER_URL$path" >"$work/$t.txt" 2>&1 || true
   after=$(cpu_seconds "$SERVER_PID")
@@ -93,7 +97,8 @@ done
 {
   echo "## Tiny requests: one sample per POST (wrk -t$THREADS -c$CONNS -d$DURATION --latency, keep-alive)"
   echo
-  echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores by loadgen/bench/tiny.sh; fresh server per target;"
+  echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores by loadgen/bench/tiny.sh; fresh server per target,"
+  echo "warmed up by an unmeasured ${WARMUP} wrk run;"
   echo "wrk and the server share the 2 cores."
   echo
   echo "| target | req/s | p50 | p99 | non-2xx | server CPU µs/request |"

@@ -49,6 +49,13 @@ public final class PipelinedClient implements AutoCloseable {
         void onFrame(ByteBuf frame, boolean more);
     }
 
+    /**
+     * Direct payloads of at least this many bytes are sent from their own buffer; smaller ones are copied into the
+     * request frame, where a memcpy costs less than a second outbound buffer entry and iovec. Heap payloads are
+     * always copied (a socket write would copy them into a direct buffer anyway).
+     */
+    public static final int ZERO_COPY_MIN_BYTES = 1024;
+
     private final String host;
     private final int port;
     private final ClientOptions options;
@@ -112,6 +119,24 @@ public final class PipelinedClient implements AutoCloseable {
     }
 
     /**
+     * Sends one request whose body is the {@code headBytes} bytes {@code headWriter} writes followed by the readable
+     * bytes of {@code payload}, and completes with the whole (retained) response frame. A direct payload of at
+     * least {@link #ZERO_COPY_MIN_BYTES} is written to the connection from its own buffer after the head, not
+     * copied (both in one event-loop step, so no other request comes between them). The client holds one reference
+     * of {@code payload} until then: the caller may release its own as soon as this returns, but must not change
+     * the bytes before the answer.
+     */
+    public CompletableFuture<ByteBuf> request(final ApiKey apiKey, final Consumer<ByteBuf> headWriter,
+                                              final int headBytes, final ByteBuf payload, final int timeoutMs) {
+        final CompletableFuture<ByteBuf> result = new CompletableFuture<>();
+        final Pending p = new Pending(result, null);
+        p.payload = payload.retainedSlice();
+        p.headBytes = headBytes;
+        send(apiKey, headWriter, timeoutMs, p);
+        return result;
+    }
+
+    /**
      * Sends one request whose answer may span several frames (SELECT); each frame goes to {@code consumer} and
      * the future completes after the last one.
      */
@@ -137,6 +162,7 @@ public final class PipelinedClient implements AutoCloseable {
             p.future.completeExceptionally(e);
             return;
         }
+        // a channel future notifies its listeners on the channel's event loop, so write() runs there
         cf.addListener(f -> {
             if (!f.isSuccess()) {
                 p.releaseAttachment();
@@ -151,11 +177,23 @@ public final class PipelinedClient implements AutoCloseable {
     private void write(final Channel ch, final ApiKey apiKey, final Consumer<ByteBuf> bodyWriter,
                        final int timeoutMs, final Pending p) {
         final int correlationId = nextCorrelationId.getAndIncrement();
-        final ByteBuf out = ch.alloc().buffer();
+        final ByteBuf payload = p.payload;
+        final boolean sendPayload = payload != null && payload.isDirect()
+            && payload.readableBytes() >= ZERO_COPY_MIN_BYTES;
+        final ByteBuf out = payload == null ? ch.alloc().buffer() : ch.alloc().ioBuffer(
+            FrameDescriptor.REQUEST_HEADER_LENGTH + p.headBytes + (sendPayload ? 0 : payload.readableBytes()));
         try {
             final int start = FrameDescriptor.beginRequest(out, apiKey, correlationId);
             bodyWriter.accept(out);
+            if (payload != null && !sendPayload) {
+                out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+            }
             FrameDescriptor.finish(out, start);
+            if (sendPayload) {
+                out.setInt(start + FrameDescriptor.LENGTH_AT, out.getInt(start + FrameDescriptor.LENGTH_AT)
+                    + payload.readableBytes());
+                p.payload = null; // its reference now goes to the channel, which releases it once written
+            }
         } catch (final RuntimeException e) {
             out.release();
             p.future.completeExceptionally(e);
@@ -171,7 +209,10 @@ public final class PipelinedClient implements AutoCloseable {
                     apiKey + " to " + address() + " took longer than " + timeoutMs + " ms"));
             }
         }, timeoutMs, TimeUnit.MILLISECONDS);
-        ch.writeAndFlush(out).addListener(f -> {
+        if (sendPayload) {
+            ch.write(out, ch.voidPromise()); // on the event loop (see send): the payload follows it directly
+        }
+        ch.writeAndFlush(sendPayload ? payload : out).addListener(f -> {
             if (!f.isSuccess()) {
                 final Pending failed = pending.remove(correlationId);
                 if (failed != null) {
@@ -278,6 +319,9 @@ public final class PipelinedClient implements AutoCloseable {
         final FrameConsumer stream;
         io.netty.util.concurrent.ScheduledFuture<?> timeout;
         ReferenceCounted attachment;
+        // a retained slice of the bytes that follow the head written by the body writer, and the head's size
+        ByteBuf payload;
+        int headBytes;
 
         Pending(final CompletableFuture<ByteBuf> future, final FrameConsumer stream) {
             this.future = future;
@@ -288,6 +332,10 @@ public final class PipelinedClient implements AutoCloseable {
             if (attachment != null) {
                 attachment.release();
                 attachment = null;
+            }
+            if (payload != null) {
+                payload.release();
+                payload = null;
             }
         }
 

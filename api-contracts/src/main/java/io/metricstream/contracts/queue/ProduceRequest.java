@@ -3,6 +3,8 @@ package io.metricstream.contracts.queue;
 import io.metricstream.contracts.wire.WireReader;
 import io.metricstream.contracts.wire.WireWriter;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 
 /**
  * PRODUCE request body: append one record batch to a partition.
@@ -23,6 +25,9 @@ import io.netty.buffer.ByteBuf;
  */
 public record ProduceRequest(String topic, int partition, int timeoutMs, int batchAt, int batchLength) {
 
+    /** Bytes of the body before the batch besides the topic: partition, timeoutMs and the batch length. */
+    public static final int FIXED_HEADER_LENGTH = 4 + 4 + 4;
+
     /** Writes a produce body for {@code batch} (its readable bytes). */
     public static void encode(final ByteBuf out, final String topic, final int partition, final int timeoutMs,
                               final ByteBuf batch) {
@@ -31,6 +36,32 @@ public record ProduceRequest(String topic, int partition, int timeoutMs, int bat
         out.writeInt(timeoutMs);
         out.writeInt(batch.readableBytes());
         out.writeBytes(batch, batch.readerIndex(), batch.readableBytes());
+    }
+
+    /**
+     * The {@code string16} encoding of {@code topic} (length and UTF-8 bytes), for a producer to keep and pass to
+     * {@link #encodeHeader} instead of encoding the same topic on every produce.
+     */
+    public static byte[] topicString16(final String topic) {
+        final ByteBuf buf = Unpooled.buffer(2 + topic.length() * 3);
+        try {
+            WireWriter.string16(buf, topic);
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /**
+     * Writes the body up to the batch bytes ({@code topicString16.length + FIXED_HEADER_LENGTH} bytes); the caller
+     * sends the {@code batchLength} bytes of the batch right after them, so they need not be copied.
+     */
+    public static void encodeHeader(final ByteBuf out, final byte[] topicString16, final int partition,
+                                    final int timeoutMs, final int batchLength) {
+        out.writeBytes(topicString16);
+        out.writeInt(partition);
+        out.writeInt(timeoutMs);
+        out.writeInt(batchLength);
     }
 
     /** Decodes a body; returns {@code null} and leaves the reason in {@code r.problem()} when malformed. */

@@ -20,8 +20,13 @@ import java.util.function.Function;
  * Thread-safe.
  */
 public final class QueueClient implements AutoCloseable {
+    private record EncodedTopic(String topic, byte[] string16) {
+    }
+
     private final PipelinedClient client;
     private final int requestTimeoutMs;
+    // immutable, so a racy read sees a whole one; a lost update only costs one more encoding
+    private volatile EncodedTopic lastTopic;
 
     /** Connects (lazily) to a queue at host:port with its own event loop. */
     public QueueClient(final String host, final int port, final ClientOptions options) {
@@ -41,12 +46,28 @@ public final class QueueClient implements AutoCloseable {
 
     /**
      * Appends the readable bytes of {@code batch} (one record batch); completes with its base offset. The client
-     * holds its own reference to {@code batch} until the bytes are copied into the request, so the caller may
-     * release its reference as soon as this returns.
+     * holds its own reference to {@code batch} until its bytes are written to the connection (a large direct
+     * batch is sent from the buffer itself, not copied), so the caller may release its reference as soon as this
+     * returns, but must not change the bytes before the future completes.
      */
     public CompletableFuture<Long> produce(final String topic, final int partition, final ByteBuf batch) {
-        return call(ApiKey.PRODUCE, out -> ProduceRequest.encode(out, topic, partition, requestTimeoutMs, batch),
-            requestTimeoutMs, r -> r.int64("baseOffset"), batch);
+        final byte[] topicBytes = topicString16(topic);
+        final int batchLength = batch.readableBytes();
+        return client.request(ApiKey.PRODUCE,
+            out -> ProduceRequest.encodeHeader(out, topicBytes, partition, requestTimeoutMs, batchLength),
+            topicBytes.length + ProduceRequest.FIXED_HEADER_LENGTH, batch, requestTimeoutMs)
+            .thenApply(frame -> decodeAnswer(ApiKey.PRODUCE, frame, r -> r.int64("baseOffset")));
+    }
+
+    /** The encoded topic, cached for the last topic produced to (a producer usually has one). */
+    private byte[] topicString16(final String topic) {
+        final EncodedTopic last = lastTopic;
+        if (last != null && (last.topic() == topic || last.topic().equals(topic))) {
+            return last.string16();
+        }
+        final EncodedTopic encoded = new EncodedTopic(topic, ProduceRequest.topicString16(topic));
+        lastTopic = encoded;
+        return encoded.string16();
     }
 
     /** Fetches batches; the answer owns a retained slice of records: close it when done. */
@@ -118,25 +139,21 @@ public final class QueueClient implements AutoCloseable {
 
     private <T> CompletableFuture<T> call(final ApiKey key, final java.util.function.Consumer<ByteBuf> writer,
                                           final int timeoutMs, final Function<WireReader, T> decoder) {
-        return call(key, writer, timeoutMs, decoder, null);
+        return client.request(key, writer, timeoutMs).thenApply(frame -> decodeAnswer(key, frame, decoder));
     }
 
-    private <T> CompletableFuture<T> call(final ApiKey key, final java.util.function.Consumer<ByteBuf> writer,
-                                          final int timeoutMs, final Function<WireReader, T> decoder,
-                                          final ByteBuf attachment) {
-        return client.request(key, writer, timeoutMs, attachment).thenApply(frame -> {
-            try {
-                final WireReader r = body(frame);
-                final T value = decoder.apply(r);
-                if (!r.ok() || r.remaining() != 0) {
-                    throw new ContractException(ErrorCode.INVALID_REQUEST, "bad " + key + " answer from "
-                        + client.address() + ": " + (r.ok() ? "trailing bytes" : r.problem()));
-                }
-                return value;
-            } finally {
-                frame.release();
+    private <T> T decodeAnswer(final ApiKey key, final ByteBuf frame, final Function<WireReader, T> decoder) {
+        try {
+            final WireReader r = body(frame);
+            final T value = decoder.apply(r);
+            if (!r.ok() || r.remaining() != 0) {
+                throw new ContractException(ErrorCode.INVALID_REQUEST, "bad " + key + " answer from "
+                    + client.address() + ": " + (r.ok() ? "trailing bytes" : r.problem()));
             }
-        });
+            return value;
+        } finally {
+            frame.release();
+        }
     }
 
     static WireReader body(final ByteBuf frame) {

@@ -88,6 +88,14 @@ class PipelinedClientTest {
                 return;
             }
             final ProduceRequest p = ProduceRequest.decode(r);
+            if (p.topic().equals("digest")) {
+                final ByteBuf out = ctx.alloc().buffer();
+                final int start = FrameDescriptor.beginResponse(out, id, ErrorCode.NONE, false);
+                out.writeLong(digest(frame, p.batchAt(), p.batchLength()));
+                FrameDescriptor.finish(out, start);
+                ctx.writeAndFlush(out);
+                return;
+            }
             if (p.topic().equals("silent")) {
                 return;
             }
@@ -207,6 +215,66 @@ class PipelinedClientTest {
             assertEquals(200L, second.get(15, TimeUnit.SECONDS));
             assertEquals(0, a.refCnt());
             assertEquals(0, b.refCnt());
+        }
+    }
+
+    /** Length and CRC32 of {@code length} bytes at {@code at}: what the "digest" topic answers. */
+    private static long digest(final ByteBuf buf, final int at, final int length) {
+        final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(buf.nioBuffer(at, length));
+        return (long) length << 32 | crc.getValue();
+    }
+
+    /**
+     * Batches below and above the zero-copy threshold, direct and heap, produced from several threads at once: the
+     * server must get each one whole and in its own frame (a batch sent after its frame head is never separated
+     * from it by another request), and every reference must come back.
+     */
+    @Test
+    void shouldDeliverEveryBatchIntactWhenLargeDirectBatchesAreSentWithoutCopy() throws Exception {
+        final long seed = System.nanoTime();
+        System.out.println("PipelinedClientTest seed=" + seed);
+        final int port = start(0);
+        final int[] sizes = {1, 100, PipelinedClient.ZERO_COPY_MIN_BYTES - 1, PipelinedClient.ZERO_COPY_MIN_BYTES,
+            5000, 70_000};
+        try (QueueClient client = new QueueClient("127.0.0.1", port, patient())) {
+            final List<Thread> threads = new ArrayList<>();
+            final List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 4; t++) {
+                final java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed + t);
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        final List<CompletableFuture<Long>> answers = new ArrayList<>();
+                        final List<Long> expected = new ArrayList<>();
+                        final List<ByteBuf> sent = new ArrayList<>();
+                        for (int i = 0; i < 60; i++) {
+                            final int size = sizes[rnd.nextInt(sizes.length)];
+                            final ByteBuf batch = rnd.nextBoolean()
+                                ? io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(size + 8)
+                                : Unpooled.buffer(size + 8);
+                            batch.writeZero(3).readerIndex(3); // a batch need not start at index 0
+                            for (int j = 0; j < size; j++) {
+                                batch.writeByte(rnd.nextInt(256));
+                            }
+                            expected.add(digest(batch, batch.readerIndex(), batch.readableBytes()));
+                            answers.add(client.produce("digest", 0, batch));
+                            batch.release();
+                            sent.add(batch);
+                        }
+                        for (int i = 0; i < answers.size(); i++) {
+                            assertEquals(expected.get(i), answers.get(i).get(15, TimeUnit.SECONDS), "batch " + i
+                                + " seed=" + seed);
+                            assertEquals(0, sent.get(i).refCnt(), "batch " + i + " released");
+                        }
+                    } catch (Exception | AssertionError e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (final Thread t : threads) {
+                t.join();
+            }
+            assertTrue(failures.isEmpty(), "seed=" + seed + ": " + failures);
         }
     }
 

@@ -116,6 +116,24 @@ class RequestCodecsTest {
     }
 
     @Test
+    void shouldWriteSameBodyWhenHeaderIsEncodedFromCachedTopicAndBatchFollows() {
+        for (final String topic : List.of("metrics.inbound", "", "t\u00e9l\u00e9m\u00e9trie-\u6e2c\u5b9a")) {
+            final ByteBuf batch = Unpooled.wrappedBuffer(new byte[] {9, 8, 7, 6, 5});
+            final ByteBuf whole = Unpooled.buffer();
+            ProduceRequest.encode(whole, topic, 7, 250, batch);
+            final byte[] topicBytes = ProduceRequest.topicString16(topic);
+            final ByteBuf split = Unpooled.buffer();
+            ProduceRequest.encodeHeader(split, topicBytes, 7, 250, batch.readableBytes());
+            assertEquals(topicBytes.length + ProduceRequest.FIXED_HEADER_LENGTH, split.readableBytes());
+            split.writeBytes(batch, batch.readerIndex(), batch.readableBytes());
+            assertEquals(whole, split, topic);
+            final ProduceRequest p = ProduceRequest.decode(new WireReader().wrap(split, 0, split.readableBytes()));
+            assertEquals(topic, p.topic());
+            assertEquals(5, p.batchLength());
+        }
+    }
+
+    @Test
     void shouldNeverThrowWhenBodiesAreRandomBytes() {
         final List<Function<WireReader, ?>> decoders = List.of(FetchRequest::decode, ListOffsetsRequest::decode,
             OffsetCommitRequest::decode, OffsetFetchRequest::decode, GroupRequests.Join::decode,

@@ -93,4 +93,25 @@ public final class OffsetIndex extends IndexFile {
         }
         return found < 0 ? 0 : map.getInt(at(found) + 4);
     }
+
+    /**
+     * Position of the last indexed batch that starts at or before byte {@code position}; 0 when none does.
+     * Lets a fetch skip whole index intervals of batches that fit in its byte budget without reading them.
+     */
+    public int floorPosition(final int position) {
+        int lo = 0;
+        int hi = entries() - 1;
+        int found = 0;
+        while (lo <= hi) {
+            final int mid = (lo + hi) >>> 1;
+            final int p = map.getInt(at(mid) + 4);
+            if (p <= position) {
+                found = p;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
 }

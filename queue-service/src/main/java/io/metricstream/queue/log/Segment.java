@@ -215,6 +215,9 @@ public final class Segment implements AutoCloseable {
      * {@code limitBytes}; {@code limitBytes} when no batch below it contains the offset.
      */
     public int positionOf(final long offset, final int limitBytes) throws IOException {
+        if (offset <= baseOffset) {
+            return 0; // the first batch starts at 0 (or the segment is empty: 0 == limitBytes)
+        }
         int position = offsetIndex.lookup(offset);
         final ByteBuffer header = HEADER.get();
         while (position < limitBytes) {
@@ -235,8 +238,13 @@ public final class Segment implements AutoCloseable {
      * counts, however large), not past {@code limitBytes}.
      */
     public int endOfBatches(final int start, final int maxBytes, final int limitBytes) throws IOException {
+        if (limitBytes - start <= maxBytes) {
+            return limitBytes; // limitBytes is a batch boundary: everything up to it fits, no header to read
+        }
+        // batches below an index entry at or before start + maxBytes all fit: scan only from the last such entry
+        final int indexed = offsetIndex.floorPosition(start + maxBytes);
+        int position = Math.max(start, Math.min(indexed, limitBytes));
         final ByteBuffer header = HEADER.get();
-        int position = start;
         while (position < limitBytes) {
             readHeader(header, position);
             final int total = header.getInt(RecordBatchDescriptor.LENGTH_AT) + 4;

@@ -19,13 +19,16 @@ import io.metricstream.queue.log.PartitionLog;
 import io.metricstream.queue.topic.Partition;
 import io.metricstream.queue.topic.TopicRegistry;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * Produces go to the partition's writer thread and are answered when durable; fetches are answered at once or
  * parked in {@link FetchWaiters}, and send records zero-copy from the segment file after a small header.
  * Every rejection goes through {@link #onError}, which counts it by api and error. Not shareable: one
- * instance per channel, used on the channel's event loop (acks arrive from other threads and only write).
+ * instance per channel, used on the channel's event loop (acks arrive from other threads and only enqueue).
  */
 public final class QueueFrameAdapter extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(QueueFrameAdapter.class);
@@ -43,6 +46,15 @@ public final class QueueFrameAdapter extends ChannelInboundHandlerAdapter {
     private final BrokerContext broker;
     private final WireReader reader = new WireReader();
     private final long[] timeLookup = new long[2];
+    // acked produces not yet answered, newest first (Treiber stack: pushed by flush/writer threads)
+    private final AtomicReference<ProduceAck> acked = new AtomicReference<>();
+    private final Runnable answerAcks = this::answerAcks;
+    private final ChannelFutureListener onTransferred = f -> {
+        if (!f.isSuccess()) {
+            LOG.debug("fetch transfer failed: {}", String.valueOf(f.cause()));
+            f.channel().close();
+        }
+    };
     private ChannelHandlerContext ctx;
 
     /** An adapter for one connection. */
@@ -149,11 +161,54 @@ public final class QueueFrameAdapter extends ChannelInboundHandlerAdapter {
         p.append(frame, q.batchAt(), length, new ProduceAck(correlationId, length, System.nanoTime()));
     }
 
+    /**
+     * Hands an acked produce to the event loop. One fsync acks every batch it covered, so acks arrive in bursts
+     * from a flush thread: they are chained on {@link #acked} and the first of a burst schedules one
+     * {@link #answerAcks} task, which writes them all with one flush (one task, one wake-up and one write
+     * syscall per burst and connection instead of per produce).
+     */
+    private void ackLater(final ProduceAck ack) {
+        ProduceAck head;
+        do {
+            head = acked.get();
+            ack.next = head;
+        } while (!acked.compareAndSet(head, ack));
+        if (head == null) {
+            try {
+                ctx.executor().execute(answerAcks);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("event loop stopped; produce answers dropped: {}", e.toString());
+            }
+        }
+    }
+
+    private void answerAcks() {
+        ProduceAck ack = acked.getAndSet(null);
+        ProduceAck ordered = null;
+        while (ack != null) { // the chain is newest first: reverse it so answers leave in ack order
+            final ProduceAck next = ack.next;
+            ack.next = ordered;
+            ordered = ack;
+            ack = next;
+        }
+        for (ProduceAck a = ordered; a != null; a = a.next) {
+            final ByteBuf out = ctx.alloc().ioBuffer(FrameDescriptor.RESPONSE_HEADER_LENGTH + 8);
+            final int start = FrameDescriptor.beginResponse(out, a.correlationId, ErrorCode.NONE, false);
+            out.writeLong(a.baseOffset);
+            FrameDescriptor.finish(out, start);
+            ctx.write(out, ctx.voidPromise());
+        }
+        ctx.flush();
+    }
+
     /** Answers one produce; runs on the writer or a flush thread. */
     private final class ProduceAck implements AppendAck {
         private final int correlationId;
         private final int length;
         private final long startNs;
+        // set before the ack is chained on `acked` (published by its CAS)
+        private long baseOffset;
+        private ProduceAck next;
 
         ProduceAck(int correlationId, int length, long startNs) {
             this.correlationId = correlationId;
@@ -162,14 +217,11 @@ public final class QueueFrameAdapter extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        public void acked(final long baseOffset) {
+        public void acked(final long offset) {
             broker.inFlight().release(length);
             broker.produceLatency().recordNanos(System.nanoTime() - startNs);
-            final ByteBuf out = ctx.alloc().ioBuffer(FrameDescriptor.RESPONSE_HEADER_LENGTH + 8);
-            final int start = FrameDescriptor.beginResponse(out, correlationId, ErrorCode.NONE, false);
-            out.writeLong(baseOffset);
-            FrameDescriptor.finish(out, start);
-            ctx.writeAndFlush(out, ctx.voidPromise());
+            this.baseOffset = offset;
+            ackLater(this);
         }
 
         @Override
@@ -279,12 +331,7 @@ public final class QueueFrameAdapter extends ChannelInboundHandlerAdapter {
         }
         ctx.write(header, ctx.voidPromise());
         ctx.writeAndFlush(new NonClosingFileRegion(slice.segment().channel(), slice.position(), slice.length()))
-            .addListener(f -> {
-                if (!f.isSuccess()) {
-                    LOG.debug("fetch transfer failed: {}", String.valueOf(f.cause()));
-                    ctx.close();
-                }
-            });
+            .addListener(onTransferred);
         broker.fetchBytes().add(slice.length());
     }
 

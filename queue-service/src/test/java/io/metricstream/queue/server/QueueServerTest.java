@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metricstream.contracts.client.ClientOptions;
+import io.metricstream.contracts.client.PipelinedClient;
 import io.metricstream.contracts.error.ContractException;
 import io.metricstream.contracts.error.ErrorCode;
 import io.metricstream.contracts.frame.ApiKey;
@@ -23,6 +24,7 @@ import io.metricstream.queue.TestBatches;
 import io.metricstream.runtime.lifecycle.EmbeddedHost;
 import io.metricstream.testsupport.Awaits;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,7 +92,14 @@ class QueueServerTest {
         final List<CompletableFuture<Long>> acks = new ArrayList<>();
         final List<ByteBuf> sent = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            final ByteBuf b = TestBatches.batch(5, 100, 1_000 + i);
+            final ByteBuf heap = TestBatches.batch(5, 300, 1_000 + i);
+            // odd batches are direct and over the client's zero-copy threshold: sent from their own buffer
+            final ByteBuf b = i % 2 == 0 ? heap
+                : PooledByteBufAllocator.DEFAULT.directBuffer(heap.readableBytes()).writeBytes(heap);
+            if (b != heap) {
+                heap.release();
+            }
+            assertTrue(b.readableBytes() >= PipelinedClient.ZERO_COPY_MIN_BYTES);
             sent.add(b);
             acks.add(client.produce(TOPIC, 1, b));
         }

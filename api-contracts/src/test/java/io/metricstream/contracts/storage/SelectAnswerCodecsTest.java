@@ -81,6 +81,39 @@ class SelectAnswerCodecsTest {
     }
 
     @Test
+    void shouldWriteChunkBytesFromAnyOffsetOfAByteBufferIntoHeapDirectAndCompositeBuffers() {
+        final SplittableRandom rnd = new SplittableRandom(7);
+        final byte[] source = new byte[4096];
+        rnd.nextBytes(source);
+        final java.nio.ByteBuffer heap = java.nio.ByteBuffer.wrap(source);
+        final java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(source.length).put(source).flip();
+        for (final java.nio.ByteBuffer chunk : List.of(heap, direct)) {
+            final List<ByteBuf> outs = List.of(Unpooled.buffer(8), Unpooled.directBuffer(8),
+                io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(8),
+                Unpooled.compositeBuffer().addComponent(true, Unpooled.buffer(4)));
+            for (final ByteBuf out : outs) {
+                try {
+                    out.writeByte(42);
+                    final int at = rnd.nextInt(source.length / 2);
+                    final int length = rnd.nextInt(source.length - at);
+                    SeriesChunks.writeChunk(out, 5, 9, chunk, at, length);
+                    assertEquals(1 + 8 + 8 + 4 + length, out.readableBytes(), out.toString());
+                    assertEquals(42, out.readByte());
+                    assertEquals(5, out.readLong());
+                    assertEquals(9, out.readLong());
+                    assertEquals(length, out.readInt());
+                    final byte[] got = new byte[length];
+                    out.readBytes(got);
+                    assertArrayEquals(Arrays.copyOfRange(source, at, at + length), got, out.toString());
+                    assertEquals(0, chunk.position(), "the source's position is untouched");
+                } finally {
+                    out.release();
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldDecodeExactlyTheSamplesInRangeWhenChunksOverlapAndStraddleIt() {
         Seeds.withSeed("select chunks round trip", rnd -> {
             final ChunkReader reader = new ChunkReader();

@@ -203,7 +203,9 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
         open[b.partition] = null;
         openCount--;
         final int bytes = b.sizeInBytes();
-        final ByteBuf buf = alloc.heapBuffer(bytes, bytes);
+        // direct: the queue client sends a direct batch as a retained slice behind the frame head (one writev),
+        // where a heap batch is first copied into the direct frame buffer
+        final ByteBuf buf = alloc.directBuffer(bytes, bytes);
         writer.begin(buf);
         b.groups.writeTo(writer, buf);
         final int records = writer.recordCount();

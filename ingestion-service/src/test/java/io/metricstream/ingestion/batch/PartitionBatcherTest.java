@@ -40,6 +40,7 @@ class PartitionBatcherTest {
     private static final class Sink implements PartitionBatcher.BatchSink {
         final AtomicLong samples = new AtomicLong();
         final AtomicLong records = new AtomicLong();
+        final AtomicLong directBatches = new AtomicLong();
         final List<Integer> batchBytes = new CopyOnWriteArrayList<>();
         final List<CompletableFuture<Long>> futures = new CopyOnWriteArrayList<>();
         /** Per series key (hex), every timestamp in record order; and records per key. */
@@ -67,6 +68,9 @@ class PartitionBatcherTest {
                 }
             }
             batchBytes.add(batch.readableBytes());
+            if (batch.isDirect()) {
+                directBatches.incrementAndGet();
+            }
             if (autoAck) {
                 f.complete(0L);
             }
@@ -226,6 +230,8 @@ class PartitionBatcherTest {
         }
         assertEquals(2, sink.records.get());
         assertEquals(6, sink.samples.get());
+        assertEquals(sink.futures.size(), sink.directBatches.get(),
+            "batches are direct, so the queue client sends them without a copy");
     }
 
     @Test

@@ -149,10 +149,7 @@ public final class MemSeries {
         }
         final int at = -i - 1;
         ensureOpenCapacity(ctx.maxSamples);
-        System.arraycopy(openTs, at, openTs, at + 1, openCount - at);
-        System.arraycopy(openBits, at, openBits, at + 1, openCount - at);
-        openTs[at] = ts;
-        openBits[at] = bits;
+        insertAt(openTs, openBits, openCount, at, ts, bits);
         openCount++;
         openChunk = null;
         if (openCount >= ctx.maxSamples) {
@@ -220,13 +217,19 @@ public final class MemSeries {
             lateTs = Arrays.copyOf(lateTs, lateCount * 2);
             lateBits = Arrays.copyOf(lateBits, lateTs.length);
         }
-        System.arraycopy(lateTs, at, lateTs, at + 1, lateCount - at);
-        System.arraycopy(lateBits, at, lateBits, at + 1, lateCount - at);
-        lateTs[at] = ts;
-        lateBits[at] = bits;
+        insertAt(lateTs, lateBits, lateCount, at, ts, bits);
         lateCount++;
         lateChanged = true;
         return AppendStatus.APPENDED;
+    }
+
+    /** Shifts samples [at, count) of the parallel arrays up by one and puts (ts, bits) at {@code at} (room known). */
+    private static void insertAt(final long[] tsArray, final long[] bitsArray, final int count, final int at,
+                                 final long ts, final long bits) {
+        System.arraycopy(tsArray, at, tsArray, at + 1, count - at);
+        System.arraycopy(bitsArray, at, bitsArray, at + 1, count - at);
+        tsArray[at] = ts;
+        bitsArray[at] = bits;
     }
 
     /** Re-encodes the late chunk (when it changed) into its slot and drops its raw samples. */

@@ -142,18 +142,10 @@ public final class Head {
 
     /** Appends one sample to a series from {@link #resolve}; counts the outcome. Ingest thread. */
     public AppendStatus append(final MemSeries series, final long tsMs, final long valueBits) {
+        ctx.clearCounts();
         final AppendStatus status = series.append(tsMs, valueBits, ctx);
-        switch (status) {
-            case APPENDED -> {
-                metrics.appended.increment();
-                if (tsMs > maxTimeMs) {
-                    maxTimeMs = tsMs;
-                }
-            }
-            case DUPLICATE -> metrics.duplicates.increment();
-            case CONFLICT -> metrics.conflict.increment();
-            default -> metrics.tooOld.increment();
-        }
+        ctx.count(status, tsMs);
+        publishCounts();
         return status;
     }
 

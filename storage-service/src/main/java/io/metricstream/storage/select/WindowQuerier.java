@@ -99,6 +99,8 @@ public final class WindowQuerier {
     private final BitWriter headOut = new BitWriter(1024);
     private ByteBuffer[] headBuffers = new ByteBuffer[4];
     private int headCursor;
+    private final BlockChunk blockChunk = new BlockChunk();
+    private final HeadBytes headBytes = new HeadBytes();
     private double[] inside = new double[256];
     private long bucketsRead;
     private long windowsFromRollups;
@@ -383,17 +385,85 @@ public final class WindowQuerier {
     }
 
     private void foldWholeChunk(final Querier.Source s, final int c, final WindowFunction fn) {
-        final Block block = s.block();
-        final SeriesEntry e = s.entry();
+        foldWhole(fn, blockChunk.of(s.block(), s.entry(), c));
+    }
+
+    /** A chunk wholly inside a window, read partially as {@code fn} needs ({@link #foldWhole}). */
+    private interface WholeChunk {
+        ChunkReader header(ChunkReader r);
+
+        ChunkReader values(ChunkReader r);
+
+        ChunkReader aggregate(ChunkReader r);
+    }
+
+    /** Chunk {@code c} of a block series (bounds and CRC checked by the block). Reused. */
+    private static final class BlockChunk implements WholeChunk {
+        private Block block;
+        private SeriesEntry entry;
+        private int c;
+
+        BlockChunk of(final Block b, final SeriesEntry e, final int chunk) {
+            block = b;
+            entry = e;
+            c = chunk;
+            return this;
+        }
+
+        @Override
+        public ChunkReader header(final ChunkReader r) {
+            return block.readChunkHeader(entry, c, r);
+        }
+
+        @Override
+        public ChunkReader values(final ChunkReader r) {
+            return block.readChunkValues(entry, c, r);
+        }
+
+        @Override
+        public ChunkReader aggregate(final ChunkReader r) {
+            return block.readChunkAggregate(entry, c, r);
+        }
+    }
+
+    /** A head chunk's bytes. Reused. */
+    private static final class HeadBytes implements WholeChunk {
+        private ByteBuffer buf;
+        private int length;
+
+        HeadBytes of(final ByteBuffer b, final int bytes) {
+            buf = b;
+            length = bytes;
+            return this;
+        }
+
+        @Override
+        public ChunkReader header(final ChunkReader r) {
+            return r.resetHeader(buf, 0, length, "head", 0);
+        }
+
+        @Override
+        public ChunkReader values(final ChunkReader r) {
+            return r.resetValues(buf, 0, length, "head", 0);
+        }
+
+        @Override
+        public ChunkReader aggregate(final ChunkReader r) {
+            return r.resetAggregate(buf, 0, length, "head", 0);
+        }
+    }
+
+    /** Folds a chunk wholly inside the window: COUNT from its header, MIN/MAX/LAST from its aggregate. */
+    private void foldWhole(final WindowFunction fn, final WholeChunk chunk) {
         wholeChunksFolded++;
         switch (fn) {
             case COUNT -> {
-                final ChunkReader r = block.readChunkHeader(e, c, reader);
-                accCount += r.mayHoldStale() ? block.readChunkValues(e, c, reader).valueCount() : r.count();
+                final ChunkReader r = chunk.header(reader);
+                accCount += r.mayHoldStale() ? chunk.values(reader).valueCount() : r.count();
             }
-            case MIN, MAX, LAST -> foldAggregate(block.readChunkAggregate(e, c, reader));
+            case MIN, MAX, LAST -> foldAggregate(chunk.aggregate(reader));
             default -> {
-                final ChunkReader r = block.readChunkValues(e, c, reader);
+                final ChunkReader r = chunk.values(reader);
                 foldValues(fn, r.values(), r.valueCount());
             }
         }
@@ -412,19 +482,7 @@ public final class WindowQuerier {
             final ByteBuffer buf = headBuffers[c];
             final int length = h.data().length;
             if (a <= h.minTimeMs() && h.maxTimeMs() <= b) {
-                wholeChunksFolded++;
-                switch (fn) {
-                    case COUNT -> {
-                        final ChunkReader r = reader.resetHeader(buf, 0, length, "head", 0);
-                        accCount += r.mayHoldStale() ? reader.resetValues(buf, 0, length, "head", 0).valueCount()
-                            : r.count();
-                    }
-                    case MIN, MAX, LAST -> foldAggregate(reader.resetAggregate(buf, 0, length, "head", 0));
-                    default -> {
-                        final ChunkReader r = reader.resetValues(buf, 0, length, "head", 0);
-                        foldValues(fn, r.values(), r.valueCount());
-                    }
-                }
+                foldWhole(fn, headBytes.of(buf, length));
             } else {
                 final ChunkReader r = reader.resetUpTo(buf, 0, length, "head", 0, b);
                 foldInside(fn, a, b, r.decodedCount(), r);

@@ -21,9 +21,9 @@ find_java() {
 loadgen_cp() {
   local cpfile="$root/loadgen/target/bench-classpath.txt"
   if [ ! -f "$root/loadgen/target/classes/io/metricstream/loadgen/LoadgenCli.class" ] || [ ! -f "$cpfile" ]; then
-    (cd "$root" && mvn -o -B -q -pl loadgen install -DskipTests -Dcheckstyle.skip -Dforbiddenapis.skip \
-      -Denforcer.skip >&2)
-    (cd "$root/loadgen" && mvn -o -B -q dependency:build-classpath -Dmdep.outputFile="$cpfile" >&2)
+    # built in the reactor (never installed): the classpath names this checkout's module jars, not ~/.m2 copies
+    (cd "$root" && mvn -o -B -q -pl loadgen -am package dependency:build-classpath -DskipTests \
+      -Dcheckstyle.skip -Dforbiddenapis.skip -Denforcer.skip -Dmdep.outputFile=target/bench-classpath.txt >&2)
   fi
   echo "$root/loadgen/target/classes:$(cat "$cpfile")"
 }

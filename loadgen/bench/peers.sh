@@ -61,10 +61,20 @@ jfr_opts() { # NAME: sets METRICSTREAM_JAVA_OPTS for the next start_metricstream
   fi
 }
 
+# MS_PORT_OFFSET (default 0) moves every MetricStream port by that much, so two benchmark runs (e.g. from two
+# worktrees) can share a machine: ingestion 8080+o, query 9090+o, alert 9093+o, queue 7070/7071+o, storage 7080/7081+o.
+ms_port_args() {
+  local o=${MS_PORT_OFFSET:-0}
+  echo "--set ingestion.http_port=$((8080 + o)) --set query.http_port=$((9090 + o)) --set alert.http_port=$((9093 + o))" \
+    "--set queue.binary_port=$((7070 + o)) --set queue.http_port=$((7071 + o))" \
+    "--set storage.binary_port=$((7080 + o)) --set storage.http_port=$((7081 + o))"
+}
+
 start_metricstream() {
   SERVER_DIR=$(mktemp -d /tmp/ms-bench.XXXXXX)
-  (cd "$root" && exec ./metricstream up --data-dir "$SERVER_DIR") >"$SERVER_DIR/log" 2>&1 &
-  SERVER_PID=$!; SERVER_URL="http://127.0.0.1:8080"
+  # shellcheck disable=SC2046 # ms_port_args is a list of words
+  (cd "$root" && exec ./metricstream up --data-dir "$SERVER_DIR" $(ms_port_args)) >"$SERVER_DIR/log" 2>&1 &
+  SERVER_PID=$!; SERVER_URL="http://127.0.0.1:$((8080 + ${MS_PORT_OFFSET:-0}))"
   wait_http "$SERVER_URL/ready" 180
 }
 

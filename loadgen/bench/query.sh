@@ -86,7 +86,7 @@ for t in $TARGETS; do
       curl -fsS "$SERVER_URL/internal/force_flush" >/dev/null; sleep 5
       ;;
     metricstream)
-      start_metricstream; base="http://127.0.0.1:9090"
+      start_metricstream; base="http://127.0.0.1:$((9090 + ${MS_PORT_OFFSET:-0}))"
       loadgen --dataset peers --format remote-write --target "$SERVER_URL/api/v1/write" --batch 5000 \
         --connections 2 --duration 10m --preencode 4000 >"$work/load.txt" 2>&1
       ;;

@@ -24,6 +24,7 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        config.embedded = true;
         return runner.run(spec.commandLine(), config, Services.all(), !noSignalHandlers);
     }
 }

@@ -34,13 +34,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         final Map<String, String> settings = new LinkedHashMap<>();
         settings.put("global.profile", "test");
         ports.forEach((k, v) -> settings.put(k, String.valueOf(v)));
-        final String queue = "127.0.0.1:" + ports.get("queue.binary_port");
-        settings.put("ingestion.queue_address", queue);
-        settings.put("storage.queue_address", queue);
-        settings.put("alert.queue_address", queue);
-        settings.put("query.storage_addresses", "127.0.0.1:" + ports.get("storage.binary_port"));
-        settings.put("alert.query_url", url("query"));
-        settings.put("alert.ingestion_url", url("ingestion"));
+        // no client addresses: `up` points them at the ports above (ConfigOptions.loadEmbedded)
         settings.putAll(extra);
         final List<String> args = new ArrayList<>(List.of("up", "--no-signal-handlers", "--data-dir",
             dataDir.toString()));

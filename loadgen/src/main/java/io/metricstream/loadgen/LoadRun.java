@@ -112,7 +112,7 @@ public final class LoadRun {
         }
         final SampleSource source = plan.synthetic() != null ? new SyntheticSource(plan.synthetic())
             : new PeersDataSet(plan.peers().seed(), plan.peers().hosts(), plan.peers().hours(), 15,
-                PeersDataSet.DEFAULT_START_MS).source();
+                plan.peers().startMs(), plan.peers().hostPrefix()).source();
         final AckLog acks = settings.verifyUrl() == null ? null : new AckLog();
         final int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
             plan.stages().stream().mapToInt(RunPlan.StagePlan::connections).max().orElse(1)));

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -86,6 +87,12 @@ public final class LoadgenCli implements Callable<Integer> {
     String dataset;
     @Option(names = "--hours", description = "With --dataset peers: gen.py --hours (default 24).")
     Double hours;
+    @Option(names = "--host-prefix", description = "With --dataset peers: host label prefix (default gen.py's 'h'); "
+        + "another prefix sends disjoint series, e.g. a benchmark's warm-up pass.")
+    String hostPrefix;
+    @Option(names = "--start", description = "With --dataset peers: gen.py --start, ISO UTC or epoch s/ms "
+        + "(default 2024-01-01T00:00:00Z).")
+    String start;
     @Option(names = "--precision", description = "Line protocol timestamp unit ns|us|ms|s (default ms).",
         defaultValue = "ms")
     String precision;
@@ -165,9 +172,27 @@ public final class LoadgenCli implements Callable<Integer> {
             return 2;
         }
         RunPlan plan = loaded.plan();
-        if (target != null || format != null) {
+        if ((hostPrefix != null || start != null) && plan.peers() == null) {
+            err.println("--host-prefix and --start: want a peers data set source (--dataset peers)");
+            return 2;
+        }
+        if (hostPrefix != null && hostPrefix.isEmpty()) {
+            err.println("--host-prefix: want a non-empty prefix");
+            return 2;
+        }
+        final long startMs;
+        try {
+            startMs = start == null ? PeersDataSet.DEFAULT_START_MS : PeersDataSet.parseStart(start);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            err.println("--start: got \"" + start + "\"; want ISO UTC like 2024-01-01T00:00:00Z or epoch s/ms");
+            return 2;
+        }
+        if (target != null || format != null || hostPrefix != null || start != null) {
+            final RunPlan.PeersSpec peers = hostPrefix == null && start == null ? plan.peers()
+                : new RunPlan.PeersSpec(plan.peers().seed(), plan.peers().hosts(), plan.peers().hours(),
+                    hostPrefix != null ? hostPrefix : plan.peers().hostPrefix(), startMs);
             plan = new RunPlan(plan.name(), plan.description(), target != null ? target : plan.targetUrl(),
-                format != null ? format.toLowerCase(Locale.ROOT) : plan.format(), plan.synthetic(), plan.peers(),
+                format != null ? format.toLowerCase(Locale.ROOT) : plan.format(), plan.synthetic(), peers,
                 plan.stages());
         }
         if (dryRun) {

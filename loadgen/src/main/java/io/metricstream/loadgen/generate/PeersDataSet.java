@@ -33,6 +33,9 @@ public final class PeersDataSet {
         new Metric("node_network_transmit_bytes_total", false, 0, 0, 20_000_000, "Bytes transmitted"),
         new Metric("node_disk_written_bytes_total", false, 0, 0, 10_000_000, "Bytes written to disk"));
 
+    /** gen.py's host names are this prefix and a zero-padded number. */
+    public static final String GEN_PY_HOST_PREFIX = "h";
+
     /** gen.py's default start, 2024-01-01T00:00:00Z. */
     public static final long DEFAULT_START_MS = 1_704_067_200_000L;
 
@@ -56,6 +59,20 @@ public final class PeersDataSet {
      */
     public PeersDataSet(final String seed, final int hosts, final double hours, final int stepSeconds,
                         final long startMs) {
+        this(seed, hosts, hours, stepSeconds, startMs, GEN_PY_HOST_PREFIX);
+    }
+
+    /**
+     * The same data set with host label values {@code <hostPrefix>00, <hostPrefix>01, ...}: another prefix gives
+     * disjoint series over the same time range (a benchmark's warm-up pass that is not the measured data).
+     *
+     * @param hostPrefix non-empty prefix of the host label values
+     */
+    public PeersDataSet(final String seed, final int hosts, final double hours, final int stepSeconds,
+                        final long startMs, final String hostPrefix) {
+        if (hostPrefix == null || hostPrefix.isEmpty()) {
+            throw new IllegalArgumentException("want a non-empty host prefix");
+        }
         if (hosts < 1 || stepSeconds < 1 || hours <= 0) {
             throw new IllegalArgumentException("want hosts >= 1, step >= 1 s, hours > 0: got hosts=" + hosts
                 + " step=" + stepSeconds + " hours=" + hours);
@@ -70,7 +87,7 @@ public final class PeersDataSet {
         this.hostNames = new String[hosts];
         final SeriesCatalog.Builder b = SeriesCatalog.builder();
         for (int h = 0; h < hosts; h++) {
-            hostNames[h] = String.format(Locale.ROOT, "h%0" + width + "d", h);
+            hostNames[h] = hostPrefix + String.format(Locale.ROOT, "%0" + width + "d", h);
         }
         for (Metric m : METRICS) {
             for (int h = 0; h < hosts; h++) {

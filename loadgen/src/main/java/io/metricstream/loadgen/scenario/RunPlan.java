@@ -1,6 +1,8 @@
 package io.metricstream.loadgen.scenario;
 
+import io.metricstream.loadgen.generate.PeersDataSet;
 import io.metricstream.loadgen.generate.SyntheticSpec;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,8 +26,14 @@ public record RunPlan(String name, String description, String targetUrl, String 
      * @param seed gen.py seed
      * @param hosts gen.py hosts
      * @param hours gen.py hours
+     * @param hostPrefix prefix of the host label values (gen.py: "h")
+     * @param startMs first timestamp (gen.py --start; default 2024-01-01T00:00:00Z)
      */
-    public record PeersSpec(String seed, int hosts, double hours) {
+    public record PeersSpec(String seed, int hosts, double hours, String hostPrefix, long startMs) {
+        /** gen.py's own host names ("h00", "h01", ...) from gen.py's default start. */
+        public PeersSpec(final String seed, final int hosts, final double hours) {
+            this(seed, hosts, hours, PeersDataSet.GEN_PY_HOST_PREFIX, PeersDataSet.DEFAULT_START_MS);
+        }
     }
 
     /**
@@ -68,8 +76,9 @@ public record RunPlan(String name, String description, String targetUrl, String 
                     synthetic.canary().afterMs() / 1000.0));
             }
         } else {
-            sb.append(String.format(Locale.ROOT, "  source  peers data set (gen.py --seed %s --hosts %d --hours %s): "
-                + "%,d series, %,d samples%n", peers.seed(), peers.hosts(), peers.hours(), 10L * peers.hosts(),
+            sb.append(String.format(Locale.ROOT, "  source  peers data set (gen.py --seed %s --hosts %d --hours %s "
+                + "--start %s, hosts %s*): %,d series, %,d samples%n", peers.seed(), peers.hosts(), peers.hours(),
+                Instant.ofEpochMilli(peers.startMs()), peers.hostPrefix(), 10L * peers.hosts(),
                 (long) (10L * peers.hosts() * Math.rint(peers.hours() * 240))));
         }
         for (StagePlan s : stages) {

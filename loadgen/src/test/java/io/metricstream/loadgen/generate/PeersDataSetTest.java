@@ -45,6 +45,19 @@ class PeersDataSetTest {
     }
 
     @Test
+    void shouldSendDisjointSeriesOverTheSameTimesWhenAnotherHostPrefixIsGiven() {
+        final PeersDataSet warm = new PeersDataSet("42", 3, 0.05, 15, PeersDataSet.DEFAULT_START_MS, "warm");
+        assertEquals(SMALL.catalog().size(), warm.catalog().size());
+        assertEquals(SMALL.totalSamples(), warm.totalSamples());
+        assertEquals(SMALL.startMs(), warm.startMs());
+        for (int id = 0; id < warm.catalog().size(); id++) {
+            final io.metricstream.contracts.model.LabelSet labels = warm.catalog().labels(id);
+            assertTrue(labels.get("host").startsWith("warm0"), labels.toString());
+            assertEquals(-1, SMALL.catalog().idOf(labels), "series shared with gen.py's: " + labels);
+        }
+    }
+
+    @Test
     void shouldReplayInTimeOrderWhenSourced() {
         final SampleSource s = SMALL.source();
         final SampleBatch b = new SampleBatch(10);

@@ -15,8 +15,13 @@ public final class GlobalConfig {
     public static final ConfigKey<Long> DRAIN_TIMEOUT = ConfigKey.key("global.drain_timeout").durationType()
         .defaultValue(3_000L).atMost(4_000L).doc("How long shutdown waits for in-flight HTTP requests.");
 
+    /** Netty IO (event loop) threads shared by every service of the process; 0 = one per core. */
+    public static final ConfigKey<Integer> IO_THREADS = ConfigKey.key("global.io_threads").intType().defaultValue(0)
+        .atLeast(0).atMost(256).doc("Event loop threads shared by the process's servers and clients; 0 = one per"
+            + " core.");
+
     /** The global section's keys. */
-    public static final ConfigTable TABLE = ConfigTable.of(DATA_DIR, PROFILE, LOG_LEVEL, DRAIN_TIMEOUT);
+    public static final ConfigTable TABLE = ConfigTable.of(DATA_DIR, PROFILE, LOG_LEVEL, DRAIN_TIMEOUT, IO_THREADS);
 
     private GlobalConfig() {
     }

@@ -51,7 +51,8 @@ public final class EmbeddedHost implements AutoCloseable {
 
     private EmbeddedHost(Config config) {
         this.config = config;
-        this.loops = EventLoops.create(0);
+        final Object io = config.get(GlobalConfig.IO_THREADS.name());
+        this.loops = EventLoops.create(io instanceof Integer n && n > 0 ? n : EventLoops.defaultWorkerThreads());
         this.scheduler = new ScheduledThreadPoolExecutor(2, r -> {
             final Thread t = new Thread(r, "ms-scheduler");
             t.setDaemon(true);

@@ -15,6 +15,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.MultithreadEventExecutorGroup;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,9 +85,30 @@ class EmbeddedHostTest {
     }
 
     private Config config() {
+        return config(Map.of());
+    }
+
+    private Config config(Map<String, String> flags) {
         final ConfigTable table = ConfigTable.merge(GlobalConfig.TABLE, new DemoService().configTable());
-        return (Config) new ConfigLoader(table).load(Optional.empty(), Map.of(),
-            Map.of("global.data_dir", dir.toString()));
+        final Map<String, String> all = new HashMap<>(flags);
+        all.put("global.data_dir", dir.toString());
+        return (Config) new ConfigLoader(table).load(Optional.empty(), Map.of(), all);
+    }
+
+    @Test
+    void shouldRunOneIoLoopPerCoreWhenIoThreadsIsZeroAndTheConfiguredCountOtherwise() throws Exception {
+        try (EmbeddedHost host = EmbeddedHost.start(config(), List.of(new DemoService()))) {
+            assertEquals(Runtime.getRuntime().availableProcessors(), workers(host));
+        }
+        try (EmbeddedHost host = EmbeddedHost.start(config(Map.of("global.io_threads", "3")),
+            List.of(new DemoService()))) {
+            assertEquals(3, workers(host));
+        }
+    }
+
+    private static int workers(EmbeddedHost host) {
+        return ((MultithreadEventExecutorGroup) host.eventLoops().workerGroup())
+            .executorCount();
     }
 
     @Test

@@ -3,13 +3,13 @@
 # request (one series, one sample), into a fresh VictoriaMetrics and a fresh MetricStream, in remote write
 # (protobuf + snappy, built here by hand: literal-only snappy) and Influx line protocol (ms precision).
 # Reports req/s, p50, p99 (wrk's latency distribution) and writes the table to OUT (markdown).
-#   loadgen/bench/tiny.sh                 # DURATION=20s WARMUP=10s (unmeasured, every target) CONNS=50 THREADS=2
+#   loadgen/bench/tiny.sh                 # DURATION=20s WARMUP=30s (unmeasured, every target) CONNS=50 THREADS=2
 #   TARGETS="victoria-rw metricstream-rw" DURATION=10s loadgen/bench/tiny.sh
 #   JFR_DIR=/tmp/jfr TARGETS=metricstream-rw loadgen/bench/tiny.sh   # + a JFR profile per MetricStream run
 source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
 
 DURATION=${DURATION:-20s}
-WARMUP=${WARMUP:-10s} # an unmeasured wrk run first, same for every target (JIT warm-up of a JVM; 0 = none)
+WARMUP=${WARMUP:-30s} # an unmeasured wrk run first, same for every target (JIT warm-up of a JVM; 0 = none)
 CONNS=${CONNS:-50}
 THREADS=${THREADS:-2}
 TARGETS=${TARGETS:-"victoria-rw victoria-lp metricstream-rw metricstream-lp"}

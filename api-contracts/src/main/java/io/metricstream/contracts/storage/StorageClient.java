@@ -58,6 +58,34 @@ public final class StorageClient implements AutoCloseable {
         return stream(ApiKey.SELECT_CHUNKS, request::encode, SeriesChunks::decodeList);
     }
 
+    /**
+     * Like {@link #selectChunks(SelectRequest)}, streamed: {@code batches} gets the series of each answer frame as
+     * the frame arrives, in answer order, so the caller can decode while storage still selects and sends. Each series
+     * comes whole, in exactly one batch: the last series of a frame is held back until the next frame shows whether
+     * it continues there. {@code batches} runs on the connection's event loop and must hand its work off; what it
+     * throws fails the select. The future completes after the last batch was handed over.
+     */
+    public CompletableFuture<Void> selectChunks(final SelectRequest request,
+                                                final Consumer<List<SeriesChunks>> batches) {
+        final WireReader r = new WireReader();
+        final List<SeriesChunks> held = new ArrayList<>(1);
+        return client.requestStream(ApiKey.SELECT_CHUNKS, request::encode, requestTimeoutMs, (frame, more) -> {
+            body(r, frame);
+            // the held series first: SeriesChunks.decodeList joins a continuation of it to it
+            final List<SeriesChunks> batch = new ArrayList<>(held);
+            held.clear();
+            if (!SeriesChunks.decodeList(r, frame, batch)) {
+                throw bad(ApiKey.SELECT_CHUNKS.name(), r.problem());
+            }
+            if (more && !batch.isEmpty()) {
+                held.add(batch.removeLast());
+            }
+            if (!batch.isEmpty()) {
+                batches.accept(batch);
+            }
+        });
+    }
+
     /** An aggregate over windows of every matching series (SELECT_WINDOWS). */
     public CompletableFuture<List<SeriesWindows>> selectWindows(final WindowRequest request) {
         return stream(ApiKey.SELECT_WINDOWS, request::encode, SeriesWindows::decodeList);

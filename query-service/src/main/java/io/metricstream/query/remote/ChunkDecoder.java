@@ -1,8 +1,10 @@
 package io.metricstream.query.remote;
 
 import io.metricstream.contracts.chunk.ChunkReader;
+import io.metricstream.contracts.storage.SelectRequest;
 import io.metricstream.contracts.storage.SeriesChunks;
 import io.metricstream.contracts.storage.SeriesSamples;
+import io.metricstream.contracts.storage.StorageClient;
 import io.metricstream.query.eval.RangeSeries;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -102,6 +105,68 @@ public final class ChunkDecoder implements AutoCloseable {
         final SeriesSource.SamplesMapper<T> mapper) {
         return decodeEach(series, (s, reader) -> RangeDecoding.decodeSamples(s, minTimeMs, maxTimeMs, reader,
             scratches.get(), mapper), m -> m.samples() > 0);
+    }
+
+    /**
+     * A streamed {@link #decodeRanges}: feed it the batches of {@link StorageClient#selectChunks(SelectRequest,
+     * java.util.function.Consumer)}, then take {@link Streamed#result()} once the select completed.
+     */
+    public Streamed<RangeSeries> streamRanges(final long minTimeMs, final long maxTimeMs) {
+        return new Streamed<>((s, reader) -> RangeDecoding.decode(s, minTimeMs, maxTimeMs, reader), s -> s.size() > 0);
+    }
+
+    /** A streamed {@link #decodeRangesMapped} (see {@link #streamRanges}). */
+    public <T> Streamed<SeriesSource.Mapped<T>> streamRangesMapped(final long minTimeMs, final long maxTimeMs,
+                                                                   final Function<RangeSeries, T> mapper) {
+        return new Streamed<>((s, reader) -> {
+            final RangeSeries r = RangeDecoding.decode(s, minTimeMs, maxTimeMs, reader, scratches.get());
+            return new SeriesSource.Mapped<>(s.labels(), r.size(), r.size() > 0 ? mapper.apply(r) : null);
+        }, m -> m.samples() > 0);
+    }
+
+    /** A streamed {@link #decodeMapped} (see {@link #streamRanges}). */
+    public <T> Streamed<SeriesSource.Mapped<T>> streamMapped(final long minTimeMs, final long maxTimeMs,
+                                                             final SeriesSource.SamplesMapper<T> mapper) {
+        return new Streamed<>((s, reader) -> RangeDecoding.decodeSamples(s, minTimeMs, maxTimeMs, reader,
+            scratches.get(), mapper), m -> m.samples() > 0);
+    }
+
+    /**
+     * Decodes a SELECT_CHUNKS answer batch by batch as its frames arrive: each batch is sliced over the threads at
+     * once, so decoding overlaps storage's select and the transfer (a whole answer used to arrive before its first
+     * series was decoded). {@link #accept} is called by one thread at a time (the connection's event loop);
+     * {@link #result} once, after the last batch, from a thread that the select's completion ordered after it.
+     *
+     * @param <T> what one series decodes to
+     */
+    public final class Streamed<T> implements Consumer<List<SeriesChunks>> {
+        private final BiFunction<SeriesChunks, ChunkReader, T> one;
+        private final Predicate<T> keep;
+        private final List<CompletableFuture<List<T>>> batches = new ArrayList<>();
+
+        Streamed(final BiFunction<SeriesChunks, ChunkReader, T> one, final Predicate<T> keep) {
+            this.one = one;
+            this.keep = keep;
+        }
+
+        @Override
+        public void accept(final List<SeriesChunks> batch) {
+            batches.add(decodeEach(batch, one, keep));
+        }
+
+        /** Every batch's output, in answer order; fails when a chunk is malformed. */
+        public CompletableFuture<List<T>> result() {
+            if (batches.size() == 1) {
+                return batches.getFirst();
+            }
+            return CompletableFuture.allOf(batches.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
+                final List<T> out = new ArrayList<>();
+                for (final CompletableFuture<List<T>> b : batches) {
+                    out.addAll(b.join());
+                }
+                return out;
+            });
+        }
     }
 
     private <T> CompletableFuture<List<T>> decodeEach(final List<SeriesChunks> series,

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * a partial answer would silently under-count. Thread-safe.
  *
  * <p>Samples travel as chunks (SELECT_CHUNKS, a ninth of SELECT's bytes) and are decoded by a {@link ChunkDecoder}
- * off the event loop, spread over its threads. Windows ({@code *_over_time} pushdown) come from SELECT_WINDOWS;
- * when one series is spread over several instances its windows cannot be combined exactly, so the request is then
- * answered from the merged raw samples with {@link RawWindows}. An instance that answers SELECT_CHUNKS or
+ * off the event loop, spread over its threads; from a single instance, each answer frame is decoded as it arrives.
+ * Windows ({@code *_over_time} pushdown) come from SELECT_WINDOWS; when one series is spread over several instances
+ * its windows cannot be combined exactly, so the request is then answered from the merged raw samples with
+ * {@link RawWindows}. An instance that answers SELECT_CHUNKS or
  * SELECT_WINDOWS with {@code unsupported_version} or {@code invalid_request} (a storage from before those APIs) is
  * asked with SELECT instead, and not asked the newer API again for {@link #LEGACY_RETRY_MS}.
  */
@@ -97,10 +98,12 @@ public final class StorageFanout implements SeriesSource, AutoCloseable {
         if (instances.size() > 1 || i.chunksRejected && System.nanoTime() - i.chunksRetryAtNanos < 0) {
             return rangeFromSamples(request);
         }
-        return i.client.selectChunks(request)
-            .thenCompose(chunks -> {
+        final ChunkDecoder.Streamed<RangeSeries> decoding = decoder.streamRanges(request.minTimeMs(),
+            request.maxTimeMs());
+        return i.client.selectChunks(request, decoding)
+            .thenCompose(ignored -> {
                 i.chunksRejected = false;
-                return decoder.decodeRanges(chunks, request.minTimeMs(), request.maxTimeMs());
+                return decoding.result();
             })
             .exceptionallyCompose(t -> isLegacyRejection(t) ? rangeFromSamples(request)
                 : CompletableFuture.failedFuture(t));
@@ -118,10 +121,12 @@ public final class StorageFanout implements SeriesSource, AutoCloseable {
         if (instances.size() > 1 || i.chunksRejected && System.nanoTime() - i.chunksRetryAtNanos < 0) {
             return rangeFromSamples(request).thenApply(all -> SeriesSource.mapRanges(all, mapper));
         }
-        return i.client.selectChunks(request)
-            .thenCompose(chunks -> {
+        final ChunkDecoder.Streamed<Mapped<T>> decoding = decoder.streamRangesMapped(request.minTimeMs(),
+            request.maxTimeMs(), mapper);
+        return i.client.selectChunks(request, decoding)
+            .thenCompose(ignored -> {
                 i.chunksRejected = false;
-                return decoder.decodeRangesMapped(chunks, request.minTimeMs(), request.maxTimeMs(), mapper);
+                return decoding.result();
             })
             .exceptionallyCompose(t -> isLegacyRejection(t)
                 ? rangeFromSamples(request).thenApply(all -> SeriesSource.mapRanges(all, mapper))
@@ -136,10 +141,12 @@ public final class StorageFanout implements SeriesSource, AutoCloseable {
         if (instances.size() > 1 || i.chunksRejected && System.nanoTime() - i.chunksRetryAtNanos < 0) {
             return mappedFromSamples(request, mapper);
         }
-        return i.client.selectChunks(request)
-            .thenCompose(chunks -> {
+        final ChunkDecoder.Streamed<Mapped<T>> decoding = decoder.streamMapped(request.minTimeMs(),
+            request.maxTimeMs(), mapper);
+        return i.client.selectChunks(request, decoding)
+            .thenCompose(ignored -> {
                 i.chunksRejected = false;
-                return decoder.decodeMapped(chunks, request.minTimeMs(), request.maxTimeMs(), mapper);
+                return decoding.result();
             })
             .exceptionallyCompose(t -> isLegacyRejection(t) ? mappedFromSamples(request, mapper)
                 : CompletableFuture.failedFuture(t));

@@ -177,6 +177,73 @@ class ChunkDecoderTest {
         }
     }
 
+    @Test
+    void shouldEqualWholeDecodeWhenBatchesAreDecodedAsTheyArrive() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("ChunkDecoderTest streamed seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        for (int round = 0; round < 20; round++) {
+            final List<SeriesChunks> series = randomSeries(rnd, rnd.nextInt(300));
+            if (round % 2 == 0) {
+                series.add(rnd.nextInt(series.size() + 1), overlapping(rnd));
+            }
+            final long min = rnd.nextLong(-200_000, 2_000_000);
+            final long max = min + rnd.nextLong(0, 100_000_000);
+            final ChunkDecoder.Streamed<RangeSeries> ranges = DECODER.streamRanges(min, max);
+            final ChunkDecoder.Streamed<SeriesSource.Mapped<RangeSeries>> rangesMapped = DECODER.streamRangesMapped(
+                min, max, r -> new RangeSeries(r.labels(), Arrays.copyOf(r.timestamps(), r.size()),
+                    Arrays.copyOf(r.values(), r.size()), r.size(), r.mayReset()));
+            final ChunkDecoder.Streamed<SeriesSource.Mapped<SeriesSamples>> mapped = DECODER.streamMapped(min, max,
+                (labels, ts, vs, n) -> new SeriesSamples(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n)));
+            // batches of random sizes (an empty answer gives none), each handed over while earlier ones decode
+            int from = 0;
+            while (from < series.size()) {
+                final int to = Math.min(series.size(), from + 1 + rnd.nextInt(1 + rnd.nextInt(120)));
+                final List<SeriesChunks> batch = List.copyOf(series.subList(from, to));
+                ranges.accept(batch);
+                rangesMapped.accept(batch);
+                mapped.accept(batch);
+                from = to;
+            }
+            final List<RangeSeries> wantRanges = DECODER.decodeRanges(series, min, max).join();
+            final List<RangeSeries> gotRanges = ranges.result().join();
+            final List<SeriesSource.Mapped<RangeSeries>> gotRangesMapped = rangesMapped.result().join();
+            assertEquals(wantRanges.size(), gotRanges.size(), "seed=" + seed);
+            assertEquals(wantRanges.size(), gotRangesMapped.size(), "seed=" + seed);
+            for (int i = 0; i < wantRanges.size(); i++) {
+                final RangeSeries want = wantRanges.get(i);
+                for (final RangeSeries got : List.of(gotRanges.get(i), gotRangesMapped.get(i).value())) {
+                    assertEquals(want.labels(), got.labels(), "seed=" + seed);
+                    assertEquals(want.size(), got.size(), "seed=" + seed);
+                    assertEquals(want.mayReset(), got.mayReset(), "seed=" + seed);
+                    assertSameSamples(want.timestamps(), want.values(), got.timestamps(), got.values(), want.size(),
+                        seed);
+                }
+            }
+            final List<SeriesSamples> wantSamples = DECODER.decode(series, min, max).join();
+            final List<SeriesSource.Mapped<SeriesSamples>> gotSamples = mapped.result().join();
+            assertEquals(wantSamples.size(), gotSamples.size(), "seed=" + seed);
+            for (int i = 0; i < wantSamples.size(); i++) {
+                final SeriesSamples want = wantSamples.get(i);
+                final SeriesSamples got = gotSamples.get(i).value();
+                assertEquals(want.labels(), got.labels(), "seed=" + seed);
+                assertEquals(want.size(), got.size(), "seed=" + seed);
+                assertSameSamples(want.timestamps(), want.values(), got.timestamps(), got.values(), want.size(), seed);
+            }
+        }
+    }
+
+    @Test
+    void shouldFailStreamedDecodeWhenAChunkOfALaterBatchIsMalformed() {
+        final List<SeriesChunks> series = randomSeries(new SplittableRandom(11), 20);
+        series.get(15).chunks()[0][0] = (byte) 0x7f; // unknown encoding
+        final ChunkDecoder.Streamed<RangeSeries> ranges = DECODER.streamRanges(Long.MIN_VALUE, Long.MAX_VALUE);
+        ranges.accept(List.copyOf(series.subList(0, 10)));
+        ranges.accept(List.copyOf(series.subList(10, 20)));
+        final CompletionException e = assertThrows(CompletionException.class, () -> ranges.result().join());
+        assertInstanceOf(ChunkCorruptException.class, e.getCause());
+    }
+
     /** The first {@code n} samples are equal: timestamps, and values bit for bit (stale markers included). */
     private static void assertSameSamples(final long[] wantTs, final double[] wantVs, final long[] gotTs,
                                           final double[] gotVs, final int n, final long seed) {

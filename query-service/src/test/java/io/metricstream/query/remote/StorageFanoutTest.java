@@ -1,10 +1,16 @@
 package io.metricstream.query.remote;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metricstream.contracts.client.ClientOptions;
 import io.metricstream.contracts.frame.ApiKey;
 import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.storage.LabelMatcher;
+import io.metricstream.contracts.storage.SelectRequest;
+import io.metricstream.contracts.storage.SeriesChunks;
+import io.metricstream.contracts.storage.StorageClient;
 import io.metricstream.query.QueryServer;
 import io.metricstream.query.api.PromJson;
 import io.metricstream.query.eval.Engine;
@@ -16,6 +22,8 @@ import io.metricstream.testsupport.HttpProbe;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -156,6 +164,33 @@ class StorageFanoutTest {
         assertTrue(storageA.requests(ApiKey.SELECT_CHUNKS) >= chunksBefore + 2);
         assertEquals(0, storageA.requests(ApiKey.SELECT));
         assertEquals(0, storageB.requests(ApiKey.SELECT));
+    }
+
+    @Test
+    void shouldHandEachSeriesWholeInOneBatchWhenChunksAreStreamed() {
+        try (StorageClient client = new StorageClient("127.0.0.1",
+            storages.host("storage_a").binaryAddresses().getFirst().getPort(), ClientOptions.DEFAULT)) {
+            // w alone: the fake splits its one series over two frames; all series: three over two frames
+            for (final LabelMatcher m : List.of(LabelMatcher.eq("__name__", "w"),
+                LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+"))) {
+                final SelectRequest request = new SelectRequest(0, 14_400_000, 0, List.of(m));
+                final List<SeriesChunks> whole = client.selectChunks(request).join();
+                final List<List<SeriesChunks>> batches = new ArrayList<>();
+                client.selectChunks(request, batches::add).join();
+                final List<SeriesChunks> streamed = new ArrayList<>();
+                batches.forEach(streamed::addAll);
+                assertEquals(whole.size(), streamed.size(), m.toString());
+                assertEquals(whole.size(), new HashSet<>(streamed.stream().map(SeriesChunks::labels).toList()).size());
+                for (int i = 0; i < whole.size(); i++) {
+                    assertEquals(whole.get(i).labels(), streamed.get(i).labels());
+                    assertArrayEquals(whole.get(i).minTimes(), streamed.get(i).minTimes());
+                    assertArrayEquals(whole.get(i).maxTimes(), streamed.get(i).maxTimes());
+                    assertArrayEquals(whole.get(i).chunks(), streamed.get(i).chunks());
+                }
+                // w's 35 chunks are what the fake splits across the frames
+                assertTrue(whole.stream().anyMatch(c -> c.chunkCount() > 1), m.toString());
+            }
+        }
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.metricstream.storage.db.TimeSeriesDb;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,14 +33,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes storage requests (SELECT, LABEL_NAMES, LABEL_VALUES, SERIES, DELETE_SERIES, CLEAN_TOMBSTONES,
  * SELECT_CHUNKS, SELECT_WINDOWS) from whole frames and answers them from the query executor, never on the event
- * loop. SELECT, SELECT_CHUNKS and SELECT_WINDOWS answers stream as frames of about {@code frameBytes} each, all but
- * the last flagged MORE; a SELECT or SELECT_CHUNKS series larger than a frame is split across consecutive entries
- * with the same key (a SELECT_WINDOWS series never is; one larger than a frame gets a frame of its own). One
- * instance per connection; the frame is released here.
+ * loop. SELECT, SELECT_CHUNKS and SELECT_WINDOWS answers stream as frames of about {@code frameBytes} each
+ * (SELECT_CHUNKS at most {@link #CHUNK_FRAME_BYTES}), all but the last flagged MORE; a SELECT or SELECT_CHUNKS
+ * series larger than a frame is split across consecutive entries with the same key (a SELECT_WINDOWS series never
+ * is; one larger than a frame gets a frame of its own). One instance per connection; the frame is released here.
  */
 public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(SelectFrameAdapter.class);
     private static final DistinctErrorLog ERRORS = new DistinctErrorLog(LOG, Duration.ofSeconds(10));
+    /**
+     * Largest SELECT_CHUNKS frame (when {@code frameBytes} is larger): the query side decodes each frame as it
+     * arrives, so smaller frames let decoding overlap this select and the transfer. Q1 of PEERS.md (825 KB of
+     * chunks) was one 1 MiB frame whose decoding could only start once the whole select was done.
+     */
+    static final int CHUNK_FRAME_BYTES = 128 << 10;
     private final TimeSeriesDb db;
     private final ExecutorService executor;
     private final int frameBytes;
@@ -63,6 +70,22 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
         this.executor = executor;
         this.frameBytes = frameBytes;
         this.cleanTombstones = cleanTombstones;
+    }
+
+    /**
+     * Lets about {@code frameBytes} of SELECT_CHUNKS frames wait in the outbound buffer (the bytes one whole frame held
+     * before chunk frames were cut to {@link #CHUNK_FRAME_BYTES}). Under Netty's default 64 KiB high-water mark every
+     * chunk frame made the channel unwritable, and the select thread parked in 1 ms steps before its next frame
+     * whenever the event loop had not flushed the previous one: measured on ~96 of 100 Q1 selects (PEERS.md).
+     */
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        final int frame = Math.min(frameBytes, CHUNK_FRAME_BYTES) + 4096;
+        final int high = Math.max(2 * frame, frameBytes + frame);
+        final WriteBufferWaterMark mark = ctx.channel().config().getWriteBufferWaterMark();
+        if (mark.high() < high) {
+            ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(high / 2, high));
+        }
     }
 
     @Override
@@ -165,7 +188,7 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
     private void select(final ChannelHandlerContext ctx, final int correlationId, final SelectRequest q)
         throws Querier.TooManySeriesException {
         final long t0 = System.nanoTime();
-        final FrameStream stream = new FrameStream(ctx, correlationId);
+        final FrameStream stream = new FrameStream(ctx, correlationId, frameBytes);
         try {
             new Querier(db).select(q.matchers(), q.minTimeMs(), q.maxTimeMs(), q.maxSeries(), stream::series);
             metrics.select.increment();
@@ -179,7 +202,7 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
     private void selectChunks(final ChannelHandlerContext ctx, final int correlationId, final SelectRequest q)
         throws Querier.TooManySeriesException {
         final long t0 = System.nanoTime();
-        final FrameStream stream = new FrameStream(ctx, correlationId);
+        final FrameStream stream = new FrameStream(ctx, correlationId, Math.min(frameBytes, CHUNK_FRAME_BYTES));
         try {
             final ChunkQuerier querier = new ChunkQuerier(db);
             querier.select(q.matchers(), q.minTimeMs(), q.maxTimeMs(), q.maxSeries(), stream::chunkSeries);
@@ -196,7 +219,7 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
     private void selectWindows(final ChannelHandlerContext ctx, final int correlationId, final WindowRequest q)
         throws Querier.TooManySeriesException {
         final long t0 = System.nanoTime();
-        final FrameStream stream = new FrameStream(ctx, correlationId);
+        final FrameStream stream = new FrameStream(ctx, correlationId, frameBytes);
         try {
             final WindowQuerier querier = new WindowQuerier(db);
             querier.select(q, stream::windowSeries);
@@ -264,17 +287,19 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
     }
 
     /** Builds SELECT answer frames of about {@code frameBytes}, writing each full one with MORE set. */
-    private final class FrameStream {
+    private static final class FrameStream {
         private final ChannelHandlerContext ctx;
         private final int correlationId;
+        private final int frameBytes;
         private ByteBuf frame;
         private int start;
         private int countAt;
         private int count;
 
-        FrameStream(final ChannelHandlerContext ctx, final int correlationId) {
+        FrameStream(final ChannelHandlerContext ctx, final int correlationId, final int frameBytes) {
             this.ctx = ctx;
             this.correlationId = correlationId;
+            this.frameBytes = frameBytes;
             begin();
         }
 

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -111,6 +112,42 @@ class SelectFrameAdapterTest {
         }
         assertEquals(3000, total);
         assertEquals(true, frames.size() > 10);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void shouldCutChunkAnswersIntoSmallFramesWhenFrameBytesIsLarge() throws Exception {
+        final TimeSeriesDb db = TimeSeriesDb.open(dir, DbOptions.DEFAULT, new HeadMetrics(new MetricsRegistry()));
+        final SplittableRandom rnd = new SplittableRandom(42);
+        for (int s = 0; s < 10; s++) {
+            for (long t = 0; t < 10_000; t++) {
+                // random doubles: ~8 B per sample, ~800 KB of chunks in all
+                db.head().append(LabelSet.of("__name__", "m", "s", "s" + s), t * 1000, rnd.nextDouble());
+            }
+        }
+        final EmbeddedChannel ch = new EmbeddedChannel(new SelectFrameAdapter(db, executor, 1 << 20));
+        assertEquals(true, ch.config().getWriteBufferWaterMark().high() >= 1 << 20,
+            "about frameBytes of chunk frames may wait in the outbound buffer");
+        ch.writeInbound(request(ApiKey.SELECT_CHUNKS, new SelectRequest(0, 9_999_000, 0,
+            List.of(LabelMatcher.eq("__name__", "m")))::encode));
+        final List<ByteBuf> frames = answers(ch, 2);
+        final List<SeriesChunks> series = new ArrayList<>();
+        long bytes = 0;
+        for (final ByteBuf f : frames) {
+            assertEquals(ErrorCode.NONE, FrameDescriptor.errorCode(f, 0));
+            final WireReader r = new WireReader().wrap(f, FrameDescriptor.RESPONSE_HEADER_LENGTH,
+                f.readableBytes() - FrameDescriptor.RESPONSE_HEADER_LENGTH);
+            assertEquals(true, SeriesChunks.decodeList(r, f, series), r.problem());
+            assertEquals(true, f.readableBytes() <= SelectFrameAdapter.CHUNK_FRAME_BYTES + 64,
+                "frame size " + f.readableBytes());
+            bytes += f.readableBytes();
+            f.release();
+        }
+        assertEquals(true, bytes > 4L * SelectFrameAdapter.CHUNK_FRAME_BYTES, "answer bytes " + bytes);
+        assertEquals(10, series.size(), "split entries of a series are joined");
+        for (final SeriesChunks s : series) {
+            assertEquals(10_000, s.decode(0, 9_999_000, new ChunkReader()).size());
+        }
         ch.finishAndReleaseAll();
     }
 

@@ -17,9 +17,13 @@ import java.util.Arrays;
  * thread, reused with {@link #reset()}.
  *
  * <p>Design note: deciding the value encoding per chunk needs every value, so the open chunk is kept as raw
- * samples (16 bytes each, at most one open chunk per series) and bit-packed once when cut.
+ * samples (16 bytes each, at most one open chunk per series) and bit-packed once when cut. The candidates' lengths
+ * are computed exactly without writing them and only the smallest is written (writing all three into scratch
+ * writers and copying the winner bit by bit was most of the storage ingest thread's encode time).
  */
 public final class ChunkWriter {
+    // outside the scaled range, so never a scaled value
+    private static final long NOT_EXACT = Long.MIN_VALUE;
     // grown on demand (up to maxSamples for appends, to n for encode): a writer made for 65,535-sample chunks
     // that encodes a few hundred samples at a time (a select's re-encoder) does not allocate 2 MiB up front
     private final int maxSamples;
@@ -28,8 +32,16 @@ public final class ChunkWriter {
     private int count;
     private long[] scaled;
     private long[] scratch;
-    private final BitWriter trial = new BitWriter(4096);
-    private final BitWriter best = new BitWriter(4096);
+    private long[] deltas;
+    private long[] dods;
+    // results of the last forLength / bestWidth: minimum, width and payload bits of a frame-of-reference block
+    private long forMin;
+    private int forWidth;
+    private long forCost;
+    private long deltaMin;
+    private int deltaWidth;
+    private long dodMin;
+    private int dodWidth;
     private final int[] lengths = new int[65];
     private final int[] allOnes = new int[65];
 
@@ -41,6 +53,8 @@ public final class ChunkWriter {
         this.valueBits = new long[initial];
         this.scaled = new long[initial];
         this.scratch = new long[initial];
+        this.deltas = new long[initial];
+        this.dods = new long[initial];
     }
 
     /** Empties the chunk. */
@@ -85,23 +99,34 @@ public final class ChunkWriter {
         if (scaled.length < n) {
             scaled = new long[Math.max(n, Math.min(ChunkDescriptor.MAX_SAMPLES, scaled.length * 2))];
             scratch = new long[scaled.length];
+            deltas = new long[scaled.length];
+            dods = new long[scaled.length];
         }
-        best.reset();
-        writeXorValues(bits, n, best);
+        // each candidate's exact length is computed without writing it; only the smallest is written (ties keep
+        // the earlier of XOR, DECIMAL_DELTA, DECIMAL_DOD)
         int bestEncoding = ENCODING_XOR;
+        long bestBits = xorLength(bits, n);
         final int k = decimalDigits(bits, n);
         if (k >= 0) {
-            trial.reset();
-            writeDecimalDelta(n, k, trial);
-            if (trial.bitLength() < best.bitLength()) {
-                copy(trial, best);
+            for (int i = 1; i < n; i++) {
+                deltas[i - 1] = scaled[i] - scaled[i - 1];
+            }
+            final long deltaBits = 4 + BitWriter.varBitsLength(zigzag(scaled[0])) + forLength(deltas, n - 1);
+            deltaMin = forMin;
+            deltaWidth = forWidth;
+            if (deltaBits < bestBits) {
+                bestBits = deltaBits;
                 bestEncoding = ENCODING_DECIMAL_DELTA;
             }
             if (n > 2) {
-                trial.reset();
-                writeDecimalDod(n, k, trial);
-                if (trial.bitLength() < best.bitLength()) {
-                    copy(trial, best);
+                for (int i = 2; i < n; i++) {
+                    dods[i - 2] = deltas[i - 1] - deltas[i - 2];
+                }
+                final long dodBits = 4 + BitWriter.varBitsLength(zigzag(scaled[0]))
+                    + BitWriter.varBitsLength(zigzag(deltas[0])) + forLength(dods, n - 2);
+                dodMin = forMin;
+                dodWidth = forWidth;
+                if (dodBits < bestBits) {
                     bestEncoding = ENCODING_DECIMAL_DOD;
                 }
             }
@@ -113,42 +138,54 @@ public final class ChunkWriter {
             scratch[i - 1] = ts[i] - ts[i - 1];
         }
         writeFor(scratch, n - 1, out);
-        final byte[] b = best.array();
-        final int whole = best.bitLength() >>> 3;
-        for (int i = 0; i < whole; i++) {
-            out.writeBits(b[i] & 0xFF, 8);
-        }
-        final int rest = best.bitLength() & 7;
-        if (rest > 0) {
-            out.writeBits((b[whole] & 0xFF) >>> (8 - rest), rest);
+        switch (bestEncoding) {
+            case ENCODING_DECIMAL_DELTA -> {
+                out.writeBits(k, 4);
+                out.writeVarBits(zigzag(scaled[0]));
+                writeFor(deltas, n - 1, deltaMin, deltaWidth, out);
+            }
+            case ENCODING_DECIMAL_DOD -> {
+                out.writeBits(k, 4);
+                out.writeVarBits(zigzag(scaled[0]));
+                out.writeVarBits(zigzag(deltas[0]));
+                writeFor(dods, n - 2, dodMin, dodWidth, out);
+            }
+            default -> writeXorValues(bits, n, out);
         }
         return bestEncoding;
     }
 
-    private static void copy(final BitWriter from, final BitWriter to) {
-        to.reset();
-        final byte[] b = from.array();
-        final int whole = from.bitLength() >>> 3;
-        for (int i = 0; i < whole; i++) {
-            to.writeBits(b[i] & 0xFF, 8);
-        }
-        final int rest = from.bitLength() & 7;
-        if (rest > 0) {
-            to.writeBits((b[whole] & 0xFF) >>> (8 - rest), rest);
-        }
-    }
-
-    /** Fills {@code scaled} and returns the common digit count k, or -1 when some value is not a decimal. */
+    /**
+     * Fills {@code scaled} and returns the common digit count k (the largest {@link #digitsOf}), or -1 when some
+     * value is not a decimal at that k. One pass checks each value at the running k and keeps its scaled value when
+     * exact there; a value exact at k has its own smallest k at most k ({@link #scaledAt}), so only the others call
+     * {@link #digitsOf}, and only values before the last raise of k (or not exact at their k) are checked again.
+     */
     private int decimalDigits(final long[] bits, final int n) {
         int k = 0;
+        int recheckTo = 0;
         for (int i = 0; i < n; i++) {
+            final long atK = scaledAt(bits[i], k);
+            if (atK != NOT_EXACT) {
+                scaled[i] = atK;
+                continue;
+            }
             final int ki = digitsOf(bits[i]);
             if (ki < 0) {
                 return -1;
             }
-            k = Math.max(k, ki);
+            if (ki > k) {
+                k = ki;
+                recheckTo = i;
+            }
+            final long atNewK = scaledAt(bits[i], k);
+            if (atNewK != NOT_EXACT) {
+                scaled[i] = atNewK;
+            } else {
+                recheckTo = i + 1;
+            }
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < recheckTo; i++) {
             final double v = Double.longBitsToDouble(bits[i]);
             final long s = Math.round(v * POW10[k]);
             if (s > MAX_SCALED || s < -MAX_SCALED || Double.doubleToRawLongBits(s / POW10[k]) != bits[i]) {
@@ -157,6 +194,20 @@ public final class ChunkWriter {
             scaled[i] = s;
         }
         return k;
+    }
+
+    /**
+     * round(value * 10^k) when {@code bits} is exactly that over 10^k within the scaled range, else
+     * {@link #NOT_EXACT}. Exact at k implies {@link #digitsOf} is in 0..k: every smaller k scales to a smaller
+     * magnitude, so it is in range too, and the search stops at k at the latest.
+     */
+    private static long scaledAt(final long bits, final int k) {
+        final double v = Double.longBitsToDouble(bits);
+        if (!(Math.abs(v) < MAX_SCALED)) {
+            return NOT_EXACT;
+        }
+        final long s = Math.round(v * POW10[k]);
+        return s <= MAX_SCALED && s >= -MAX_SCALED && Double.doubleToRawLongBits(s / POW10[k]) == bits ? s : NOT_EXACT;
     }
 
     /** Smallest k with value == round(value * 10^k) / 10^k bit-exactly, or -1. */
@@ -177,23 +228,28 @@ public final class ChunkWriter {
         return -1;
     }
 
-    private void writeDecimalDelta(final int n, final int k, final BitWriter out) {
-        out.writeBits(k, 4);
-        out.writeVarBits(zigzag(scaled[0]));
+    /** Bits {@link #writeXorValues} writes for these values. */
+    private static long xorLength(final long[] bits, final int n) {
+        long length = 64;
+        int leading = -1;
+        int trailing = 0;
         for (int i = 1; i < n; i++) {
-            scratch[i - 1] = scaled[i] - scaled[i - 1];
+            final long xor = bits[i] ^ bits[i - 1];
+            if (xor == 0) {
+                length++;
+                continue;
+            }
+            final int lz = Math.min(Long.numberOfLeadingZeros(xor), 31);
+            final int tz = Long.numberOfTrailingZeros(xor);
+            if (leading >= 0 && lz >= leading && tz >= trailing) {
+                length += 2 + 64 - leading - trailing;
+            } else {
+                length += 2 + 5 + 6 + 64 - lz - tz;
+                leading = lz;
+                trailing = tz;
+            }
         }
-        writeFor(scratch, n - 1, out);
-    }
-
-    private void writeDecimalDod(final int n, final int k, final BitWriter out) {
-        out.writeBits(k, 4);
-        out.writeVarBits(zigzag(scaled[0]));
-        out.writeVarBits(zigzag(scaled[1] - scaled[0]));
-        for (int i = 2; i < n; i++) {
-            scratch[i - 2] = (scaled[i] - scaled[i - 1]) - (scaled[i - 1] - scaled[i - 2]);
-        }
-        writeFor(scratch, n - 2, out);
+        return length;
     }
 
     private static void writeXorValues(final long[] bits, final int n, final BitWriter out) {
@@ -206,17 +262,16 @@ public final class ChunkWriter {
                 out.writeBit(false);
                 continue;
             }
-            out.writeBit(true);
-            int lz = Math.min(Long.numberOfLeadingZeros(xor), 31);
+            final int lz = Math.min(Long.numberOfLeadingZeros(xor), 31);
             final int tz = Long.numberOfTrailingZeros(xor);
             if (leading >= 0 && lz >= leading && tz >= trailing) {
-                out.writeBit(false);
+                // control bits 1, 0 then the meaningful bits in the previous window
+                out.writeBits(0b10, 2);
                 out.writeBits(xor >>> trailing, 64 - leading - trailing);
             } else {
-                out.writeBit(true);
+                // control bits 1, 1, the 5-bit leading zeros and 6-bit length (64 as 0) as one 13-bit field
                 final int sig = 64 - lz - tz;
-                out.writeBits(lz, 5);
-                out.writeBits(sig == 64 ? 0 : sig, 6);
+                out.writeBits(0b11L << 11 | (long) lz << 6 | (sig == 64 ? 0 : sig), 13);
                 out.writeBits(xor >>> tz, sig);
                 leading = lz;
                 trailing = tz;
@@ -224,16 +279,36 @@ public final class ChunkWriter {
         }
     }
 
-    /** Frame-of-reference block of {@code n} values with an escape for outliers; picks the cheapest width. */
-    void writeFor(final long[] v, final int n, final BitWriter out) {
+    /**
+     * Bits {@link #writeFor} writes for these values; leaves their minimum and the chosen width in {@link #forMin}
+     * and {@link #forWidth}.
+     */
+    private long forLength(final long[] v, final int n) {
         if (n == 0) {
-            return;
+            forMin = 0;
+            forWidth = 0;
+            return 0;
         }
         long min = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             min = Math.min(min, v[i]);
         }
-        final int width = bestWidth(v, n, min);
+        forMin = min;
+        forWidth = bestWidth(v, n, min);
+        return 7 + BitWriter.varBitsLength(zigzag(min)) + (forWidth == 0 ? 0 : forCost);
+    }
+
+    /** Frame-of-reference block of {@code n} values with an escape for outliers; picks the cheapest width. */
+    void writeFor(final long[] v, final int n, final BitWriter out) {
+        forLength(v, n);
+        writeFor(v, n, forMin, forWidth, out);
+    }
+
+    /** The block of {@link #writeFor} given the values' minimum and the width {@link #bestWidth} chose for them. */
+    private static void writeFor(final long[] v, final int n, final long min, final int width, final BitWriter out) {
+        if (n == 0) {
+            return;
+        }
         out.writeBits(width, 7);
         out.writeVarBits(zigzag(min));
         if (width == 0) {
@@ -253,8 +328,8 @@ public final class ChunkWriter {
 
     private int bestWidth(final long[] v, final int n, final long min) {
         // histogram of bit lengths, plus how many offsets are all ones at each length (they need the escape too)
-        java.util.Arrays.fill(lengths, 0);
-        java.util.Arrays.fill(allOnes, 0);
+        Arrays.fill(lengths, 0);
+        Arrays.fill(allOnes, 0);
         boolean allZero = true;
         for (int i = 0; i < n; i++) {
             final long u = v[i] - min;
@@ -281,6 +356,7 @@ public final class ChunkWriter {
             }
             longer += lengths[w];
         }
+        forCost = bestCost;
         return bestWidth;
     }
 }

@@ -1,5 +1,6 @@
 package io.metricstream.contracts.chunk;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -179,5 +180,74 @@ class ChunkWriterTest {
             }
             w.append(t[0] += 15_000, t[0] / 100.0);
         });
+    }
+
+    @Test
+    void shouldWriteSameBytesAsPreviousWriterWhenSeriesAreRandom() {
+        final long seed = System.nanoTime();
+        System.out.println("ChunkWriterTest format seed=" + seed);
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final LegacyChunkWriter legacy = new LegacyChunkWriter(ChunkDescriptor.MAX_SAMPLES);
+        final LegacyBitWriter legacyOut = new LegacyBitWriter(64);
+        for (int iter = 0; iter < 4000; iter++) {
+            final int n = 1 + rnd.nextInt(iter % 20 == 0 ? 5000 : iter % 3 == 0 ? 4 : 240);
+            final long[] ts = new long[n];
+            final long[] bits = new long[n];
+            fillSeries(rnd, ts, bits);
+            out.reset();
+            legacyOut.reset();
+            // an unaligned start, as when chunks follow other fields in one writer
+            final int prefix = rnd.nextInt(3) == 0 ? rnd.nextInt(1, 64) : 0;
+            final long prefixBits = rnd.nextLong();
+            out.writeBits(prefixBits, prefix);
+            legacyOut.writeBits(prefixBits, prefix);
+            final int encoding = writer.encode(ts, bits, n, out);
+            assertEquals(legacy.encode(ts, bits, n, legacyOut), encoding, "encoding, iteration " + iter);
+            assertEquals(legacyOut.bitLength(), out.bitLength(), "bit length, iteration " + iter);
+            assertArrayEquals(legacyOut.toByteArray(), out.toByteArray(),
+                "bytes, iteration " + iter + " n=" + n + " encoding=" + encoding);
+            if (prefix == 0) {
+                roundTrip(ts, bits, n);
+            }
+        }
+    }
+
+    /** Series that reach every encoding and every frame-of-reference width, escapes and the decimal limits. */
+    private static void fillSeries(final SplittableRandom rnd, final long[] ts, final long[] bits) {
+        final int n = ts.length;
+        long t = rnd.nextLong(-5_000_000_000_000L, 5_000_000_000_000L);
+        final int kind = rnd.nextInt(10);
+        final int digits = rnd.nextInt(ChunkDescriptor.MAX_DECIMAL_DIGITS + 1);
+        final double scale = Math.pow(10, digits);
+        long scaledValue = rnd.nextLong(-1_000_000, 1_000_000);
+        long step = rnd.nextInt(1000);
+        long counter = rnd.nextLong(1L << 40);
+        for (int i = 0; i < n; i++) {
+            ts[i] = t;
+            t += switch (rnd.nextInt(5)) {
+                case 0 -> 15_000;
+                case 1 -> 1 + rnd.nextInt(5);
+                case 2 -> 15_000 + rnd.nextInt(-50, 50);
+                case 3 -> rnd.nextInt(200) == 0 ? rnd.nextLong(1, 1L << 55) : 1;
+                default -> rnd.nextInt(100) == 0 ? rnd.nextLong(1, 1L << 50) : 15_000;
+            };
+            step += rnd.nextInt(8) == 0 ? rnd.nextInt(-3, 4) : 0;
+            scaledValue += step + (rnd.nextInt(30) == 0 ? rnd.nextLong(-1L << 40, 1L << 40) : 0);
+            counter += rnd.nextInt(5000);
+            bits[i] = switch (kind) {
+                case 0 -> Double.doubleToRawLongBits(scaledValue / scale);
+                case 1 -> Double.doubleToRawLongBits((double) counter);
+                case 2 -> Double.doubleToRawLongBits(rnd.nextDouble() * 1e6);
+                case 3 -> SPECIAL_BITS[rnd.nextInt(SPECIAL_BITS.length)];
+                case 4 -> rnd.nextInt(10) == 0 ? SPECIAL_BITS[rnd.nextInt(SPECIAL_BITS.length)]
+                    : Double.doubleToRawLongBits(scaledValue / 100.0);
+                case 5 -> Double.doubleToRawLongBits(42.0);
+                case 6 -> Double.doubleToRawLongBits((double) (ChunkDescriptor.MAX_SCALED - rnd.nextInt(3))
+                    * (rnd.nextBoolean() ? 1 : -1));
+                case 7 -> Double.doubleToRawLongBits(rnd.nextInt(1000) / Math.pow(10, rnd.nextInt(16)));
+                case 8 -> Double.doubleToRawLongBits(i * 0.1 + (rnd.nextInt(50) == 0 ? 1e-9 : 0));
+                default -> rnd.nextLong();
+            };
+        }
     }
 }

@@ -1,11 +1,13 @@
 package io.metricstream.contracts.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -39,5 +41,40 @@ class HashingTest {
             assertTrue(p >= 0 && p < 8);
         }
         assertEquals(7, Hashing.partitionFor(-1, 8));
+    }
+
+    @Test
+    void shouldHashEquallyWhenBytesAreInArrayHeapBufferOrDirectBuffer() {
+        final long seed = System.nanoTime();
+        System.out.println("HashingTest seed=" + seed);
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final ByteBuf direct = Unpooled.directBuffer(512);
+        try {
+            for (int iter = 0; iter < 5000; iter++) {
+                final int length = rnd.nextInt(iter % 10 == 0 ? 300 : 80);
+                final int at = rnd.nextInt(16);
+                final byte[] bytes = new byte[at + length + rnd.nextInt(16)];
+                rnd.nextBytes(bytes);
+                direct.clear().writeBytes(bytes);
+                // the direct buffer has no array: it hashes through the ByteBuf getters
+                final long expected = Hashing.hash64(direct, at, length);
+                assertEquals(expected, Hashing.hash64(bytes, at, length), "array, iteration " + iter);
+                assertEquals(expected, Hashing.hash64(Unpooled.wrappedBuffer(bytes), at, length), "heap buf");
+                // a slice has a non-zero array offset
+                final ByteBuf slice = Unpooled.wrappedBuffer(bytes).slice(at, bytes.length - at);
+                assertEquals(expected, Hashing.hash64(slice, 0, length), "slice, iteration " + iter);
+            }
+        } finally {
+            direct.release();
+        }
+    }
+
+    @Test
+    void shouldRejectRangeOutsideBufferWhenBufferIsHeap() {
+        final ByteBuf heap = Unpooled.wrappedBuffer(new byte[64]).slice(8, 16);
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> Hashing.hash64(heap, 8, 9));
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> Hashing.hash64(heap, -1, 4));
     }
 }

@@ -4,6 +4,9 @@ import io.metricstream.contracts.model.SeriesKeyCodec;
 import io.metricstream.contracts.wire.Hashing;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The parsed, validated samples of one request, staged in two pooled buffers before anything is published:
@@ -34,6 +37,9 @@ public final class StagedSamples {
     private static final int VALUE_BITS_AT = 16;
     private static final int PARTITION_AT = 24;
     private static final int ORDINAL_AT = 28;
+    // big-endian, as ByteBuf.getInt / getLong read the entries back
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final ByteBuf keys;
     private ByteBuf entries;
@@ -149,8 +155,23 @@ public final class StagedSamples {
         if (sampleCount == maxSamples) {
             return false;
         }
-        entries.writeInt(seriesKeyAt).writeInt(seriesKeyLength).writeLong(timestampMs).writeLong(valueBits)
-            .writeInt(seriesPartition).writeInt(seriesOrdinal);
+        if (entries.hasArray()) {
+            // one capacity check per entry instead of six checked writes (a sixth of the event loop's samples)
+            final int w = entries.writerIndex();
+            entries.ensureWritable(ENTRY_LENGTH);
+            final byte[] a = entries.array();
+            final int at = entries.arrayOffset() + w;
+            INT_BE.set(a, at, seriesKeyAt);
+            INT_BE.set(a, at + KEY_LENGTH_AT, seriesKeyLength);
+            LONG_BE.set(a, at + TIMESTAMP_AT, timestampMs);
+            LONG_BE.set(a, at + VALUE_BITS_AT, valueBits);
+            INT_BE.set(a, at + PARTITION_AT, seriesPartition);
+            INT_BE.set(a, at + ORDINAL_AT, seriesOrdinal);
+            entries.writerIndex(w + ENTRY_LENGTH);
+        } else {
+            entries.writeInt(seriesKeyAt).writeInt(seriesKeyLength).writeLong(timestampMs).writeLong(valueBits)
+                .writeInt(seriesPartition).writeInt(seriesOrdinal);
+        }
         sampleCount++;
         return true;
     }

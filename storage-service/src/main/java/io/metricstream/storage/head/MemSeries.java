@@ -8,6 +8,9 @@ import io.metricstream.contracts.chunk.ChunkWriter;
 import io.metricstream.contracts.chunk.SampleSink;
 import io.metricstream.contracts.model.SampleRecordCodec;
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,6 +28,8 @@ import java.util.List;
  * (requests, and so each series' samples, arrive slightly out of order around every cut).
  */
 public final class MemSeries {
+    // big-endian, as the record value's ByteBuf.getLong
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     // immutable after construction
     final long ref;
     final long hash;
@@ -99,6 +104,18 @@ public final class MemSeries {
             final int at = valueAt + i * SampleRecordCodec.SAMPLE_LENGTH;
             final long ts = SampleRecordCodec.timestampMs(buf, valueAt, i);
             ctx.count(appendLocked(ts, buf.getLong(at + 8), ctx), ts);
+        }
+    }
+
+    /**
+     * As {@link #appendRecord(ByteBuf, int, int, Head.WriterContext)} with the record value copied into
+     * {@code values} from index 0.
+     */
+    synchronized void appendRecord(final byte[] values, final int samples, final Head.WriterContext ctx) {
+        for (int i = 0; i < samples; i++) {
+            final int at = i * SampleRecordCodec.SAMPLE_LENGTH;
+            final long ts = (long) LONGS.get(values, at);
+            ctx.count(appendLocked(ts, (long) LONGS.get(values, at + 8), ctx), ts);
         }
     }
 

@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,16 @@ public final class SeriesRegistry {
     public MemSeries find(final long hash, final ByteBuf key, final int at, final int length) {
         for (MemSeries s = byHash.get(hash); s != null; s = s.nextInBucket) {
             if (sameKey(s.key, key, at, length)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The series whose key equals {@code key[0, length)}, or null. Ingest thread only. */
+    public MemSeries find(final long hash, final byte[] key, final int length) {
+        for (MemSeries s = byHash.get(hash); s != null; s = s.nextInBucket) {
+            if (s.key.length == length && Arrays.equals(s.key, 0, length, key, 0, length)) {
                 return s;
             }
         }

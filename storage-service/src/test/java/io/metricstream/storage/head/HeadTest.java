@@ -16,10 +16,15 @@ import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.testsupport.AllocationAssert;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -186,5 +191,55 @@ class HeadTest {
         } finally {
             buf.release();
         }
+    }
+
+    @Test
+    void shouldHoldEveryRecordSampleWhenRecordsComeFromDirectBufferAtOffset() {
+        final long seed = System.nanoTime();
+        System.out.println("HeadTest records seed=" + seed);
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final LabelSet[] series = new LabelSet[20];
+        final List<TreeMap<Long, Long>> expected = new ArrayList<>();
+        for (int s = 0; s < series.length; s++) {
+            series[s] = LabelSet.of("__name__", "m" + s % 3, "host", "h" + s);
+            expected.add(new TreeMap<>());
+        }
+        final long[] next = new long[series.length];
+        final Head h = new Head(new HeadOptions(120, 7_200_000L, 60_000L, 1000, 8, 64), metrics);
+        // a direct buffer has no array: the head copies key and value out of it, from any index
+        final ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
+        try {
+            for (int r = 0; r < 2000; r++) {
+                final int s = rnd.nextInt(series.length);
+                buf.clear().writerIndex(rnd.nextInt(64));
+                final int keyAt = buf.writerIndex();
+                final int keyLength = SeriesKeyCodec.encode(series[s], buf);
+                buf.writeZero(rnd.nextInt(4));
+                final int valueAt = buf.writerIndex();
+                final int samples = 1 + rnd.nextInt(12);
+                for (int i = 0; i < samples; i++) {
+                    next[s] += 1 + rnd.nextInt(30_000);
+                    final long bits = rnd.nextBoolean() ? rnd.nextLong() : Double.doubleToRawLongBits(rnd.nextInt(999));
+                    buf.writeLong(next[s]).writeLong(bits);
+                    expected.get(s).put(next[s], bits);
+                }
+                h.appendRecord(buf, keyAt, keyLength, valueAt, samples * SampleRecordCodec.SAMPLE_LENGTH);
+            }
+        } finally {
+            buf.release();
+        }
+        for (int s = 0; s < series.length; s++) {
+            final SampleBuffer b = new SampleBuffer(16);
+            h.registry().getOrCreate(series[s], 120).samples(Long.MIN_VALUE, Long.MAX_VALUE, new ChunkReader(), b);
+            final TreeMap<Long, Long> want = expected.get(s);
+            assertEquals(want.size(), b.size(), "series " + s);
+            int i = 0;
+            for (Map.Entry<Long, Long> e : want.entrySet()) {
+                assertEquals(e.getKey(), b.timestampAt(i), "series " + s + " sample " + i);
+                assertEquals(e.getValue(), b.valueBitsAt(i), "series " + s + " sample " + i);
+                i++;
+            }
+        }
+        assertEquals(series.length, h.registry().size());
     }
 }

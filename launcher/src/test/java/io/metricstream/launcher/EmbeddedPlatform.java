@@ -35,6 +35,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
         settings.put("global.profile", "test");
         ports.forEach((k, v) -> settings.put(k, String.valueOf(v)));
         // no client addresses: `up` points them at the ports above (ConfigOptions.loadEmbedded)
+        // warm-ups off: they cost seconds per start, and their ephemeral loopback ports (bind to 0) can take a port
+        // picked above before the service that owns it binds it; QueryServiceWarmupTest / StorageServiceWarmupTest
+        // cover them
+        settings.put("query.warmup_enabled", "false");
+        settings.put("storage.warmup_enabled", "false");
         settings.putAll(extra);
         final List<String> args = new ArrayList<>(List.of("up", "--no-signal-handlers", "--data-dir",
             dataDir.toString()));
@@ -47,7 +52,13 @@ public final class EmbeddedPlatform implements AutoCloseable {
         final CommandLine cmd = new CommandLine(cli).setOut(new PrintWriter(out, true))
             .setErr(new PrintWriter(out, true));
         up = cmd.getSubcommands().get("up").getCommand();
-        exit = CompletableFuture.supplyAsync(() -> cmd.execute(args.toArray(String[]::new)));
+        // a thread of its own: on the common pool (one worker on 2 cores) the platform would hold that worker for
+        // its whole life, and the engine's and the JSON writer's parallel parts, queued behind it, would never run
+        exit = CompletableFuture.supplyAsync(() -> cmd.execute(args.toArray(String[]::new)), r -> {
+            final Thread t = new Thread(r, "embedded-platform-up");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     /** Starts the platform and waits until every service is ready. */

@@ -46,10 +46,26 @@ public final class QueryConfig {
         .defaultValue(0).atLeast(0).atMost(256)
         .doc("Threads decoding selected chunks (SELECT_CHUNKS) in parallel, off the event loops; 0 = one per core.");
 
+    /** Startup warm-up switch. */
+    public static final ConfigKey<Boolean> WARMUP_ENABLED = ConfigKey.key("query.warmup_enabled").booleanType()
+        .defaultValue(true)
+        .doc("At start, run the query path over synthetic in-memory series (never storage) until the JIT has compiled "
+            + "it; the service is ready, and the API answers, once it is done. Off: the first queries run slower.");
+    /** Startup warm-up rounds. */
+    public static final ConfigKey<Integer> WARMUP_ROUNDS = ConfigKey.key("query.warmup_rounds").intType()
+        .defaultValue(8).atLeast(1).atMost(10_000)
+        .doc("Rounds of the warm-up's 14 queries (range and instant, over HTTP on loopback, ~288k synthetic "
+            + "samples): a fixed amount of work, ~1.5 s of CPU, so the JIT gets the same profile however busy the "
+            + "machine is.");
+    /** Startup warm-up time cap. */
+    public static final ConfigKey<Long> WARMUP_BUDGET_MS = ConfigKey.key("query.warmup_budget_ms").longType()
+        .defaultValue(10_000L).atLeast(1).atMost(600_000L).unit("ms")
+        .doc("Wall-clock cap of the warm-up (a busy machine): no query starts after this has passed.");
+
     /** Every key of the section. */
     public static final ConfigTable TABLE = ConfigTable.of(HTTP_PORT, BIND_ADDRESS, MAX_BODY_BYTES,
         STORAGE_ADDRESSES, LOOKBACK_DELTA_MS, MAX_SAMPLES, MAX_SERIES, TIMEOUT_MS, MAX_CONCURRENCY,
-        PUSHDOWN_MIN_RANGE_MS, DECODE_THREADS);
+        PUSHDOWN_MIN_RANGE_MS, DECODE_THREADS, WARMUP_ENABLED, WARMUP_ROUNDS, WARMUP_BUDGET_MS);
 
     private QueryConfig() {
     }

@@ -6,27 +6,37 @@ import io.metricstream.query.eval.Engine;
 import io.metricstream.query.remote.ChunkDecoder;
 import io.metricstream.query.remote.SeriesSource;
 import io.metricstream.query.remote.StorageFanout;
+import io.metricstream.query.warmup.QueryWarmup;
+import io.metricstream.query.warmup.WarmupGate;
+import io.metricstream.query.warmup.WarmupSource;
 import io.metricstream.runtime.config.Config;
 import io.metricstream.runtime.config.ConfigTable;
 import io.metricstream.runtime.http.HttpExchange;
 import io.metricstream.runtime.lifecycle.Service;
 import io.metricstream.runtime.lifecycle.ServiceHost;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The query service: a PromQL engine over every storage instance ({@link StorageFanout}), the Prometheus HTTP API
  * ({@link PromApiRoutes}) and the web UI at {@code /}. Stateless: nothing on disk. Queries are evaluated on a
- * bounded pool of {@code query.max_concurrency} threads, never on the event loops.
+ * bounded pool of {@code query.max_concurrency} threads, never on the event loops. With {@code query.warmup_enabled}
+ * it first runs the query path over synthetic series ({@link QueryWarmup}) on a thread of its own: the service is
+ * ready once that is done, and queries arriving earlier wait for it.
  */
 public final class QueryService implements Service {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
     private static final String UI_RESOURCE = "/io/metricstream/query/ui/index.html";
 
     private final SeriesSource injected;
@@ -35,6 +45,8 @@ public final class QueryService implements Service {
     private ChunkDecoder decoder;
     private ExecutorService executor;
     private Engine engine;
+    private final CompletableFuture<QueryWarmup.Report> warmup = new CompletableFuture<>();
+    private Thread warmupThread;
 
     /** A service selecting from the configured storage instances. */
     public QueryService() {
@@ -54,6 +66,11 @@ public final class QueryService implements Service {
     @Override
     public ConfigTable configTable() {
         return QueryConfig.TABLE;
+    }
+
+    /** Completes when the startup warm-up has run (at once when it is off); never exceptionally. */
+    public CompletableFuture<QueryWarmup.Report> warmup() {
+        return warmup;
     }
 
     /** The engine (after start). */
@@ -86,7 +103,16 @@ public final class QueryService implements Service {
             return t;
         };
         executor = Executors.newFixedThreadPool(config.get(QueryConfig.MAX_CONCURRENCY), factory);
-        final PromApiRoutes api = new PromApiRoutes(engine, source, executor, timeoutMs,
+        final ExecutorService apiExecutor;
+        if (config.get(QueryConfig.WARMUP_ENABLED)) {
+            startWarmup(config);
+            host.readyWhen("warmup", warmup::isDone);
+            apiExecutor = new WarmupGate(executor, warmup);
+        } else {
+            warmup.complete(null);
+            apiExecutor = executor;
+        }
+        final PromApiRoutes api = new PromApiRoutes(engine, source, apiExecutor, timeoutMs,
             host.metrics().counterFamily("query_requests_total", "API requests by endpoint and outcome",
                 "endpoint", "outcome"),
             host.metrics().latency("query_request_duration_seconds", "API request latency"));
@@ -96,6 +122,34 @@ public final class QueryService implements Service {
             router.get("/", x -> html(x, page));
             router.get("/graph", x -> html(x, page));
         });
+    }
+
+    /** The warm-up on a daemon thread, over the engine's options and this service's decoder (or its own). */
+    private void startWarmup(final Config config) {
+        final Thread t = new Thread(() -> {
+            final ChunkDecoder own = decoder == null ? new ChunkDecoder(2) : null;
+            try {
+                final WarmupSource synthetic = new WarmupSource(own != null ? own : decoder,
+                    PooledByteBufAllocator.DEFAULT);
+                final Engine warmEngine = new Engine(synthetic, new Engine.Options(
+                    config.get(QueryConfig.LOOKBACK_DELTA_MS), config.get(QueryConfig.MAX_SAMPLES),
+                    config.get(QueryConfig.MAX_SERIES), config.get(QueryConfig.TIMEOUT_MS),
+                    config.get(QueryConfig.PUSHDOWN_MIN_RANGE_MS)));
+                warmup.complete(new QueryWarmup(warmEngine, synthetic, config.get(QueryConfig.WARMUP_ROUNDS),
+                    config.get(QueryConfig.WARMUP_BUDGET_MS)).run());
+            } catch (final RuntimeException | Error e) {
+                // QueryWarmup.run reports its own failures; this covers building the synthetic data
+                warmup.complete(new QueryWarmup.Report(0, 0, 0, 0, e));
+                LOG.warn("query warm-up could not start", e);
+            } finally {
+                if (own != null) {
+                    own.close();
+                }
+            }
+        }, "query-warmup");
+        t.setDaemon(true);
+        t.start();
+        warmupThread = t;
     }
 
     private static void html(final HttpExchange x, final byte[] page) {
@@ -115,6 +169,15 @@ public final class QueryService implements Service {
 
     @Override
     public void close() {
+        if (warmupThread != null) {
+            // a warm-up still running would keep its event loops and CPU after the service is gone
+            warmupThread.interrupt();
+            try {
+                warmupThread.join(5_000);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (executor != null) {
             executor.shutdownNow();
         }

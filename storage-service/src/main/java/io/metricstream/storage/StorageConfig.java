@@ -78,13 +78,29 @@ public final class StorageConfig {
     /** Query threads. */
     public static final ConfigKey<Integer> QUERY_THREADS = ConfigKey.key("storage.query_threads").intType()
         .defaultValue(2).atLeast(1).atMost(64).doc("Threads answering selects and metadata requests.");
+    /** Startup warm-up switch. */
+    public static final ConfigKey<Boolean> WARMUP_ENABLED = ConfigKey.key("storage.warmup_enabled").booleanType()
+        .defaultValue(true)
+        .doc("At start, run the select path over a throwaway database of synthetic series (in a temporary directory, "
+            + "never the data dir) until the JIT has compiled it; ready, and selects answered, once it is done.");
+    /** Startup warm-up rounds. */
+    public static final ConfigKey<Integer> WARMUP_ROUNDS = ConfigKey.key("storage.warmup_rounds").intType()
+        .defaultValue(20).atLeast(1).atMost(100_000)
+        .doc("Rounds of the warm-up's six selects (SELECT_CHUNKS, SELECT_WINDOWS over 120 synthetic series, over "
+            + "the binary protocol on loopback): a fixed amount of work, so the JIT gets the same profile however "
+            + "busy the machine is.");
+    /** Startup warm-up time cap. */
+    public static final ConfigKey<Long> WARMUP_BUDGET_MS = ConfigKey.key("storage.warmup_budget_ms").longType()
+        .defaultValue(10_000L).atLeast(1).atMost(600_000L).unit("ms")
+        .doc("Wall-clock cap of the warm-up (a busy machine): no select starts after this has passed.");
 
     /** Every key of the section. */
     public static final ConfigTable TABLE = ConfigTable.of(BIND_ADDRESS, HTTP_PORT, BINARY_PORT, QUEUE_ADDRESS, TOPIC,
         CONSUMER_GROUP, SESSION_TIMEOUT_MS, FETCH_MAX_WAIT_MS, FETCH_MAX_BYTES, BLOCK_DURATION_MS,
         CHECKPOINT_INTERVAL_MS, OUT_OF_ORDER_WINDOW_MS, RETENTION_MS, RETENTION_BYTES, ROLLUP_MIN_BLOCK_SPAN_MS,
         CHUNK_MAX_SAMPLES, MAX_SERIES,
-        MAX_LABELS_PER_SERIES, MAX_LABEL_LENGTH, SELECT_FRAME_BYTES, QUERY_THREADS);
+        MAX_LABELS_PER_SERIES, MAX_LABEL_LENGTH, SELECT_FRAME_BYTES, QUERY_THREADS, WARMUP_ENABLED, WARMUP_ROUNDS,
+        WARMUP_BUDGET_MS);
 
     private StorageConfig() {
     }

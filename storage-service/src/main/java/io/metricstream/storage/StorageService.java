@@ -16,6 +16,8 @@ import io.metricstream.storage.head.HeadOptions;
 import io.metricstream.storage.select.SelectFrameAdapter;
 import io.metricstream.storage.select.SelectMetrics;
 import io.metricstream.storage.select.StorageHttpRoutes;
+import io.metricstream.storage.select.warmup.SelectGate;
+import io.metricstream.storage.select.warmup.SelectWarmup;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,13 +28,17 @@ import java.util.function.Supplier;
 /**
  * The storage service: recovers its database (blocks, tombstones, head checkpoint), consumes topic
  * {@code metrics.inbound} in consumer group {@code storage} into the head, flushes blocks, and serves the binary
- * select protocol and a debug HTTP JSON API. See storage-service/README.md.
+ * select protocol and a debug HTTP JSON API. With {@code storage.warmup_enabled} it first runs the select path over
+ * a throwaway database ({@link SelectWarmup}) on a thread of its own: ready once that is done, and selects arriving
+ * earlier wait for it. See storage-service/README.md.
  */
 public final class StorageService implements Service {
     private TimeSeriesDb db;
     private QueueClient queue;
     private InboundConsumer consumer;
     private ExecutorService queries;
+    private final CompletableFuture<SelectWarmup.Report> warmup = new CompletableFuture<>();
+    private Thread warmupThread;
 
     @Override
     public String name() {
@@ -47,6 +53,11 @@ public final class StorageService implements Service {
     /** The database (after start). */
     public TimeSeriesDb db() {
         return db;
+    }
+
+    /** Completes when the startup warm-up has run (at once when it is off); never exceptionally. */
+    public CompletableFuture<SelectWarmup.Report> warmup() {
+        return warmup;
     }
 
     /** The consumer (after start). */
@@ -84,11 +95,31 @@ public final class StorageService implements Service {
             c.get(StorageConfig.FETCH_MAX_WAIT_MS).intValue(), c.get(StorageConfig.FETCH_MAX_BYTES).intValue(),
             c.get(StorageConfig.CHECKPOINT_INTERVAL_MS), 5_000));
         final int frameBytes = c.get(StorageConfig.SELECT_FRAME_BYTES);
+        final ExecutorService selects;
+        if (c.get(StorageConfig.WARMUP_ENABLED)) {
+            final SelectWarmup w = new SelectWarmup(head, frameBytes, c.get(StorageConfig.WARMUP_ROUNDS),
+                c.get(StorageConfig.WARMUP_BUDGET_MS));
+            final Thread t = new Thread(() -> {
+                try {
+                    warmup.complete(w.run());
+                } finally {
+                    warmup.complete(null); // whatever escaped run(), selects must not wait forever
+                }
+            }, "storage-warmup");
+            t.setDaemon(true);
+            t.start();
+            warmupThread = t;
+            host.readyWhen("warmup", warmup::isDone);
+            selects = new SelectGate(queries, warmup);
+        } else {
+            warmup.complete(null);
+            selects = queries;
+        }
         final Supplier<CompletableFuture<Integer>> cleanTombstones = () -> consumer.submit(consumer::cleanTombstones);
         final SelectMetrics selectMetrics = new SelectMetrics(host.metrics());
-        host.binary(StorageConfig.BINARY_PORT, () -> new SelectFrameAdapter(db, queries, frameBytes, cleanTombstones,
+        host.binary(StorageConfig.BINARY_PORT, () -> new SelectFrameAdapter(db, selects, frameBytes, cleanTombstones,
             selectMetrics), FrameDescriptor.DEFAULT_MAX_FRAME_BYTES);
-        final StorageHttpRoutes routes = new StorageHttpRoutes(db, queries, cleanTombstones);
+        final StorageHttpRoutes routes = new StorageHttpRoutes(db, selects, cleanTombstones);
         host.http(StorageConfig.HTTP_PORT, routes::register);
         consumer.start();
     }
@@ -103,6 +134,15 @@ public final class StorageService implements Service {
 
     @Override
     public void close() {
+        if (warmupThread != null) {
+            // a warm-up still running would keep its event loops, CPU and temporary directory after the service
+            warmupThread.interrupt();
+            try {
+                warmupThread.join(5_000);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (consumer != null) {
             consumer.close();
         }

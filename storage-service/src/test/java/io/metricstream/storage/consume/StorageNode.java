@@ -35,6 +35,8 @@ public final class StorageNode implements AutoCloseable {
         flags.put("storage.checkpoint_interval_ms", "200ms");
         flags.put("storage.fetch_max_wait_ms", "100ms");
         flags.put("storage.session_timeout_ms", "3s");
+        // the warm-up costs ~1-2 s per start; StorageServiceWarmupTest turns it on where it is the subject
+        flags.put("storage.warmup_enabled", "false");
         flags.putAll(overrides);
         final ConfigOutcome out = new ConfigLoader(ConfigTable.merge(GlobalConfig.TABLE, StorageConfig.TABLE))
             .load(Optional.empty(), Map.of(), flags);

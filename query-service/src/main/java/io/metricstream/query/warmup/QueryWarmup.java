@@ -1,0 +1,175 @@
+package io.metricstream.query.warmup;
+
+import io.metricstream.query.api.PromApiRoutes;
+import io.metricstream.query.eval.Engine;
+import io.metricstream.query.remote.SeriesSource;
+import io.metricstream.runtime.http.HttpServer;
+import io.metricstream.runtime.http.HttpServerOptions;
+import io.metricstream.runtime.http.Router;
+import io.metricstream.runtime.lifecycle.EventLoops;
+import io.metricstream.runtime.logging.DistinctErrorLog;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the query path — the HTTP API, parse, select, chunk decoding, the common range functions, aggregations and
+ * binary operators, range and instant, the JSON answer in pooled buffers written to the socket — over a
+ * {@link WarmupSource}: a private {@link PromApiRoutes} on an ephemeral loopback port of event loops of its own
+ * (closed afterwards), asked over HTTP until {@code rounds} rounds of {@link #QUERIES} ran or {@code budgetMs}
+ * passed (checked before each query), so that C2 has compiled the path before a user's first query (a fresh JVM
+ * answers its first queries 3-9x slower than warm ones). Answers are discarded; nothing user-visible changes (its
+ * routes count nothing, storage is never asked). Not thread-safe: run once, on one thread.
+ */
+public final class QueryWarmup {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryWarmup.class);
+    private static final long END_MS = WarmupSource.START_MS + WarmupSource.SPAN_MS;
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * One warm-up query.
+     *
+     * @param instant instant query at the end of the data (else a range query over all of it)
+     * @param stepMs range query step
+     * @param promql the query
+     */
+    record Query(boolean instant, long stepMs, String promql) {
+    }
+
+    /** The queries of one round: the shapes users run most (PEERS.md's five and their neighbours). */
+    static final List<Query> QUERIES = List.of(
+        range("sum by (region)(rate(warmup_requests_total[5m]))"),
+        range("avg_over_time(warmup_cpu_percent{host=~\"h1.*\"}[10m])"),
+        range("max by (job)(warmup_load)"),
+        range("rate(warmup_requests_total[5m]) + rate(warmup_bytes_total[5m])"),
+        new Query(true, 0, "sum by (region)(max_over_time(warmup_cpu_percent[1d]))"),
+        new Query(false, 15_000, "rate(warmup_requests_total[1m]) * 2 + rate(warmup_bytes_total[1m])"),
+        range("sum by (job)(increase(warmup_requests_total[10m]))"),
+        range("avg by (region)(warmup_cpu_percent) > 10"),
+        range("min by (host)(min_over_time(warmup_load[5m])) / on() group_left() count(warmup_load)"),
+        range("sum_over_time(warmup_cpu_percent[15m]) - count_over_time(warmup_cpu_percent[15m])"),
+        range("irate(warmup_bytes_total{job=\"job1\"}[2m])"),
+        range("max_over_time(warmup_load[1h]) + last_over_time(warmup_load[1h])"),
+        new Query(true, 0, "topk(3, rate(warmup_requests_total[5m]))"),
+        new Query(true, 0, "warmup_cpu_percent{region=\"r1\"}"));
+
+    /**
+     * What a warm-up did.
+     *
+     * @param rounds whole rounds of {@link #QUERIES} run (the budget may end one midway)
+     * @param queries queries run
+     * @param wallMs wall time
+     * @param threadCpuMs CPU time of the warm-up thread (decoding and JSON parts run on other threads too)
+     * @param failure the failure that stopped it, or null
+     */
+    public record Report(int rounds, int queries, long wallMs, long threadCpuMs, Throwable failure) {
+    }
+
+    private final Engine engine;
+    private final SeriesSource source;
+    private final int rounds;
+    private final long budgetMs;
+
+    /** A warm-up of {@code engine} over {@code source} (a {@link WarmupSource}, or a failing one in tests). */
+    public QueryWarmup(final Engine engine, final SeriesSource source, final int rounds, final long budgetMs) {
+        this.engine = engine;
+        this.source = source;
+        this.rounds = rounds;
+        this.budgetMs = budgetMs;
+    }
+
+    private static Query range(final String promql) {
+        return new Query(false, 60_000, promql);
+    }
+
+    /** Runs the warm-up and logs what it ran; a failure is logged and reported, never thrown. */
+    public Report run() {
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        final long cpu0 = threads.getCurrentThreadCpuTime();
+        final long t0 = System.nanoTime();
+        final long deadline = t0 + budgetMs * 1_000_000;
+        int round = 0;
+        int queries = 0;
+        Throwable failure = null;
+        final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+            final Thread t = new Thread(r, "query-warmup-eval");
+            t.setDaemon(true);
+            return t;
+        });
+        try (EventLoops loops = EventLoops.create(1); HttpClient client = HttpClient.newHttpClient()) {
+            final Router router = new Router();
+            new PromApiRoutes(engine, source, executor, ANSWER_TIMEOUT.toMillis(), null, null).register(router);
+            final HttpServer server = HttpServer.bind(loops, HttpServerOptions.plain("127.0.0.1", 0), router,
+                new DistinctErrorLog(LOG, Duration.ofSeconds(10)));
+            try {
+                final String base = "http://127.0.0.1:" + server.port();
+                while (round < rounds && going(deadline)) {
+                    for (int i = 0; i < QUERIES.size() && going(deadline); i++) {
+                        ask(client, base, QUERIES.get(i));
+                        queries++;
+                    }
+                    round += queries % QUERIES.size() == 0 ? 1 : 0;
+                }
+            } finally {
+                server.stopAccepting();
+                server.drainAndClose(Duration.ofSeconds(1));
+            }
+        } catch (final Exception | AssertionError | LinkageError e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            failure = e;
+        } finally {
+            executor.shutdownNow();
+        }
+        final Report report = new Report(round, queries, (System.nanoTime() - t0) / 1_000_000,
+            (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000, failure);
+        if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+            LOG.info("query warm-up stopped by shutdown after {} queries in {} ms", queries, report.wallMs());
+        } else if (failure != null) {
+            LOG.warn("query warm-up failed after {} queries in {} ms; the service runs without it", queries,
+                report.wallMs(), failure);
+        } else {
+            LOG.info("query warm-up: {} rounds of {} queries over HTTP on loopback, {} synthetic samples, in {} ms "
+                + "(warm-up thread CPU {} ms)", round, QUERIES.size(), WarmupSource.SERIES_PER_METRIC * 4L
+                * (WarmupSource.SPAN_MS / WarmupSource.SCRAPE_MS + 1), report.wallMs(), report.threadCpuMs());
+        }
+        return report;
+    }
+
+    /** Before the budget's end and not interrupted (the service closes: it stops the warm-up). */
+    private static boolean going(final long deadlineNanos) {
+        return System.nanoTime() - deadlineNanos < 0 && !Thread.currentThread().isInterrupted();
+    }
+
+    private static void ask(final HttpClient client, final String base, final Query q)
+        throws IOException, InterruptedException {
+        final String query = "query=" + URLEncoder.encode(q.promql(), StandardCharsets.UTF_8);
+        final String path = q.instant() ? "/api/v1/query?" + query + "&time=" + seconds(END_MS)
+            : "/api/v1/query_range?" + query + "&start=" + seconds(WarmupSource.START_MS) + "&end=" + seconds(END_MS)
+                + "&step=" + seconds(q.stepMs());
+        final HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(ANSWER_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("warm-up query " + q.promql() + " answered " + r.statusCode() + ": "
+                + new String(r.body(), 0, Math.min(200, r.body().length), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String seconds(final long ms) {
+        return ms / 1000 + "." + String.format(Locale.ROOT, "%03d", ms % 1000);
+    }
+}

@@ -1,0 +1,255 @@
+package io.metricstream.storage.select.warmup;
+
+import io.metricstream.contracts.client.ClientOptions;
+import io.metricstream.contracts.frame.FrameDescriptor;
+import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.storage.LabelMatcher;
+import io.metricstream.contracts.storage.SelectRequest;
+import io.metricstream.contracts.storage.SeriesChunks;
+import io.metricstream.contracts.storage.SeriesWindows;
+import io.metricstream.contracts.storage.StorageClient;
+import io.metricstream.contracts.storage.WindowFunction;
+import io.metricstream.contracts.storage.WindowRequest;
+import io.metricstream.runtime.binary.BinaryServer;
+import io.metricstream.runtime.lifecycle.EventLoops;
+import io.metricstream.runtime.metrics.MetricsRegistry;
+import io.metricstream.storage.db.DbOptions;
+import io.metricstream.storage.db.TimeSeriesDb;
+import io.metricstream.storage.head.HeadMetrics;
+import io.metricstream.storage.head.HeadOptions;
+import io.metricstream.storage.select.SelectFrameAdapter;
+import io.metricstream.storage.select.SelectMetrics;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs storage's select path — postings and matchers, SELECT_CHUNKS over block and head chunks (open chunks
+ * re-encoded), SELECT_WINDOWS from chunks and from rollups, answer frames in pooled buffers — through a real
+ * {@link SelectFrameAdapter} behind a {@link BinaryServer} on an ephemeral loopback port of event loops of its own,
+ * asked by a real {@link StorageClient} (so the transport, framing and the client's answer decoding are compiled
+ * too), over a throwaway database of synthetic series in a temporary directory (deleted afterwards), until
+ * {@code rounds} rounds ran or {@code budgetMs} passed (checked before each request). So C2 has compiled the path
+ * before the first query; the user's database, its head and the service's {@code /metrics} are never touched (the
+ * adapter counts into a registry of its own) and the port is closed before the service is ready. Not thread-safe:
+ * run once, on one thread.
+ */
+public final class SelectWarmup {
+    private static final Logger LOG = LoggerFactory.getLogger(SelectWarmup.class);
+    /** First sample (2001-09-09; only ever in the throwaway database). */
+    static final long START_MS = 1_000_000_000_000L;
+    /** Span of every series: two 2 h blocks are flushed, the rest stays in the head. */
+    static final long SPAN_MS = 8 * 3_600_000L;
+    /** Sample interval: 481 samples per series, so the throwaway database is written in well under 100 ms. */
+    static final long SCRAPE_MS = 60_000;
+    static final int HOSTS = 40;
+    private static final long ANSWER_TIMEOUT_S = 30;
+    private static final String TEMP_PREFIX = "metricstream-select-warmup";
+    private static final String[] METRICS = {"warmup_requests_total", "warmup_cpu_percent", "warmup_load"};
+
+    /**
+     * What a warm-up did.
+     *
+     * @param requests select requests answered
+     * @param answerBytes chunk and window bytes answered (and discarded)
+     * @param fillMs wall time of writing the throwaway database
+     * @param wallMs wall time, the throwaway database's writing included
+     * @param threadCpuMs CPU time of the warm-up thread
+     * @param failure the failure that stopped it, or null
+     */
+    public record Report(int requests, long answerBytes, long fillMs, long wallMs, long threadCpuMs,
+                         Throwable failure) {
+    }
+
+    private final HeadOptions head;
+    private final int frameBytes;
+    private final int rounds;
+    private final long budgetMs;
+    private final Path tempParent;
+
+    /** A warm-up with the service's head settings and answer frame size, its database under java.io.tmpdir. */
+    public SelectWarmup(final HeadOptions head, final int frameBytes, final int rounds, final long budgetMs) {
+        this(head, frameBytes, rounds, budgetMs, null);
+    }
+
+    /** Like the other constructor, with the throwaway database in a new directory under {@code tempParent}. */
+    SelectWarmup(final HeadOptions head, final int frameBytes, final int rounds, final long budgetMs,
+                 final Path tempParent) {
+        this.head = head;
+        this.frameBytes = frameBytes;
+        this.rounds = rounds;
+        this.budgetMs = budgetMs;
+        this.tempParent = tempParent;
+    }
+
+    /** Runs the warm-up and logs what it ran; a failure is logged and reported, never thrown. */
+    public Report run() {
+        final long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        final long t0 = System.nanoTime();
+        final long deadline = t0 + budgetMs * 1_000_000;
+        long answerBytes = 0;
+        long fillMs = 0;
+        int requests = 0;
+        Throwable failure = null;
+        Path dir = null;
+        try {
+            dir = tempParent == null ? Files.createTempDirectory(TEMP_PREFIX)
+                : Files.createTempDirectory(tempParent, TEMP_PREFIX);
+            // rollups in every block (the service writes them only into long compacted blocks) so windows read them
+            final DbOptions options = new DbOptions(head, 0, 0, 3, 1, 0);
+            try (TimeSeriesDb db = TimeSeriesDb.open(dir, options, new HeadMetrics(new MetricsRegistry()));
+                 EventLoops loops = EventLoops.create(1)) {
+                fill(db);
+                fillMs = (System.nanoTime() - t0) / 1_000_000;
+                final ExecutorService selects = Executors.newSingleThreadExecutor(r -> {
+                    final Thread t = new Thread(r, "storage-warmup-select");
+                    t.setDaemon(true);
+                    return t;
+                });
+                final BinaryServer server = BinaryServer.bind(loops, "127.0.0.1", 0, () -> new SelectFrameAdapter(db,
+                    selects, frameBytes, null, new SelectMetrics(new MetricsRegistry())),
+                    FrameDescriptor.DEFAULT_MAX_FRAME_BYTES);
+                try (StorageClient client = new StorageClient("127.0.0.1", server.port(), ClientOptions.DEFAULT,
+                    loops.workerGroup())) {
+                    final List<Request> all = requests();
+                    for (int r = 0; r < rounds && going(deadline); r++) {
+                        for (int i = 0; i < all.size() && going(deadline); i++) {
+                            answerBytes += all.get(i).ask().apply(client).get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
+                            requests++;
+                        }
+                    }
+                } finally {
+                    server.stopAccepting();
+                    server.closeConnections(Duration.ofSeconds(1));
+                    selects.shutdownNow();
+                }
+            }
+        } catch (final Exception | AssertionError | LinkageError e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            failure = e;
+        } finally {
+            failure = deleteQuietly(dir, failure);
+        }
+        final Report report = new Report(requests, answerBytes, fillMs, (System.nanoTime() - t0) / 1_000_000,
+            (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1_000_000, failure);
+        if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+            LOG.info("select warm-up stopped by shutdown after {} requests in {} ms", requests, report.wallMs());
+        } else if (failure != null) {
+            LOG.warn("select warm-up failed after {} requests in {} ms; the service runs without it", requests,
+                report.wallMs(), failure);
+        } else {
+            LOG.info("select warm-up: {} requests over {} synthetic series, {} answer bytes, in {} ms ({} ms writing "
+                + "the database; warm-up thread CPU {} ms)", requests, METRICS.length * HOSTS, answerBytes,
+                report.wallMs(), fillMs, report.threadCpuMs());
+        }
+        return report;
+    }
+
+    /** Before the budget's end and not interrupted (the service closes: it stops the warm-up). */
+    private static boolean going(final long deadlineNanos) {
+        return System.nanoTime() - deadlineNanos < 0 && !Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * Two 2 h blocks (with rollups) and four hours in the head, the last chunk of each series open: integer
+     * counters, gauges as random walks of hundredths and as random floats (every chunk encoding), jittered times.
+     */
+    private static void fill(final TimeSeriesDb db) throws IOException {
+        final SplittableRandom random = new SplittableRandom(7);
+        for (int m = 0; m < METRICS.length; m++) {
+            for (int h = 0; h < HOSTS; h++) {
+                final LabelSet labels = LabelSet.of("__name__", METRICS[m], "host",
+                    String.format(Locale.ROOT, "h%02d", h), "job", "job" + h % 4, "region", "r" + h % 3);
+                double counter = 0;
+                long hundredths = 5_000;
+                for (long t = START_MS; t <= START_MS + SPAN_MS; t += SCRAPE_MS) {
+                    hundredths = Math.max(0, Math.min(10_000, hundredths + random.nextInt(-300, 301)));
+                    final double v = switch (m) {
+                        case 0 -> counter += random.nextInt(3_000);
+                        case 1 -> h % 2 == 0 ? hundredths / 100.0 : random.nextDouble() * 100;
+                        default -> hundredths / 100.0;
+                    };
+                    db.head().append(labels, t + (random.nextInt(8) == 0 ? random.nextInt(40) : 0), v);
+                }
+            }
+        }
+        db.flush(START_MS + 4 * 3_600_000L);
+    }
+
+    /** One request: how it is asked, answering the chunk or window bytes of its answer. */
+    private record Request(Function<StorageClient, CompletableFuture<Long>> ask) {
+        static Request chunks(final SelectRequest q) {
+            return new Request(c -> c.selectChunks(q).thenApply(all -> {
+                long bytes = 0;
+                for (final SeriesChunks s : all) {
+                    for (final byte[] chunk : s.chunks()) {
+                        bytes += chunk.length;
+                    }
+                }
+                return bytes;
+            }));
+        }
+
+        static Request windows(final WindowRequest q) {
+            return new Request(c -> c.selectWindows(q).thenApply(all -> {
+                long bytes = 0;
+                for (final SeriesWindows s : all) {
+                    bytes += 12L * s.size();
+                }
+                return bytes;
+            }));
+        }
+    }
+
+    /** One round: the selects a dashboard's common queries send (PEERS.md's five and their neighbours). */
+    private static List<Request> requests() {
+        final long end = START_MS + SPAN_MS;
+        final List<LabelMatcher> counter = List.of(LabelMatcher.eq("__name__", "warmup_requests_total"));
+        final List<LabelMatcher> cpu = List.of(LabelMatcher.eq("__name__", "warmup_cpu_percent"));
+        final List<LabelMatcher> someHosts = List.of(LabelMatcher.eq("__name__", "warmup_cpu_percent"),
+            LabelMatcher.of(LabelMatcher.Type.RE, "host", "h1.*"));
+        final List<LabelMatcher> load = List.of(LabelMatcher.eq("__name__", "warmup_load"));
+        return List.of(
+            Request.chunks(new SelectRequest(START_MS, end, 0, counter)),
+            Request.chunks(new SelectRequest(START_MS, end, 0, someHosts)),
+            Request.chunks(new SelectRequest(START_MS + 3_600_000L, end, 0, load)),
+            Request.windows(new WindowRequest(end, 60_000, 1, 86_400_000L, WindowFunction.MAX, 0, cpu)),
+            Request.windows(new WindowRequest(START_MS + 3_600_000L, 60_000, 400, 3_600_000L, WindowFunction.AVG, 0,
+                load)),
+            Request.windows(new WindowRequest(end, 60_000, 1, 6 * 3_600_000L, WindowFunction.SUM, 0, someHosts)));
+    }
+
+    private static Throwable deleteQuietly(final Path dir, final Throwable failure) {
+        if (dir == null) {
+            return failure;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (final Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+            return failure;
+        } catch (final IOException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+                return failure;
+            }
+            return e;
+        }
+    }
+}

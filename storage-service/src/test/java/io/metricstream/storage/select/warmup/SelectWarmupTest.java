@@ -1,0 +1,52 @@
+package io.metricstream.storage.select.warmup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.metricstream.contracts.frame.FrameDescriptor;
+import io.metricstream.storage.head.HeadOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("integration")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SelectWarmupTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldAnswerEverySelectAndDeleteItsDatabaseWhenRun() throws IOException {
+        final SelectWarmup.Report report = new SelectWarmup(HeadOptions.DEFAULT, 64 << 10, 2, 60_000, tmp).run();
+        assertNull(report.failure());
+        assertEquals(12, report.requests());
+        assertTrue(report.answerBytes() > 0, "answers hold chunks and windows");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(0, left.count(), "the throwaway database is deleted");
+        }
+    }
+
+    @Test
+    void shouldReportFailureWithoutThrowingWhenDatabaseCannotBeCreated() throws IOException {
+        final Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+        final SelectWarmup.Report report = new SelectWarmup(HeadOptions.DEFAULT,
+            FrameDescriptor.DEFAULT_MAX_FRAME_BYTES, 2, 60_000, notADirectory).run();
+        assertNotNull(report.failure());
+        assertEquals(0, report.requests());
+    }
+
+    @Test
+    void shouldStopStartingSelectsWhenBudgetHasPassed() {
+        final SelectWarmup.Report report = new SelectWarmup(HeadOptions.DEFAULT, 64 << 10, 1_000, 1, tmp).run();
+        assertNull(report.failure());
+        assertTrue(report.requests() < 6_000, "requests " + report.requests());
+    }
+}

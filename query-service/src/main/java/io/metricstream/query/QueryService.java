@@ -7,7 +7,7 @@ import io.metricstream.query.remote.ChunkDecoder;
 import io.metricstream.query.remote.SeriesSource;
 import io.metricstream.query.remote.StorageFanout;
 import io.metricstream.query.warmup.QueryWarmup;
-import io.metricstream.query.warmup.WarmupGate;
+import io.metricstream.runtime.lifecycle.WarmupGate;
 import io.metricstream.query.warmup.WarmupSource;
 import io.metricstream.runtime.config.Config;
 import io.metricstream.runtime.config.ConfigTable;

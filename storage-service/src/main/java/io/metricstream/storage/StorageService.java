@@ -16,7 +16,7 @@ import io.metricstream.storage.head.HeadOptions;
 import io.metricstream.storage.select.SelectFrameAdapter;
 import io.metricstream.storage.select.SelectMetrics;
 import io.metricstream.storage.select.StorageHttpRoutes;
-import io.metricstream.storage.select.warmup.SelectGate;
+import io.metricstream.runtime.lifecycle.WarmupGate;
 import io.metricstream.storage.select.warmup.SelectWarmup;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -110,7 +110,7 @@ public final class StorageService implements Service {
             t.start();
             warmupThread = t;
             host.readyWhen("warmup", warmup::isDone);
-            selects = new SelectGate(queries, warmup);
+            selects = new WarmupGate(queries, warmup);
         } else {
             warmup.complete(null);
             selects = queries;

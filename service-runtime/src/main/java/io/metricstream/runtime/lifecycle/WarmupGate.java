@@ -1,4 +1,4 @@
-package io.metricstream.query.warmup;
+package io.metricstream.runtime.lifecycle;
 
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
@@ -7,9 +7,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The query executor as the API sees it while a warm-up runs: tasks submitted before {@code done} completes wait
- * for it (a query that arrives during the warm-up waits at most the warm-up's budget, then runs compiled code),
- * later ones go straight to {@code delegate}. Thread-safe.
+ * An executor as a service's API sees it while its startup warm-up runs: tasks submitted before {@code done}
+ * completes wait for it (a query or select arriving during the warm-up waits at most the warm-up's budget, then
+ * runs compiled code), later ones go straight to {@code delegate}. Thread-safe.
  */
 public final class WarmupGate extends AbstractExecutorService {
     private final ExecutorService delegate;

@@ -1,4 +1,4 @@
-package io.metricstream.query.warmup;
+package io.metricstream.runtime.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -204,10 +204,11 @@ public final class RangeFunctions {
     }
 
     /**
-     * avg_over_time of a series whose values are finite and far from overflow, four windows at a time. Each window
-     * runs exactly {@link WindowFunction#over}'s arithmetic ({@code mean += v / count - mean / count}; its infinity
-     * rules cannot apply to such values), so results are bit-identical; interleaving four independent division
-     * chains lets the CPU overlap them (the single chain is latency-bound: ~2.5x faster measured on Q2 of PEERS.md).
+     * avg_over_time of a series whose values are finite and far from overflow, many windows at a time
+     * ({@link WindowMeans}). Each window runs exactly {@link WindowFunction#over}'s arithmetic
+     * ({@code mean += v / count - mean / count}; its infinity rules cannot apply to such values), so results are
+     * bit-identical; running independent division chains side by side lets the CPU overlap them (one chain is
+     * latency-bound) and vectorize them.
      */
     private static StepSeries avgOverTime(final Evaluator ev, final Windows w, final RangeSeries s) {
         final int steps = ev.steps();
@@ -241,13 +242,7 @@ public final class RangeFunctions {
         }
         final double[] values = new double[steps];
         final boolean[] present = new boolean[steps];
-        int k = 0;
-        for (; k + 4 <= windows; k += 4) {
-            WindowFunction.averagesOfFour(vs, los, his, k, values, at);
-        }
-        for (; k < windows; k++) {
-            values[at[k]] = WindowFunction.AVG.over(vs, los[k], his[k]);
-        }
+        WindowMeans.get().averages(vs, los, his, windows, values, at);
         for (int j = 0; j < windows; j++) {
             present[at[j]] = true;
         }

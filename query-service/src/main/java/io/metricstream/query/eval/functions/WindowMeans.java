@@ -1,0 +1,112 @@
+package io.metricstream.query.eval.functions;
+
+import io.metricstream.contracts.storage.WindowFunction;
+
+/**
+ * avg_over_time of many windows of one series at once, bit-identical to {@link WindowFunction#over} for
+ * {@link WindowFunction#AVG} on finite values far from overflow (its infinity rules cannot apply to them).
+ *
+ * <p>Each window's mean is Prometheus's incremental one, {@code mean += v / count - mean / count}: two divisions
+ * per sample that no rewrite may change. Windows start with {@code count = 1} alike, so a block of {@link #LANES}
+ * windows is run side by side: their samples are copied into a scratch transposed (sample {@code j} of every window
+ * next to each other) and one loop over the windows does step {@code j} of all of them. The JIT vectorizes that loop
+ * (divisions of 4-8 doubles per instruction, each correctly rounded like the scalar one, in the same order per
+ * window), where {@link WindowFunction#averagesOfFour} is bound by the scalar divider's throughput. A block runs the
+ * steps its shortest window has; the longer windows finish one by one. Not thread-safe: one instance per thread.
+ */
+final class WindowMeans {
+    /**
+     * Windows per block. On Q2's series (1,441 windows of 40-41 samples) four at a time took 150 µs, blocks of 16 /
+     * 32 / 64 / 128 took 121 / 94 / 82 / 135 µs (AVX-512 EPYC, same JVM, back to back).
+     */
+    static final int LANES = 64;
+    /** Largest transposed block (doubles); windows longer than this / LANES fall back to four at a time. */
+    private static final int MAX_SCRATCH = 1 << 16;
+    private static final ThreadLocal<WindowMeans> PER_THREAD = ThreadLocal.withInitial(WindowMeans::new);
+
+    private double[] columns = new double[LANES * 64];
+
+    private WindowMeans() {
+    }
+
+    /** The calling thread's instance. */
+    static WindowMeans get() {
+        return PER_THREAD.get();
+    }
+
+    /**
+     * The mean of every window {@code values[from[i] .. to[i])} ({@code to[i] > from[i]}), i in [0, windows), into
+     * {@code out[outAt[i]]}. Every value must be finite with magnitude at most 1e300.
+     */
+    void averages(final double[] values, final int[] from, final int[] to, final int windows, final double[] out,
+                  final int[] outAt) {
+        int k = 0;
+        while (k + LANES <= windows) {
+            if (block(values, from, to, k, out, outAt)) {
+                k += LANES;
+            } else {
+                WindowFunction.averagesOfFour(values, from, to, k, out, outAt);
+                k += 4;
+            }
+        }
+        for (; k + 4 <= windows; k += 4) {
+            WindowFunction.averagesOfFour(values, from, to, k, out, outAt);
+        }
+        for (; k < windows; k++) {
+            out[outAt[k]] = WindowFunction.AVG.over(values, from[k], to[k]);
+        }
+    }
+
+    /** Windows {@code k .. k + LANES}, or false (nothing written) when their lengths differ too much. */
+    private boolean block(final double[] values, final int[] from, final int[] to, final int k, final double[] out,
+                          final int[] outAt) {
+        int common = Integer.MAX_VALUE;
+        long total = 0;
+        for (int w = k; w < k + LANES; w++) {
+            final int len = to[w] - from[w];
+            common = Math.min(common, len);
+            total += len;
+        }
+        // a ragged block (series edge, gap) would leave most steps to the one-window tails: the caller then takes
+        // four windows at a time until the block ahead is even
+        if (2L * common * LANES < total || (long) (common + 1) * LANES > MAX_SCRATCH) {
+            return false;
+        }
+        // row 0: the means before the first step (0); row j + 1: sample j of every window, overwritten by the means
+        // after step j. One array, rows a constant apart, so the JIT proves the loop's loads and stores independent.
+        final double[] c = columns((common + 1) * LANES);
+        for (int w = 0; w < LANES; w++) {
+            c[w] = 0;
+            final int f = from[k + w];
+            for (int j = 0; j < common; j++) {
+                c[(j + 1) * LANES + w] = values[f + j];
+            }
+        }
+        for (int j = 0; j < common; j++) {
+            final double count = j + 1;
+            final int row = (j + 1) * LANES;
+            for (int w = 0; w < LANES; w++) {
+                // WindowFunction.meanStep without its infinity rules, which finite values never reach
+                c[row + w] = c[row - LANES + w] + (c[row + w] / count - c[row - LANES + w] / count);
+            }
+        }
+        final int last = common * LANES;
+        for (int w = 0; w < LANES; w++) {
+            final int f = from[k + w];
+            final int end = to[k + w];
+            double mean = c[last + w];
+            for (int j = f + common; j < end; j++) {
+                mean = WindowFunction.meanStep(mean, j - f + 1, values[j]);
+            }
+            out[outAt[k + w]] = mean;
+        }
+        return true;
+    }
+
+    private double[] columns(final int doubles) {
+        if (columns.length < doubles) {
+            columns = new double[Math.max(doubles, columns.length * 2)];
+        }
+        return columns;
+    }
+}

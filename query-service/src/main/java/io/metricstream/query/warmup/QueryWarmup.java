@@ -1,8 +1,10 @@
 package io.metricstream.query.warmup;
 
+import io.metricstream.contracts.client.ClientOptions;
 import io.metricstream.query.api.PromApiRoutes;
 import io.metricstream.query.eval.Engine;
-import io.metricstream.query.remote.SeriesSource;
+import io.metricstream.query.remote.ChunkDecoder;
+import io.metricstream.query.remote.StorageFanout;
 import io.metricstream.runtime.http.HttpServer;
 import io.metricstream.runtime.http.HttpServerOptions;
 import io.metricstream.runtime.http.Router;
@@ -26,13 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the query path — the HTTP API, parse, select, chunk decoding, the common range functions, aggregations and
- * binary operators, range and instant, the JSON answer in pooled buffers written to the socket — over a
- * {@link WarmupSource}: a private {@link PromApiRoutes} on an ephemeral loopback port of event loops of its own
- * (closed afterwards), asked over HTTP until {@code rounds} rounds of {@link #QUERIES} ran or {@code budgetMs}
+ * Runs the query path — the HTTP API, parse, select through a {@link StorageFanout} and its storage client (the
+ * binary protocol, SELECT_CHUNKS answers decoded frame by frame, SELECT_WINDOWS), chunk decoding, the common range
+ * functions, aggregations and binary operators, range and instant, the JSON answer in pooled buffers written to the
+ * socket — over a {@link WarmupSource}'s synthetic series served by a {@link WarmupStorage}: a private
+ * {@link PromApiRoutes} and that storage server on ephemeral loopback ports of event loops of their own (closed
+ * afterwards), asked over HTTP until {@code rounds} rounds of {@link #QUERIES} ran or {@code budgetMs}
  * passed (checked before each query), so that C2 has compiled the path before a user's first query (a fresh JVM
  * answers its first queries 3-9x slower than warm ones). Answers are discarded; nothing user-visible changes (its
- * routes count nothing, storage is never asked). Not thread-safe: run once, on one thread.
+ * routes count nothing, the user's storage is never asked). Not thread-safe: run once, on one thread.
  */
 public final class QueryWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(QueryWarmup.class);
@@ -73,20 +77,42 @@ public final class QueryWarmup {
      * @param queries queries run
      * @param wallMs wall time
      * @param threadCpuMs CPU time of the warm-up thread (decoding and JSON parts run on other threads too)
+     * @param storage what the warm-up's storage server answered
      * @param failure the failure that stopped it, or null
      */
-    public record Report(int rounds, int queries, long wallMs, long threadCpuMs, Throwable failure) {
+    public record Report(int rounds, int queries, long wallMs, long threadCpuMs, Traffic storage,
+                         Throwable failure) {
     }
 
-    private final Engine engine;
-    private final SeriesSource source;
+    /**
+     * What the warm-up's storage server answered.
+     *
+     * @param selectChunks SELECT_CHUNKS requests answered
+     * @param chunkFrames frames of those answers
+     * @param selectWindows SELECT_WINDOWS requests answered
+     * @param selects SELECT requests answered
+     * @param errors requests answered with an error
+     */
+    public record Traffic(long selectChunks, long chunkFrames, long selectWindows, long selects, long errors) {
+        /** Nothing answered. */
+        public static final Traffic NONE = new Traffic(0, 0, 0, 0, 0);
+    }
+
+    private final Engine.Options options;
+    private final WarmupSource source;
+    private final ChunkDecoder decoder;
     private final int rounds;
     private final long budgetMs;
 
-    /** A warm-up of {@code engine} over {@code source} (a {@link WarmupSource}, or a failing one in tests). */
-    public QueryWarmup(final Engine engine, final SeriesSource source, final int rounds, final long budgetMs) {
-        this.engine = engine;
+    /**
+     * A warm-up of an engine of {@code options} over {@code source}'s series, decoded (chunks and the source's own
+     * work) on {@code decoder}'s threads: the service's, so that they are warm too.
+     */
+    public QueryWarmup(final Engine.Options options, final WarmupSource source, final ChunkDecoder decoder,
+                       final int rounds, final long budgetMs) {
+        this.options = options;
         this.source = source;
+        this.decoder = decoder;
         this.rounds = rounds;
         this.budgetMs = budgetMs;
     }
@@ -109,9 +135,18 @@ public final class QueryWarmup {
             t.setDaemon(true);
             return t;
         });
-        try (EventLoops loops = EventLoops.create(1); HttpClient client = HttpClient.newHttpClient()) {
+        Traffic traffic = Traffic.NONE;
+        // two worker loops: the storage server's and the client's channels are spread over them (storage and query
+        // do not share a thread in two processes)
+        try (EventLoops loops = EventLoops.create(2); HttpClient client = HttpClient.newHttpClient();
+             WarmupStorage storage = new WarmupStorage(source, loops);
+             StorageFanout fanout = new StorageFanout(List.of(storage.address()), new ClientOptions(
+                 ClientOptions.DEFAULT.connectTimeoutMs(), (int) ANSWER_TIMEOUT.toMillis(),
+                 ClientOptions.DEFAULT.maxFrameBytes(), ClientOptions.DEFAULT.reconnect()), loops.workerGroup(),
+                 decoder)) {
             final Router router = new Router();
-            new PromApiRoutes(engine, source, executor, ANSWER_TIMEOUT.toMillis(), null, null).register(router);
+            new PromApiRoutes(new Engine(fanout, options), fanout, executor, ANSWER_TIMEOUT.toMillis(), null, null)
+                .register(router);
             final HttpServer server = HttpServer.bind(loops, HttpServerOptions.plain("127.0.0.1", 0), router,
                 new DistinctErrorLog(LOG, Duration.ofSeconds(10)));
             try {
@@ -126,6 +161,7 @@ public final class QueryWarmup {
             } finally {
                 server.stopAccepting();
                 server.drainAndClose(Duration.ofSeconds(1));
+                traffic = storage.traffic();
             }
         } catch (final Exception | AssertionError | LinkageError e) {
             if (e instanceof InterruptedException) {
@@ -136,16 +172,16 @@ public final class QueryWarmup {
             executor.shutdownNow();
         }
         final Report report = new Report(round, queries, (System.nanoTime() - t0) / 1_000_000,
-            (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000, failure);
+            (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000, traffic, failure);
         if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
             LOG.info("query warm-up stopped by shutdown after {} queries in {} ms", queries, report.wallMs());
         } else if (failure != null) {
             LOG.warn("query warm-up failed after {} queries in {} ms; the service runs without it", queries,
                 report.wallMs(), failure);
         } else {
-            LOG.info("query warm-up: {} rounds of {} queries over HTTP on loopback, {} synthetic samples, in {} ms "
-                + "(warm-up thread CPU {} ms)", round, QUERIES.size(), WarmupSource.SERIES_PER_METRIC * 4L
-                * (WarmupSource.SPAN_MS / WarmupSource.SCRAPE_MS + 1), report.wallMs(), report.threadCpuMs());
+            LOG.info("query warm-up: {} rounds of {} queries over HTTP on loopback, {} synthetic samples served "
+                + "over the storage protocol ({}), in {} ms (warm-up thread CPU {} ms)", round, QUERIES.size(),
+                source.samples(), traffic, report.wallMs(), report.threadCpuMs());
         }
         return report;
     }

@@ -113,8 +113,8 @@ public final class WarmupSource implements SeriesSource {
         return new SeriesChunks(labels, mins, maxs, bytes);
     }
 
-    /** The matching series' chunks overlapping the range, as a storage answer travels: encoded, then decoded. */
-    private List<SeriesChunks> answer(final List<LabelMatcher> matchers, final long minMs, final long maxMs) {
+    /** The matching series' whole chunk lists, of series with a chunk overlapping the range (as storage selects). */
+    List<SeriesChunks> matching(final List<LabelMatcher> matchers, final long minMs, final long maxMs) {
         final List<SeriesChunks> matching = new ArrayList<>();
         for (final SeriesChunks s : series) {
             if (matches(s.labels(), matchers) && s.minTimes()[0] <= maxMs
@@ -122,6 +122,12 @@ public final class WarmupSource implements SeriesSource {
                 matching.add(s);
             }
         }
+        return matching;
+    }
+
+    /** The matching series' chunks overlapping the range, as a storage answer travels: encoded, then decoded. */
+    private List<SeriesChunks> answer(final List<LabelMatcher> matchers, final long minMs, final long maxMs) {
+        final List<SeriesChunks> matching = matching(matchers, minMs, maxMs);
         final ByteBuf buf = alloc.buffer();
         try {
             SeriesChunks.encodeList(buf, matching);

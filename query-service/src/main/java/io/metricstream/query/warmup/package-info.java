@@ -1,2 +1,5 @@
-/** The startup warm-up: the query path run over synthetic in-memory series so the JIT compiles it before users. */
+/**
+ * The startup warm-up: the query path, storage client included, run over synthetic series served by a private
+ * storage-protocol server, so the JIT compiles it before users.
+ */
 package io.metricstream.query.warmup;

@@ -44,6 +44,10 @@ class QueryServiceWarmupTest {
             final QueryWarmup.Report report = server.service().warmup().get(30, TimeUnit.SECONDS);
             assertNull(report.failure());
             assertEquals(1, report.rounds());
+            // the warm-up selected through the storage protocol (its own server), not from memory
+            assertTrue(report.storage().selectChunks() > 0, report.storage().toString());
+            assertTrue(report.storage().chunkFrames() > report.storage().selectChunks(), report.storage().toString());
+            assertTrue(report.storage().selectWindows() > 0, report.storage().toString());
             assertEquals(0, src.selects(), "the user's source is never asked");
             assertEquals(0, src.windowSelects());
             assertEquals(1, src.seriesCount());

@@ -6,10 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metricstream.contracts.client.ClientOptions;
+import io.metricstream.contracts.storage.LabelMatcher;
+import io.metricstream.contracts.storage.SelectRequest;
+import io.metricstream.contracts.storage.SeriesChunks;
+import io.metricstream.contracts.storage.StorageClient;
+import io.metricstream.contracts.storage.WindowFunction;
+import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.query.eval.Engine;
 import io.metricstream.query.eval.QueryResult;
 import io.metricstream.query.remote.ChunkDecoder;
+import io.metricstream.runtime.lifecycle.EventLoops;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -43,16 +52,66 @@ class QueryWarmupTest {
 
     @Test
     void shouldRunWholeRoundsOverHttpWhenSourceIsSynthetic() {
-        final QueryWarmup.Report report = new QueryWarmup(engine, source, 2, 60_000).run();
+        final QueryWarmup.Report report = new QueryWarmup(Engine.Options.DEFAULT, source, decoder, 2, 60_000).run();
         assertNull(report.failure());
         assertEquals(2, report.rounds());
         assertEquals(2 * QueryWarmup.QUERIES.size(), report.queries());
     }
 
     @Test
+    void shouldSelectThroughStorageProtocolWithSeveralFramesAndWindowsWhenWarmingUp() {
+        // the engine's selects go through StorageFanout and StorageClient to the warm-up's storage server
+        final QueryWarmup.Report report = new QueryWarmup(Engine.Options.DEFAULT, source, decoder, 1, 60_000).run();
+        assertNull(report.failure());
+        final QueryWarmup.Traffic t = report.storage();
+        assertTrue(t.selectChunks() >= QueryWarmup.QUERIES.size(), t.toString());
+        assertTrue(t.chunkFrames() > t.selectChunks(), "some answers span several frames: " + t);
+        // the *_over_time over 1h and 1d queries are pushed down (query.pushdown_min_range_ms is 1h by default)
+        assertTrue(t.selectWindows() >= 2, t.toString());
+        assertEquals(0, t.selects(), t.toString());
+        assertEquals(0, t.errors(), t.toString());
+    }
+
+    @Test
+    void shouldAnswerSelectChunksInFramesOfAtMostFrameBytesWhenAnswerIsLarge() throws Exception {
+        try (EventLoops loops = EventLoops.create(1);
+             WarmupStorage storage = new WarmupStorage(source, loops);
+             StorageClient client = new StorageClient("127.0.0.1", port(storage), ClientOptions.DEFAULT,
+                 loops.workerGroup())) {
+            final SelectRequest all = new SelectRequest(0, Long.MAX_VALUE, 0,
+                List.of(LabelMatcher.eq("__name__", "warmup_bytes_total")));
+            final List<SeriesChunks> chunks = client.selectChunks(all).get(30, TimeUnit.SECONDS);
+            assertEquals(WarmupSource.SERIES_PER_METRIC, chunks.size());
+            long bytes = 0;
+            for (final SeriesChunks s : chunks) {
+                for (final byte[] c : s.chunks()) {
+                    bytes += c.length;
+                }
+            }
+            final QueryWarmup.Traffic t = storage.traffic();
+            assertEquals(1, t.selectChunks());
+            assertTrue(t.chunkFrames() >= bytes / WarmupStorage.FRAME_BYTES, bytes + " bytes in " + t);
+            assertTrue(t.chunkFrames() > 1, t.toString());
+            assertEquals(source.select(all).get(30, TimeUnit.SECONDS).size(), chunks.size());
+            // a window request (windowed select) and a plain select answer too
+            final WindowRequest windows = new WindowRequest(WarmupSource.START_MS + 3_600_000, 3_600_000, 5,
+                3_600_000, WindowFunction.MAX, 0, all.matchers());
+            assertEquals(WarmupSource.SERIES_PER_METRIC, client.selectWindows(windows).get(30, TimeUnit.SECONDS)
+                .size());
+            assertEquals(WarmupSource.SERIES_PER_METRIC, client.select(all).get(30, TimeUnit.SECONDS).size());
+            assertEquals(new QueryWarmup.Traffic(1, t.chunkFrames(), 1, 1, 0), storage.traffic());
+        }
+    }
+
+    private static int port(final WarmupStorage storage) {
+        final String a = storage.address();
+        return Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
+    }
+
+    @Test
     void shouldReportFailureWithoutThrowingWhenSourceFails() {
         decoder.close(); // every select is now rejected by the decoding pool
-        final QueryWarmup.Report report = new QueryWarmup(engine, source, 3, 60_000).run();
+        final QueryWarmup.Report report = new QueryWarmup(Engine.Options.DEFAULT, source, decoder, 3, 60_000).run();
         assertNotNull(report.failure());
         assertEquals(0, report.queries());
         assertTrue(report.failure().getMessage().contains("answered 5"), report.failure().getMessage());
@@ -60,7 +119,7 @@ class QueryWarmupTest {
 
     @Test
     void shouldStopStartingQueriesWhenBudgetHasPassed() {
-        final QueryWarmup.Report report = new QueryWarmup(engine, source, 1_000, 1).run();
+        final QueryWarmup.Report report = new QueryWarmup(Engine.Options.DEFAULT, source, decoder, 1_000, 1).run();
         assertNull(report.failure());
         assertFalse(report.queries() > QueryWarmup.QUERIES.size(), "queries " + report.queries());
     }

@@ -78,6 +78,12 @@ ms_port_args() {
 }
 
 start_metricstream() {
+  local ingestion="http://127.0.0.1:$((8080 + ${MS_PORT_OFFSET:-0}))"
+  # another instance on these ports would answer /ready and take the load in this one's place
+  if curl -fsS -o /dev/null -m 2 "$ingestion/ready" 2>/dev/null; then
+    echo "bench: something already answers on $ingestion (another MetricStream?); stop it or set MS_PORT_OFFSET" >&2
+    return 1
+  fi
   SERVER_DIR=$(mktemp -d /tmp/ms-bench.XXXXXX)
   # shellcheck disable=SC2046 # ms_port_args is a list of words
   (cd "$root" && exec ./metricstream up --data-dir "$SERVER_DIR" $(ms_port_args)) >"$SERVER_DIR/log" 2>&1 &

@@ -40,7 +40,7 @@ public final class Hashing {
         }
         final int end = at + length;
         int i = at;
-        long h;
+        long h = P5;
         if (length >= 32) {
             long v1 = P1 + P2;
             long v2 = P2;
@@ -54,36 +54,20 @@ public final class Hashing {
                 v4 = round(v4, buf.getLongLE(i + 24));
                 i += 32;
             } while (i <= limit);
-            h = Long.rotateLeft(v1, 1) + Long.rotateLeft(v2, 7) + Long.rotateLeft(v3, 12) + Long.rotateLeft(v4, 18);
-            h = merge(h, v1);
-            h = merge(h, v2);
-            h = merge(h, v3);
-            h = merge(h, v4);
-        } else {
-            h = P5;
+            h = converge(v1, v2, v3, v4);
         }
         h += length;
-        while (i + 8 <= end) {
-            h ^= round(0, buf.getLongLE(i));
-            h = Long.rotateLeft(h, 27) * P1 + P4;
-            i += 8;
+        for (; i + 8 <= end; i += 8) {
+            h = mix8(h, buf.getLongLE(i));
         }
         if (i + 4 <= end) {
-            h ^= (buf.getIntLE(i) & 0xFFFFFFFFL) * P1;
-            h = Long.rotateLeft(h, 23) * P2 + P3;
+            h = mix4(h, buf.getIntLE(i));
             i += 4;
         }
-        while (i < end) {
-            h ^= (buf.getByte(i) & 0xFF) * P5;
-            h = Long.rotateLeft(h, 11) * P1;
-            i++;
+        for (; i < end; i++) {
+            h = mix1(h, buf.getByte(i));
         }
-        h ^= h >>> 33;
-        h *= P2;
-        h ^= h >>> 29;
-        h *= P3;
-        h ^= h >>> 32;
-        return h;
+        return avalanche(h);
     }
 
     /** xxHash64 (seed 0) of {@code length} bytes of {@code bytes} from index {@code at}; equal to the ByteBuf form. */
@@ -91,7 +75,7 @@ public final class Hashing {
         Objects.checkFromIndexSize(at, length, bytes.length);
         final int end = at + length;
         int i = at;
-        long h;
+        long h = P5;
         if (length >= 32) {
             long v1 = P1 + P2;
             long v2 = P2;
@@ -105,36 +89,20 @@ public final class Hashing {
                 v4 = round(v4, (long) LONG_LE.get(bytes, i + 24));
                 i += 32;
             } while (i <= limit);
-            h = Long.rotateLeft(v1, 1) + Long.rotateLeft(v2, 7) + Long.rotateLeft(v3, 12) + Long.rotateLeft(v4, 18);
-            h = merge(h, v1);
-            h = merge(h, v2);
-            h = merge(h, v3);
-            h = merge(h, v4);
-        } else {
-            h = P5;
+            h = converge(v1, v2, v3, v4);
         }
         h += length;
-        while (i + 8 <= end) {
-            h ^= round(0, (long) LONG_LE.get(bytes, i));
-            h = Long.rotateLeft(h, 27) * P1 + P4;
-            i += 8;
+        for (; i + 8 <= end; i += 8) {
+            h = mix8(h, (long) LONG_LE.get(bytes, i));
         }
         if (i + 4 <= end) {
-            h ^= ((int) INT_LE.get(bytes, i) & 0xFFFFFFFFL) * P1;
-            h = Long.rotateLeft(h, 23) * P2 + P3;
+            h = mix4(h, (int) INT_LE.get(bytes, i));
             i += 4;
         }
-        while (i < end) {
-            h ^= (bytes[i] & 0xFF) * P5;
-            h = Long.rotateLeft(h, 11) * P1;
-            i++;
+        for (; i < end; i++) {
+            h = mix1(h, bytes[i]);
         }
-        h ^= h >>> 33;
-        h *= P2;
-        h ^= h >>> 29;
-        h *= P3;
-        h ^= h >>> 32;
-        return h;
+        return avalanche(h);
     }
 
     /**
@@ -151,5 +119,35 @@ public final class Hashing {
 
     private static long merge(final long h, final long v) {
         return (h ^ round(0, v)) * P1 + P4;
+    }
+
+    // xxHash64's steps after the 32-byte stripes; the two hash64 forms differ only in how they read bytes
+    private static long converge(final long v1, final long v2, final long v3, final long v4) {
+        long h = Long.rotateLeft(v1, 1) + Long.rotateLeft(v2, 7) + Long.rotateLeft(v3, 12) + Long.rotateLeft(v4, 18);
+        h = merge(h, v1);
+        h = merge(h, v2);
+        h = merge(h, v3);
+        return merge(h, v4);
+    }
+
+    private static long mix8(final long h, final long word) {
+        return Long.rotateLeft(h ^ round(0, word), 27) * P1 + P4;
+    }
+
+    private static long mix4(final long h, final int word) {
+        return Long.rotateLeft(h ^ (word & 0xFFFFFFFFL) * P1, 23) * P2 + P3;
+    }
+
+    private static long mix1(final long h, final byte b) {
+        return Long.rotateLeft(h ^ (b & 0xFF) * P5, 11) * P1;
+    }
+
+    private static long avalanche(final long hash) {
+        long h = hash;
+        h ^= h >>> 33;
+        h *= P2;
+        h ^= h >>> 29;
+        h *= P3;
+        return h ^ h >>> 32;
     }
 }

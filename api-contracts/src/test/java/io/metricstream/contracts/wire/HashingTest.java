@@ -17,6 +17,13 @@ class HashingTest {
     private static void f(final String input, final long expected) {
         final ByteBuf buf = Unpooled.copiedBuffer(input, StandardCharsets.UTF_8);
         assertEquals(expected, Hashing.hash64(buf, 0, buf.readableBytes()), () -> "xxh64(\"" + input + "\")");
+        final ByteBuf direct = Unpooled.directBuffer(buf.readableBytes() + 1).writeBytes(buf, 0, buf.readableBytes());
+        try {
+            assertEquals(expected, Hashing.hash64(direct, 0, direct.readableBytes()), () -> "direct xxh64(\"" + input
+                + "\")");
+        } finally {
+            direct.release();
+        }
     }
 
     @Test
@@ -24,7 +31,7 @@ class HashingTest {
         f("", 0xEF46DB3751D8E999L);
         f("a", 0xD24EC4F1A98C6E5BL);
         f("abc", 0x44BC2CF5AD770999L);
-        f("Nobody inspects the spammish repetition", 0xFBCEA83C8A378BF1L);
+        f("Nobody inspects the spammish repetition", 0xFBCEA83C8A378BF1L);   // 39 bytes: a stripe, then 4 and 1
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.metricstream.ingestion;
 
+import io.metricstream.contracts.client.ServerAddress;
 import io.metricstream.runtime.config.ConfigKey;
 import io.metricstream.runtime.config.ConfigTable;
 import io.metricstream.runtime.config.ServiceKeys;
@@ -58,8 +59,9 @@ public final class IngestionConfig {
 
     /** Queue address. */
     public static final ConfigKey<String> QUEUE_ADDRESS = ConfigKey.key("ingestion.queue_address").stringType()
-        .defaultValue("127.0.0.1:7070").validate(IngestionConfig::isHostPort, "host:port")
-        .doc("Binary address of the queue service.");
+        .defaultValue("127.0.0.1:7070").validate(s -> ServerAddress.problem(s) == null, "host:port or local:NAME")
+        .doc("Binary address of the queue service: host:port, or local:queue for the queue in this process"
+            + " (the default of `up`).");
     /** Topic. */
     public static final ConfigKey<String> TOPIC = ConfigKey.key("ingestion.topic").stringType()
         .defaultValue("metrics.inbound").validate(s -> !s.isBlank(), "a topic name")
@@ -109,16 +111,4 @@ public final class IngestionConfig {
     private IngestionConfig() {
     }
 
-    static boolean isHostPort(final String s) {
-        final int colon = s.lastIndexOf(':');
-        if (colon <= 0 || colon == s.length() - 1) {
-            return false;
-        }
-        for (int i = colon + 1; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return s.length() - colon - 1 <= 5 && Integer.parseInt(s.substring(colon + 1)) <= 65535;
-    }
 }

@@ -75,12 +75,10 @@ public final class IngestionService implements Service {
         final Config c = host.config();
         topic = c.get(IngestionConfig.TOPIC);
         final String address = c.get(IngestionConfig.QUEUE_ADDRESS);
-        final int colon = address.lastIndexOf(':');
         final int timeoutMs = c.get(IngestionConfig.QUEUE_TIMEOUT_MS);
         final ClientOptions options = new ClientOptions(Math.min(2_000, timeoutMs), timeoutMs,
             ClientOptions.DEFAULT.maxFrameBytes(), ClientOptions.DEFAULT.reconnect());
-        queue = new QueueClient(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), options,
-            host.workerGroup());
+        queue = new QueueClient(address, options, host.clientGroup(address));
         budget = new InFlightBudget(c.get(IngestionConfig.MAX_INFLIGHT_BYTES));
         final MetricsRegistry metrics = host.metrics();
         final long lingerMs = c.get(IngestionConfig.BATCH_LINGER_MS);

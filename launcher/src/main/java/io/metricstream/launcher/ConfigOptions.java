@@ -41,6 +41,9 @@ final class ConfigOptions {
         return Files.isRegularFile(DEFAULT_FILE) ? Optional.of(DEFAULT_FILE) : Optional.empty();
     }
 
+    /** The queue's in-JVM address under {@code up} (EmbeddedHost binds each binary server as local:SERVICE). */
+    static final String IN_PROCESS_QUEUE = "local:queue";
+
     /** Set by {@code up}: every service runs in this process (see {@link #loadEmbedded}). */
     boolean embedded;
 
@@ -50,9 +53,11 @@ final class ConfigOptions {
 
     /**
      * For {@code up}, where every service runs in this process: loads, then points each client address still at
-     * its default (ingestion/storage/alert to the queue, query to storage, alert to query and ingestion) at the
-     * port its service binds here, so moving a port with {@code --set queue.binary_port=...} moves its clients too
-     * instead of leaving them on another process's default port. Addresses set anywhere are kept.
+     * its default at the server in this process: ingestion's and storage's queue clients at {@code local:queue}
+     * (the in-JVM transport: same frames, no loopback TCP), alert's queue client, query's storage client and alert's
+     * HTTP clients at the port their server binds here, so moving a port with {@code --set queue.binary_port=...}
+     * moves its clients too instead of leaving them on another process's default port. Addresses set anywhere are
+     * kept (set {@code ingestion.queue_address=127.0.0.1:7070} to go through TCP).
      */
     private ConfigOutcome loadEmbedded(Map<String, String> env) {
         final ConfigOutcome first = load(env, Map.of());
@@ -61,8 +66,8 @@ final class ConfigOptions {
         }
         final Map<String, String> derived = new LinkedHashMap<>();
         final String queue = address(config, "queue", QueueConfig.BINARY_PORT);
-        derive(config, derived, IngestionConfig.QUEUE_ADDRESS, queue);
-        derive(config, derived, StorageConfig.QUEUE_ADDRESS, queue);
+        derive(config, derived, IngestionConfig.QUEUE_ADDRESS, IN_PROCESS_QUEUE);
+        derive(config, derived, StorageConfig.QUEUE_ADDRESS, IN_PROCESS_QUEUE);
         derive(config, derived, AlertConfig.QUEUE_ADDRESS, queue);
         derive(config, derived, QueryConfig.STORAGE_ADDRESSES, address(config, "storage", StorageConfig.BINARY_PORT));
         final String query = address(config, "query", QueryConfig.HTTP_PORT);

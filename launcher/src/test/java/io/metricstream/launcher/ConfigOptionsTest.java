@@ -30,8 +30,8 @@ class ConfigOptionsTest {
     void shouldPointEveryClientAtMovedPortsWhenUpMovesThem() {
         final Config c = load(true, Map.of("queue.binary_port", "7570", "storage.binary_port", "7580",
             "query.http_port", "9590", "ingestion.http_port", "8580"), Map.of());
-        assertEquals("127.0.0.1:7570", c.get(IngestionConfig.QUEUE_ADDRESS));
-        assertEquals("127.0.0.1:7570", c.get(StorageConfig.QUEUE_ADDRESS));
+        assertEquals("local:queue", c.get(IngestionConfig.QUEUE_ADDRESS));
+        assertEquals("local:queue", c.get(StorageConfig.QUEUE_ADDRESS));
         assertEquals("127.0.0.1:7570", c.get(AlertConfig.QUEUE_ADDRESS));
         assertEquals(List.of("127.0.0.1:7580"), c.get(QueryConfig.STORAGE_ADDRESSES));
         assertEquals("http://127.0.0.1:9590", c.get(AlertConfig.QUERY_URL));
@@ -55,7 +55,21 @@ class ConfigOptionsTest {
     @Test
     void shouldUseTheBindAddressWhenTheQueueListensOnOne() {
         final Config c = load(true, Map.of("queue.binary_port", "7570", "queue.bind_address", "127.0.0.3"), Map.of());
-        assertEquals("127.0.0.3:7570", c.get(IngestionConfig.QUEUE_ADDRESS));
+        assertEquals("127.0.0.3:7570", c.get(AlertConfig.QUEUE_ADDRESS));
+    }
+
+    @Test
+    void shouldUseTheInJvmQueueWhenUpRunsTheQueueEvenOnAnEphemeralPort() {
+        final Config c = load(true, Map.of("queue.binary_port", "0"), Map.of());
+        assertEquals("local:queue", c.get(IngestionConfig.QUEUE_ADDRESS));
+        assertEquals("local:queue", c.get(StorageConfig.QUEUE_ADDRESS));
+    }
+
+    @Test
+    void shouldKeepATcpQueueAddressWhenSetInTheEnvironment() {
+        final Config c = load(true, Map.of(), Map.of("METRICSTREAM_INGESTION_QUEUE_ADDRESS", "127.0.0.1:7070"));
+        assertEquals("127.0.0.1:7070", c.get(IngestionConfig.QUEUE_ADDRESS));
+        assertEquals("local:queue", c.get(StorageConfig.QUEUE_ADDRESS));
     }
 
     @Test
@@ -63,7 +77,7 @@ class ConfigOptionsTest {
         assertEquals("127.0.0.1:7070", load(false, Map.of("queue.binary_port", "7570"), Map.of())
             .get(IngestionConfig.QUEUE_ADDRESS));
         final Config c = load(true, Map.of(), Map.of());
-        assertEquals("127.0.0.1:7070", c.get(IngestionConfig.QUEUE_ADDRESS));
-        assertEquals("default", c.source(IngestionConfig.QUEUE_ADDRESS));
+        assertEquals("127.0.0.1:7070", c.get(AlertConfig.QUEUE_ADDRESS));
+        assertEquals("default", c.source(AlertConfig.QUEUE_ADDRESS));
     }
 }

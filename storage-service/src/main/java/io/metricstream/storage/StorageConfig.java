@@ -1,5 +1,6 @@
 package io.metricstream.storage;
 
+import io.metricstream.contracts.client.ServerAddress;
 import io.metricstream.runtime.config.ConfigKey;
 import io.metricstream.runtime.config.ConfigTable;
 import io.metricstream.runtime.config.ServiceKeys;
@@ -14,8 +15,9 @@ public final class StorageConfig {
     public static final ConfigKey<Integer> BINARY_PORT = ServiceKeys.binaryPort("storage", 7080);
     /** Queue to consume. */
     public static final ConfigKey<String> QUEUE_ADDRESS = ConfigKey.key("storage.queue_address").stringType()
-        .defaultValue("127.0.0.1:7070").validate(s -> s.matches("[^:\\s]+:\\d{1,5}"), "host:port")
-        .doc("host:port of the queue's binary protocol.");
+        .defaultValue("127.0.0.1:7070").validate(s -> ServerAddress.problem(s) == null, "host:port or local:NAME")
+        .doc("host:port of the queue's binary protocol, or local:queue for the queue in this process (the default"
+            + " of `up`).");
     /** Topic consumed. */
     public static final ConfigKey<String> TOPIC = ConfigKey.key("storage.topic").stringType()
         .defaultValue("metrics.inbound").doc("Topic of sample records to consume.");

@@ -87,9 +87,9 @@ public final class StorageService implements Service {
             t.setDaemon(true);
             return t;
         });
-        final String[] hostPort = c.get(StorageConfig.QUEUE_ADDRESS).split(":");
-        queue = new QueueClient(hostPort[0], Integer.parseInt(hostPort[1]), new ClientOptions(2_000, 10_000,
-            FrameDescriptor.DEFAULT_MAX_FRAME_BYTES, new ReconnectPolicy(50, 1_000)), host.workerGroup());
+        final String queueAddress = c.get(StorageConfig.QUEUE_ADDRESS);
+        queue = new QueueClient(queueAddress, new ClientOptions(2_000, 10_000,
+            FrameDescriptor.DEFAULT_MAX_FRAME_BYTES, new ReconnectPolicy(50, 1_000)), host.clientGroup(queueAddress));
         consumer = new InboundConsumer(db, queue, new InboundConsumer.Settings(c.get(StorageConfig.TOPIC),
             c.get(StorageConfig.CONSUMER_GROUP), c.get(StorageConfig.SESSION_TIMEOUT_MS).intValue(),
             c.get(StorageConfig.FETCH_MAX_WAIT_MS).intValue(), c.get(StorageConfig.FETCH_MAX_BYTES).intValue(),

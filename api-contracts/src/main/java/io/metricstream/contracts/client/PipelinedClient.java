@@ -18,8 +18,9 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -36,6 +37,10 @@ import java.util.function.Consumer;
  * flight on one connection, answers matched by correlation id, a timeout per request, and reconnection with
  * back-off ({@link ReconnectPolicy}). Thread-safe: requests may be sent from any thread; answers complete
  * on the connection's event loop, so callers must not block inside their callbacks.
+ *
+ * <p>The server is at a TCP address or, in the same JVM, at a {@code local:NAME} address ({@link ServerAddress}):
+ * the same frames over Netty's in-JVM transport, whose channels need an event loop group of the local transport
+ * (a {@code LocalIoHandler} group; epoll and NIO loops cannot register them).
  *
  * <p>A request fails with a {@link ContractException} whose code is the server's error, TIMEOUT, or NETWORK
  * (not connected, connection lost, back-off in progress). Whether to retry is the caller's choice
@@ -56,8 +61,7 @@ public final class PipelinedClient implements AutoCloseable {
      */
     public static final int ZERO_COPY_MIN_BYTES = 1024;
 
-    private final String host;
-    private final int port;
+    private final ServerAddress remote;
     private final ClientOptions options;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
@@ -83,17 +87,26 @@ public final class PipelinedClient implements AutoCloseable {
      */
     public PipelinedClient(final String host, final int port, final ClientOptions options,
                            final EventLoopGroup sharedGroup) {
-        this.host = host;
-        this.port = port;
-        this.options = options;
-        this.ownsGroup = sharedGroup == null;
-        this.group = sharedGroup != null ? sharedGroup : new MultiThreadIoEventLoopGroup(1,
-            Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this(ServerAddress.tcp(host, port), options, sharedGroup);
     }
 
-    /** host:port this client talks to. */
+    /**
+     * A client of the server at {@code remote} on a shared event loop group ({@code null} = own single-thread group
+     * of the address's transport, closed with the client). For a TCP address a shared group must use epoll when
+     * {@code Epoll.isAvailable()} and NIO otherwise; for a {@code local:} address it must be a local-transport group.
+     */
+    public PipelinedClient(final ServerAddress remote, final ClientOptions options, final EventLoopGroup sharedGroup) {
+        this.remote = remote;
+        this.options = options;
+        this.ownsGroup = sharedGroup == null;
+        this.group = sharedGroup != null ? sharedGroup : new MultiThreadIoEventLoopGroup(1, remote.local()
+            ? LocalIoHandler.newFactory()
+            : Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    /** The address this client talks to, as configured (host:port or local:NAME). */
     public String address() {
-        return host + ":" + port;
+        return remote.text();
     }
 
     /** Sends one request and completes with the whole (retained) response frame; release it when done. */
@@ -240,21 +253,24 @@ public final class PipelinedClient implements AutoCloseable {
                 throw new ContractException(ErrorCode.NETWORK, "not connected to " + address() + "; retrying in "
                     + TimeUnit.NANOSECONDS.toMillis(nextAttemptNanos - now) + " ms");
             }
-            final Bootstrap b = new Bootstrap()
-                .group(group)
-                .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMs())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(final SocketChannel ch) {
-                        ch.pipeline()
-                            .addLast(new FlushConsolidationHandler(256, true))
-                            .addLast(new LengthFieldBasedFrameDecoder(options.maxFrameBytes(), 0, 4, 0, 0))
-                            .addLast(new ResponseHandler());
-                    }
-                });
-            final ChannelFuture f = b.connect(host, port);
+            final Bootstrap b = new Bootstrap().group(group);
+            if (remote.local()) {
+                b.channel(LocalChannel.class);
+            } else {
+                b.channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMs());
+            }
+            b.handler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(final Channel ch) {
+                    ch.pipeline()
+                        .addLast(new FlushConsolidationHandler(256, true))
+                        .addLast(new LengthFieldBasedFrameDecoder(options.maxFrameBytes(), 0, 4, 0, 0))
+                        .addLast(new ResponseHandler());
+                }
+            });
+            final ChannelFuture f = b.connect(remote.socketAddress());
             connecting = f;
             f.addListener(done -> {
                 synchronized (connectLock) {

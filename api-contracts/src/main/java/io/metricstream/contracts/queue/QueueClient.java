@@ -2,6 +2,7 @@ package io.metricstream.contracts.queue;
 
 import io.metricstream.contracts.client.ClientOptions;
 import io.metricstream.contracts.client.PipelinedClient;
+import io.metricstream.contracts.client.ServerAddress;
 import io.metricstream.contracts.error.ContractException;
 import io.metricstream.contracts.error.ErrorCode;
 import io.metricstream.contracts.frame.ApiKey;
@@ -31,6 +32,15 @@ public final class QueueClient implements AutoCloseable {
     /** Connects (lazily) to a queue at host:port with its own event loop. */
     public QueueClient(final String host, final int port, final ClientOptions options) {
         this(host, port, options, null);
+    }
+
+    /**
+     * Connects (lazily) to a queue at {@code address}, {@code host:port} or {@code local:NAME} (see
+     * {@link ServerAddress}), on a shared event loop group of that address's transport ({@code null} = its own).
+     */
+    public QueueClient(final String address, final ClientOptions options, final EventLoopGroup group) {
+        this.client = new PipelinedClient(ServerAddress.parse(address), options, group);
+        this.requestTimeoutMs = options.requestTimeoutMs();
     }
 
     /** Connects (lazily) to a queue at host:port on a shared event loop group. */

@@ -2,6 +2,7 @@ package io.metricstream.contracts.storage;
 
 import io.metricstream.contracts.client.ClientOptions;
 import io.metricstream.contracts.client.PipelinedClient;
+import io.metricstream.contracts.client.ServerAddress;
 import io.metricstream.contracts.error.ContractException;
 import io.metricstream.contracts.error.ErrorCode;
 import io.metricstream.contracts.frame.ApiKey;
@@ -40,7 +41,16 @@ public final class StorageClient implements AutoCloseable {
         this.requestTimeoutMs = options.requestTimeoutMs();
     }
 
-    /** host:port of the storage instance. */
+    /**
+     * Connects (lazily) to a storage instance at {@code address}, {@code host:port} or {@code local:NAME} (see
+     * {@link ServerAddress}), on a shared event loop group of that address's transport ({@code null} = its own).
+     */
+    public StorageClient(final String address, final ClientOptions options, final EventLoopGroup group) {
+        this.client = new PipelinedClient(ServerAddress.parse(address), options, group);
+        this.requestTimeoutMs = options.requestTimeoutMs();
+    }
+
+    /** The address of the storage instance, as configured. */
     public String address() {
         return client.address();
     }

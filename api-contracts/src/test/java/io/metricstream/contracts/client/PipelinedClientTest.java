@@ -28,7 +28,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.net.InetSocketAddress;
@@ -47,13 +49,21 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The pipelined client against a scripted server on loopback: answers out of order, errors, streamed answers,
- * timeouts, and reconnection after the server comes back.
+ * timeouts, and reconnection after the server comes back. {@link PipelinedClientLocalTest} runs every case again
+ * over the in-JVM transport ({@code local:NAME} addresses).
  */
 @Tag("integration")
 @Timeout(60)
 class PipelinedClientTest {
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private static final AtomicInteger LOCAL_NAMES = new AtomicInteger();
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+        local() ? LocalIoHandler.newFactory() : NioIoHandler.newFactory());
+    private final String localName = "pipelined-client-test-" + LOCAL_NAMES.incrementAndGet();
     private Channel server;
+
+    boolean local() {
+        return false;
+    }
 
     @AfterEach
     void tearDown() {
@@ -127,16 +137,24 @@ class PipelinedClientTest {
         }
     }
 
-    private int start(final int port) {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-            .childHandler(new ChannelInitializer<SocketChannel>() {
+    /** Starts the server at {@code address} (null = a new one) and returns its address for clients. */
+    private String start(final String address) {
+        final ServerBootstrap b = new ServerBootstrap().group(group)
+            .channel(local() ? LocalServerChannel.class : NioServerSocketChannel.class)
+            .childHandler(new ChannelInitializer<Channel>() {
                 @Override
-                protected void initChannel(final SocketChannel ch) {
+                protected void initChannel(final Channel ch) {
                     accepted.incrementAndGet();
                     ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 0), new ScriptedServer());
                 }
-            }).bind("127.0.0.1", port).syncUninterruptibly().channel();
-        return ((InetSocketAddress) server.localAddress()).getPort();
+            });
+        if (local()) {
+            server = b.bind(new LocalAddress(localName)).syncUninterruptibly().channel();
+            return ServerAddress.LOCAL_PREFIX + localName;
+        }
+        final int port = address == null ? 0 : Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        server = b.bind("127.0.0.1", port).syncUninterruptibly().channel();
+        return "127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     private final AtomicInteger accepted = new AtomicInteger();
@@ -152,8 +170,8 @@ class PipelinedClientTest {
 
     @Test
     void shouldMatchAnswersByCorrelationIdWhenTheyArriveOutOfOrder() throws Exception {
-        final int port = start(0);
-        try (QueueClient client = new QueueClient("127.0.0.1", port, patient())) {
+        final String address = start(null);
+        try (QueueClient client = new QueueClient(address, patient(), null)) {
             final ByteBuf batch = Unpooled.wrappedBuffer(new byte[] {1});
             final CompletableFuture<Long> first = client.produce("t", 1, batch);
             final CompletableFuture<Long> second = client.produce("t", 2, batch);
@@ -164,11 +182,11 @@ class PipelinedClientTest {
 
     @Test
     void shouldOpenOneConnectionWhenManyThreadsSendWhileItIsBeingEstablished() throws Exception {
-        final int port = start(0);
+        final String address = start(null);
         final int threads = 6;
         for (int round = 0; round < 30; round++) {
             accepted.set(0);
-            try (QueueClient client = new QueueClient("127.0.0.1", port, patient())) {
+            try (QueueClient client = new QueueClient(address, patient(), null)) {
                 final CyclicBarrier go = new CyclicBarrier(threads);
                 final List<CompletableFuture<Long>> answers = new ArrayList<>();
                 final List<Thread> senders = new ArrayList<>();
@@ -203,8 +221,8 @@ class PipelinedClientTest {
 
     @Test
     void shouldSendTheBatchWhenTheCallerReleasesItRightAfterProduce() throws Exception {
-        final int port = start(0);
-        try (QueueClient client = new QueueClient("127.0.0.1", port, patient())) {
+        final String address = start(null);
+        try (QueueClient client = new QueueClient(address, patient(), null)) {
             final ByteBuf a = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer().writeLong(1);
             final ByteBuf b = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer().writeLong(2);
             final CompletableFuture<Long> first = client.produce("t", 1, a);
@@ -234,10 +252,10 @@ class PipelinedClientTest {
     void shouldDeliverEveryBatchIntactWhenLargeDirectBatchesAreSentWithoutCopy() throws Exception {
         final long seed = System.nanoTime();
         System.out.println("PipelinedClientTest seed=" + seed);
-        final int port = start(0);
+        final String address = start(null);
         final int[] sizes = {1, 100, PipelinedClient.ZERO_COPY_MIN_BYTES - 1, PipelinedClient.ZERO_COPY_MIN_BYTES,
             5000, 70_000};
-        try (QueueClient client = new QueueClient("127.0.0.1", port, patient())) {
+        try (QueueClient client = new QueueClient(address, patient(), null)) {
             final List<Thread> threads = new ArrayList<>();
             final List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
             for (int t = 0; t < 4; t++) {
@@ -280,8 +298,8 @@ class PipelinedClientTest {
 
     @Test
     void shouldFailWithTheServersCodeWhenTheAnswerIsAnError() {
-        final int port = start(0);
-        try (QueueClient client = new QueueClient("127.0.0.1", port, patient())) {
+        final String address = start(null);
+        try (QueueClient client = new QueueClient(address, patient(), null)) {
             final ExecutionException e = assertThrows(ExecutionException.class,
                 () -> client.produce("bad", 0, Unpooled.wrappedBuffer(new byte[1])).get(15, TimeUnit.SECONDS));
             final ContractException ce = assertInstanceOf(ContractException.class, e.getCause());
@@ -292,8 +310,8 @@ class PipelinedClientTest {
 
     @Test
     void shouldTimeOutWhenTheServerNeverAnswers() {
-        final int port = start(0);
-        try (QueueClient client = new QueueClient("127.0.0.1", port, fast())) {
+        final String address = start(null);
+        try (QueueClient client = new QueueClient(address, fast(), null)) {
             final ExecutionException e = assertThrows(ExecutionException.class,
                 () -> client.produce("silent", 0, Unpooled.wrappedBuffer(new byte[1])).get(5, TimeUnit.SECONDS));
             assertEquals(ErrorCode.TIMEOUT, ((ContractException) e.getCause()).code());
@@ -302,8 +320,8 @@ class PipelinedClientTest {
 
     @Test
     void shouldCollectEveryFrameWhenTheAnswerIsStreamed() throws Exception {
-        final int port = start(0);
-        try (StorageClient client = new StorageClient("127.0.0.1", port, patient())) {
+        final String address = start(null);
+        try (StorageClient client = new StorageClient(address, patient(), null)) {
             final List<SeriesSamples> series = client.select(new SelectRequest(0, 10, 0,
                 List.of(LabelMatcher.eq("__name__", "m")))).get(15, TimeUnit.SECONDS);
             assertEquals(1, series.size(), "split entries of one series are merged");
@@ -313,14 +331,35 @@ class PipelinedClientTest {
     }
 
     @Test
+    void shouldCallTheConsumerForEveryFrameWhenAnAnswerIsStreamed() throws Exception {
+        final String address = start(null);
+        try (PipelinedClient client = new PipelinedClient(ServerAddress.parse(address), patient(), null)) {
+            final List<Boolean> more = java.util.Collections.synchronizedList(new ArrayList<>());
+            client.requestStream(ApiKey.SELECT, out -> out.writeZero(8), 10_000, (frame, m) -> more.add(m))
+                .get(15, TimeUnit.SECONDS);
+            assertEquals(List.of(true, true, false), more);
+        }
+    }
+
+    @Test
+    void shouldFailFastWithNetworkWhenNothingListens() {
+        final String address = local() ? "local:nobody-" + localName : "127.0.0.1:1";
+        try (QueueClient client = new QueueClient(address, patient(), null)) {
+            final ExecutionException e = assertThrows(ExecutionException.class,
+                () -> client.produce("now", 1, Unpooled.wrappedBuffer(new byte[1])).get(15, TimeUnit.SECONDS));
+            assertEquals(ErrorCode.NETWORK, ((ContractException) e.getCause()).code());
+        }
+    }
+
+    @Test
     void shouldReconnectWhenTheServerComesBack() throws Exception {
-        final int port = start(0);
+        final String address = start(null);
         server.close().syncUninterruptibly();
-        try (QueueClient client = new QueueClient("127.0.0.1", port, patient())) {
+        try (QueueClient client = new QueueClient(address, patient(), null)) {
             final ExecutionException e = assertThrows(ExecutionException.class,
                 () -> client.produce("t", 1, Unpooled.wrappedBuffer(new byte[1])).get(15, TimeUnit.SECONDS));
             assertEquals(ErrorCode.NETWORK, ((ContractException) e.getCause()).code());
-            start(port);
+            start(address);
             Awaits.await(Duration.ofSeconds(20), () -> {
                 try {
                     return client.produce("now", 3, Unpooled.wrappedBuffer(new byte[1])).get(15, TimeUnit.SECONDS)

@@ -22,6 +22,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.local.LocalChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
 import java.util.List;
@@ -321,6 +322,10 @@ public final class QueueFrameAdapter extends ChannelInboundHandlerAdapter {
     }
 
     private void sendFetch(final int correlationId, final FetchSlice slice) {
+        if (ctx.channel() instanceof LocalChannel) {
+            sendFetchCopy(correlationId, slice);
+            return;
+        }
         final ByteBuf header = ctx.alloc().ioBuffer(FETCH_HEADER_BYTES);
         final int start = FrameDescriptor.beginResponse(header, correlationId, ErrorCode.NONE, false);
         FetchResponse.encodeHeader(header, slice.highWatermark(), slice.logStartOffset(), slice.length());
@@ -332,6 +337,32 @@ public final class QueueFrameAdapter extends ChannelInboundHandlerAdapter {
         ctx.write(header, ctx.voidPromise());
         ctx.writeAndFlush(new NonClosingFileRegion(slice.segment().channel(), slice.position(), slice.length()))
             .addListener(onTransferred);
+        broker.fetchBytes().add(slice.length());
+    }
+
+    /**
+     * The in-JVM form of a fetch answer: the slice's bytes read into the frame. A local channel hands messages to
+     * the other end as they are, whose frame decoder reads only ByteBufs, so a FileRegion cannot cross it; one
+     * buffer holding the whole frame also lets that decoder pass it on without copying.
+     */
+    private void sendFetchCopy(final int correlationId, final FetchSlice slice) {
+        final ByteBuf frame = ctx.alloc().ioBuffer(FETCH_HEADER_BYTES + slice.length());
+        try {
+            final int start = FrameDescriptor.beginResponse(frame, correlationId, ErrorCode.NONE, false);
+            FetchResponse.encodeHeader(frame, slice.highWatermark(), slice.logStartOffset(), slice.length());
+            if (slice.length() > 0) {
+                slice.segment().read(frame, slice.position(), slice.length());
+            }
+            FrameDescriptor.finish(frame, start);
+        } catch (IOException e) {
+            frame.release();
+            onError(correlationId, ApiKey.FETCH, ErrorCode.INTERNAL, "read failed: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            frame.release();
+            throw e;
+        }
+        ctx.writeAndFlush(frame).addListener(onTransferred);
         broker.fetchBytes().add(slice.length());
     }
 

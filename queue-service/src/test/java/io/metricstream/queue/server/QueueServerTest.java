@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metricstream.contracts.client.ClientOptions;
 import io.metricstream.contracts.client.PipelinedClient;
+import io.metricstream.contracts.client.ReconnectPolicy;
 import io.metricstream.contracts.error.ContractException;
 import io.metricstream.contracts.error.ErrorCode;
 import io.metricstream.contracts.frame.ApiKey;
@@ -42,9 +43,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The queue's binary protocol end to end through {@link QueueClient}; {@link QueueServerInJvmTest} runs every case
+ * again over the in-JVM transport ({@code local:queue}, the address {@code up} gives its own clients).
+ */
 @Tag("integration")
 @Timeout(60)
 class QueueServerTest {
+
     private static final String TOPIC = "metrics.inbound";
 
     @TempDir
@@ -56,8 +62,69 @@ class QueueServerTest {
     @BeforeEach
     void start() throws Exception {
         host = TestBatches.start(dataDir, Map.of("queue.default_partitions", "4", "queue.segment_bytes", "64KiB"));
+        client = connect(host);
+    }
+
+    QueueClient connect(final EmbeddedHost embedded) {
+        final int port = embedded.host("queue").binaryAddresses().getFirst().getPort();
+        return new QueueClient("127.0.0.1", port, ClientOptions.DEFAULT);
+    }
+
+    /** The queue's address for a client with its own event loop (one that outlives the host). */
+    String address(final EmbeddedHost embedded) {
+        return "127.0.0.1:" + embedded.host("queue").binaryAddresses().getFirst().getPort();
+    }
+
+    @Test
+    void shouldReconnectAndFetchEarlierRecordsWhenTheBrokerRestarts() throws Exception {
+        final String address = address(host);
         final int port = host.host("queue").binaryAddresses().getFirst().getPort();
-        client = new QueueClient("127.0.0.1", port, ClientOptions.DEFAULT);
+        final ClientOptions quickRetry = new ClientOptions(2_000, 10_000, ClientOptions.DEFAULT.maxFrameBytes(),
+            new ReconnectPolicy(10, 100));
+        try (QueueClient own = new QueueClient(address, quickRetry, null)) {
+            assertEquals(0L, produce(own, TestBatches.batch(3, 100, 1_000)));
+            host.close();
+            assertEquals(ErrorCode.NETWORK, produceError(own, TestBatches.batch(1, 100, 2_000)), "no broker");
+            host = TestBatches.start(dataDir, Map.of("queue.default_partitions", "4", "queue.segment_bytes", "64KiB",
+                "queue.binary_port", String.valueOf(port)));
+            Awaits.await(Duration.ofSeconds(20), () -> {
+                try {
+                    return produce(own, TestBatches.batch(2, 100, 3_000)) == 3L;
+                } catch (final Exception retry) {
+                    return false;
+                }
+            }, "client reconnects to the restarted broker");
+            try (FetchResponse r = get(own.fetch(new FetchRequest(TOPIC, 2, 0, 0, 1, 1 << 20)))) {
+                assertEquals(5, r.highWatermark(), "records from before and after the restart");
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerThrottledWhenFreeDiskIsBelowTheMinimum() throws Exception {
+        final String address = address(host);
+        host.close();
+        client.close();
+        host = TestBatches.start(dataDir, Map.of("queue.min_free_disk_bytes", "1000000GiB",
+            "queue.binary_port", address.startsWith("local:") ? "0" : address.substring(address.indexOf(':') + 1)));
+        client = connect(host);
+        assertEquals(ErrorCode.THROTTLED, produceError(client, TestBatches.batch(1, 100, 1_000)));
+    }
+
+    private static ErrorCode produceError(final QueueClient to, final ByteBuf batch) throws Exception {
+        try {
+            return errorOf(to.produce(TOPIC, 2, batch));
+        } finally {
+            batch.release();
+        }
+    }
+
+    private static long produce(final QueueClient to, final ByteBuf batch) throws Exception {
+        try {
+            return get(to.produce(TOPIC, 2, batch));
+        } finally {
+            batch.release();
+        }
     }
 
     @AfterEach
@@ -181,7 +248,7 @@ class QueueServerTest {
 
     @Test
     void shouldRebalanceGroupOfThreeWhenMembersJoinLeaveAndDie() throws Exception {
-        final GroupAssignment a = get(client.joinGroup(new GroupRequests.Join("storage", "a", TOPIC, 400)));
+        final GroupAssignment a = get(client.joinGroup(new GroupRequests.Join("storage", "a", TOPIC, 3_000)));
         assertArrayEquals(new int[] {0, 1, 2, 3}, a.partitions());
         get(client.joinGroup(new GroupRequests.Join("storage", "b", TOPIC, 30_000)));
         final GroupAssignment c = get(client.joinGroup(new GroupRequests.Join("storage", "c", TOPIC, 30_000)));
@@ -208,7 +275,7 @@ class QueueServerTest {
             } catch (Exception e) {
                 return false;
             }
-        }, "a's session (400 ms) expires");
+        }, "a's session (3 s, long enough that a loaded machine reaches the leave before it) expires");
         afterLeave = get(client.heartbeat(new GroupRequests.Heartbeat("storage", "c", 5)));
         assertArrayEquals(new int[] {0, 1, 2, 3}, afterLeave.partitions());
         assertEquals(ErrorCode.UNKNOWN_MEMBER, errorOf(client.heartbeat(new GroupRequests.Heartbeat("storage", "a",

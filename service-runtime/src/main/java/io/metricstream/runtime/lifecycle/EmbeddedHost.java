@@ -224,7 +224,11 @@ public final class EmbeddedHost implements AutoCloseable {
         @Override
         public void binary(int port, Supplier<ChannelHandler> perChannelHandler, int maxFrameBytes) {
             try {
-                binaryServers.add(BinaryServer.bind(loops, bindAddress(), port, perChannelHandler, maxFrameBytes));
+                // in-JVM too, as local:<service> (a second binary server of a service as local:<service>-2, ...)
+                final String localName = binaryServers.isEmpty() ? service.name()
+                    : service.name() + "-" + (binaryServers.size() + 1);
+                binaryServers.add(BinaryServer.bind(loops, bindAddress(), port, localName, perChannelHandler,
+                    maxFrameBytes));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted binding " + service.name() + " binary port " + port, e);
@@ -249,6 +253,11 @@ public final class EmbeddedHost implements AutoCloseable {
         @Override
         public EventLoopGroup workerGroup() {
             return loops.workerGroup();
+        }
+
+        @Override
+        public EventLoopGroup clientGroup(String address) {
+            return address != null && address.startsWith(LOCAL_PREFIX) ? loops.localGroup() : loops.workerGroup();
         }
 
         @Override

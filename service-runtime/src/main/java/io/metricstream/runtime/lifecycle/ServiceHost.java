@@ -20,6 +20,9 @@ import java.util.function.Supplier;
  * {@code /metrics}. Servers bind {@code <service>.bind_address} when the service declares it, else 127.0.0.1.
  */
 public interface ServiceHost {
+    /** The prefix of an in-JVM server address, {@code local:NAME}; TCP addresses are {@code host:port}. */
+    String LOCAL_PREFIX = "local:";
+
     /** The service's name. */
     String name();
 
@@ -39,7 +42,9 @@ public interface ServiceHost {
 
     /**
      * Binds a length-prefixed binary server on {@code port}: each connection gets {@code perChannelHandler.get()},
-     * which receives whole frames including their 4-byte length prefix.
+     * which receives whole frames including their 4-byte length prefix. The same server also listens in-JVM as
+     * {@code local:<service name>} (the second binary server of a service as {@code local:<name>-2}, and so on), for
+     * clients in this JVM (see {@link #clientGroup(String)}).
      */
     void binary(int port, Supplier<ChannelHandler> perChannelHandler, int maxFrameBytes);
 
@@ -59,6 +64,12 @@ public interface ServiceHost {
 
     /** The shared IO event loops (never block on them). */
     EventLoopGroup workerGroup();
+
+    /**
+     * The event loop group a client of a binary protocol at {@code address} shares: the in-JVM transport's loop for
+     * a {@code local:NAME} address, else the IO loops.
+     */
+    EventLoopGroup clientGroup(String address);
 
     /** A shared scheduler for periodic and blocking background work (flushes, retention, …). */
     ScheduledExecutorService scheduler();

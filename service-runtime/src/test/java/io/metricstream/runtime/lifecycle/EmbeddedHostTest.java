@@ -1,6 +1,8 @@
 package io.metricstream.runtime.lifecycle;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metricstream.runtime.config.Config;
@@ -11,9 +13,14 @@ import io.metricstream.runtime.config.GlobalConfig;
 import io.metricstream.runtime.config.ServiceKeys;
 import io.metricstream.testsupport.Awaits;
 import io.metricstream.testsupport.HttpProbe;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.MultithreadEventExecutorGroup;
 import java.io.DataInputStream;
@@ -144,6 +151,42 @@ class EmbeddedHostTest {
         }
         try (EmbeddedHost third = EmbeddedHost.start(config(), List.of(new DemoService()))) {
             assertEquals(owned, third.host("demo").dataDir());
+        }
+    }
+
+    @Test
+    void shouldServeTheSameFramesInJvmWhenAClientDialsLocalServiceName() throws Exception {
+        try (EmbeddedHost host = EmbeddedHost.start(config(), List.of(new DemoService()))) {
+            final ServiceHost demo = host.host("demo");
+            assertSame(host.eventLoops().workerGroup(), demo.clientGroup("127.0.0.1:7070"));
+            assertSame(host.eventLoops().localGroup(), demo.clientGroup("local:demo"));
+            final CompletableFuture<long[]> echoed = new CompletableFuture<>();
+            final Channel ch = new Bootstrap().group(demo.clientGroup("local:demo")).channel(LocalChannel.class)
+                .handler(new SimpleChannelInboundHandler<ByteBuf>() {
+                    private final ByteBuf got = Unpooled.buffer();
+
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf part) {
+                        got.writeBytes(part);
+                        if (got.readableBytes() >= 8) {
+                            echoed.complete(new long[] {got.readInt(), got.readInt()});
+                        }
+                    }
+
+                    @Override
+                    public void handlerRemoved(ChannelHandlerContext ctx) {
+                        got.release();
+                    }
+                })
+                .connect(new LocalAddress("demo")).sync().channel();
+            try {
+                // one frame in two writes: the server's frame decoder joins them as on TCP
+                ch.writeAndFlush(Unpooled.buffer().writeInt(5).writeBytes(new byte[] {1, 2}));
+                ch.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {3, 4, 5}));
+                assertArrayEquals(new long[] {5, 9}, echoed.get(10, TimeUnit.SECONDS));
+            } finally {
+                ch.close().sync();
+            }
         }
     }
 

@@ -67,7 +67,7 @@ jfr_opts() { # NAME: sets METRICSTREAM_JAVA_OPTS for the next start_metricstream
 # MS_PORT_OFFSET (default 0) moves every MetricStream port by that much, so two benchmark runs (e.g. from two
 # worktrees) can share a machine: ingestion 8080+o, query 9090+o, alert 9093+o, queue 7070/7071+o, storage 7080/7081+o.
 # The client addresses are set too (up derives them itself since 40e0263; older checkouts need them), except
-# ingestion's and storage's queue clients, which up points at the queue in its own JVM (local:queue, no loopback
+# the queue clients of ingestion, storage and alert, which up points at the queue in its own JVM (local:queue, no loopback
 # TCP); MS_TCP_QUEUE=1 sets them to the queue's TCP port as before (for A/B runs of the transport).
 ms_port_args() {
   local o=${MS_PORT_OFFSET:-0}
@@ -75,7 +75,8 @@ ms_port_args() {
     "--set queue.binary_port=$((7070 + o)) --set queue.http_port=$((7071 + o))" \
     "--set storage.binary_port=$((7080 + o)) --set storage.http_port=$((7081 + o))" \
     "${MS_TCP_QUEUE:+--set ingestion.queue_address=127.0.0.1:$((7070 + o)) --set storage.queue_address=127.0.0.1:$((7070 + o))}" \
-    "--set alert.queue_address=127.0.0.1:$((7070 + o)) --set query.storage_addresses=127.0.0.1:$((7080 + o))" \
+    "${MS_TCP_QUEUE:+--set alert.queue_address=127.0.0.1:$((7070 + o))}" \
+    "--set query.storage_addresses=127.0.0.1:$((7080 + o))" \
     "--set alert.query_url=http://127.0.0.1:$((9090 + o)) --set alert.ingestion_url=http://127.0.0.1:$((8080 + o))"
 }
 

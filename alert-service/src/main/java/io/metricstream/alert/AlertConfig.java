@@ -42,8 +42,8 @@ public final class AlertConfig {
         .defaultValue("http://127.0.0.1:9093").doc("This service's URL as receivers should see it (externalURL).");
     /** Queue address for data-driven evaluation. */
     public static final ConfigKey<String> QUEUE_ADDRESS = ConfigKey.key("alert.queue_address").stringType()
-        .defaultValue("127.0.0.1:7070").doc("Queue binary address (host:port) watched for arriving samples;"
-            + " empty = timer-only evaluation.");
+        .defaultValue("127.0.0.1:7070").doc("Queue binary address (host:port, or local:queue for the queue in this"
+            + " process) watched for arriving samples; empty = timer-only evaluation.");
     /** Query timeout. */
     public static final ConfigKey<Long> QUERY_TIMEOUT_MS = ConfigKey.key("alert.query_timeout_ms").longType()
         .defaultValue(10_000L).atLeast(1).unit("ms").doc("Timeout of one rule query.");

@@ -16,6 +16,7 @@ import io.metricstream.alert.rule.RuleLoader;
 import io.metricstream.alert.rule.RuleSet;
 import io.metricstream.alert.state.Persister;
 import io.metricstream.alert.state.StateStore;
+import io.metricstream.contracts.client.ServerAddress;
 import io.metricstream.runtime.config.Config;
 import io.metricstream.runtime.config.ConfigTable;
 import io.metricstream.runtime.lifecycle.Service;
@@ -116,7 +117,7 @@ public final class AlertService implements Service {
         host.http(AlertConfig.HTTP_PORT, api::register);
         registerMetrics(host.metrics());
         host.readyWhen("rules loaded", () -> loaded);
-        startWatcher();
+        startWatcher(host);
         if (cfg.get(AlertConfig.RELOAD_ON_SIGHUP)) {
             installSighup();
         }
@@ -137,17 +138,17 @@ public final class AlertService implements Service {
         m.gauge("alert_notifications_pending", "Notifications waiting for acknowledgement.", outbox::pending);
     }
 
-    private void startWatcher() {
+    private void startWatcher(ServiceHost host) {
         final String address = cfg.get(AlertConfig.QUEUE_ADDRESS).strip();
         if (address.isEmpty()) {
             return;
         }
-        final int colon = address.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalStateException("alert.queue_address: got \"" + address + "\"; want host:port");
+        final String problem = ServerAddress.problem(address);
+        if (problem != null) {
+            throw new IllegalStateException("alert.queue_address: got \"" + address + "\"; " + problem);
         }
-        watcher = new InboundWatcher(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)),
-            "metrics.inbound", "alert", engine, rules::interestedHash, rules::onSample);
+        watcher = new InboundWatcher(address, host.clientGroup(address), "metrics.inbound", "alert", engine,
+            rules::interestedHash, rules::onSample);
         watcher.start();
     }
 

@@ -3,7 +3,6 @@ package io.metricstream.launcher;
 import io.metricstream.alert.AlertConfig;
 import io.metricstream.ingestion.IngestionConfig;
 import io.metricstream.query.QueryConfig;
-import io.metricstream.queue.QueueConfig;
 import io.metricstream.runtime.config.Config;
 import io.metricstream.runtime.config.ConfigKey;
 import io.metricstream.runtime.config.ConfigLoader;
@@ -53,8 +52,8 @@ final class ConfigOptions {
 
     /**
      * For {@code up}, where every service runs in this process: loads, then points each client address still at
-     * its default at the server in this process: ingestion's and storage's queue clients at {@code local:queue}
-     * (the in-JVM transport: same frames, no loopback TCP), alert's queue client, query's storage client and alert's
+     * its default at the server in this process: the queue clients of ingestion, storage and alert at
+     * {@code local:queue} (the in-JVM transport: same frames, no loopback TCP), query's storage client and alert's
      * HTTP clients at the port their server binds here, so moving a port with {@code --set queue.binary_port=...}
      * moves its clients too instead of leaving them on another process's default port. Addresses set anywhere are
      * kept (set {@code ingestion.queue_address=127.0.0.1:7070} to go through TCP).
@@ -65,10 +64,9 @@ final class ConfigOptions {
             return first;
         }
         final Map<String, String> derived = new LinkedHashMap<>();
-        final String queue = address(config, "queue", QueueConfig.BINARY_PORT);
         derive(config, derived, IngestionConfig.QUEUE_ADDRESS, IN_PROCESS_QUEUE);
         derive(config, derived, StorageConfig.QUEUE_ADDRESS, IN_PROCESS_QUEUE);
-        derive(config, derived, AlertConfig.QUEUE_ADDRESS, queue);
+        derive(config, derived, AlertConfig.QUEUE_ADDRESS, IN_PROCESS_QUEUE);
         derive(config, derived, QueryConfig.STORAGE_ADDRESSES, address(config, "storage", StorageConfig.BINARY_PORT));
         final String query = address(config, "query", QueryConfig.HTTP_PORT);
         derive(config, derived, AlertConfig.QUERY_URL, query == null ? null : "http://" + query);

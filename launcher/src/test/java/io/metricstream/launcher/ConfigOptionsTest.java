@@ -32,7 +32,7 @@ class ConfigOptionsTest {
             "query.http_port", "9590", "ingestion.http_port", "8580"), Map.of());
         assertEquals("local:queue", c.get(IngestionConfig.QUEUE_ADDRESS));
         assertEquals("local:queue", c.get(StorageConfig.QUEUE_ADDRESS));
-        assertEquals("127.0.0.1:7570", c.get(AlertConfig.QUEUE_ADDRESS));
+        assertEquals("local:queue", c.get(AlertConfig.QUEUE_ADDRESS));
         assertEquals(List.of("127.0.0.1:7580"), c.get(QueryConfig.STORAGE_ADDRESSES));
         assertEquals("http://127.0.0.1:9590", c.get(AlertConfig.QUERY_URL));
         assertEquals("http://127.0.0.1:8580", c.get(AlertConfig.INGESTION_URL));
@@ -49,13 +49,14 @@ class ConfigOptionsTest {
         final Config c = (Config) options.load(Map.of());
         assertEquals("127.0.0.2:7070", c.get(IngestionConfig.QUEUE_ADDRESS));
         assertEquals("10.0.0.9:7070", c.get(StorageConfig.QUEUE_ADDRESS));
-        assertEquals("127.0.0.1:7570", c.get(AlertConfig.QUEUE_ADDRESS));
+        assertEquals("local:queue", c.get(AlertConfig.QUEUE_ADDRESS));
     }
 
     @Test
-    void shouldUseTheBindAddressWhenTheQueueListensOnOne() {
-        final Config c = load(true, Map.of("queue.binary_port", "7570", "queue.bind_address", "127.0.0.3"), Map.of());
-        assertEquals("127.0.0.3:7570", c.get(AlertConfig.QUEUE_ADDRESS));
+    void shouldUseTheBindAddressWhenTheStorageListensOnOne() {
+        final Config c = load(true, Map.of("storage.binary_port", "7580", "storage.bind_address", "127.0.0.3"),
+            Map.of());
+        assertEquals(List.of("127.0.0.3:7580"), c.get(QueryConfig.STORAGE_ADDRESSES));
     }
 
     @Test
@@ -63,6 +64,7 @@ class ConfigOptionsTest {
         final Config c = load(true, Map.of("queue.binary_port", "0"), Map.of());
         assertEquals("local:queue", c.get(IngestionConfig.QUEUE_ADDRESS));
         assertEquals("local:queue", c.get(StorageConfig.QUEUE_ADDRESS));
+        assertEquals("local:queue", c.get(AlertConfig.QUEUE_ADDRESS));
     }
 
     @Test
@@ -77,7 +79,7 @@ class ConfigOptionsTest {
         assertEquals("127.0.0.1:7070", load(false, Map.of("queue.binary_port", "7570"), Map.of())
             .get(IngestionConfig.QUEUE_ADDRESS));
         final Config c = load(true, Map.of(), Map.of());
-        assertEquals("127.0.0.1:7070", c.get(AlertConfig.QUEUE_ADDRESS));
-        assertEquals("default", c.source(AlertConfig.QUEUE_ADDRESS));
+        assertEquals(List.of("127.0.0.1:7080"), c.get(QueryConfig.STORAGE_ADDRESSES));
+        assertEquals("default", c.source(QueryConfig.STORAGE_ADDRESSES));
     }
 }

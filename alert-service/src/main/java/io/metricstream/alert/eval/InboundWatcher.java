@@ -9,6 +9,7 @@ import io.metricstream.contracts.queue.GroupAssignment;
 import io.metricstream.contracts.queue.GroupRequests;
 import io.metricstream.contracts.queue.QueueClient;
 import io.metricstream.runtime.logging.DistinctErrorLog;
+import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -52,12 +53,15 @@ public final class InboundWatcher implements AutoCloseable {
     private volatile Set<Integer> assigned = Set.of();
     private volatile boolean closed;
 
-    /** A watcher of {@code host:port}; call {@link #start}. */
-    public InboundWatcher(String host, int port, String topic, String group, ScheduledExecutorService scheduler,
-                          LongPredicate interested, Listener listener) {
+    /**
+     * A watcher of the queue at {@code address} (host:port or local:NAME), its client on {@code loops} (the host's
+     * client group for that address; null = its own thread); call {@link #start}.
+     */
+    public InboundWatcher(String address, EventLoopGroup loops, String topic, String group,
+                          ScheduledExecutorService scheduler, LongPredicate interested, Listener listener) {
         this.topic = topic;
         this.group = group;
-        this.client = new QueueClient(host, port, ClientOptions.DEFAULT);
+        this.client = new QueueClient(address, ClientOptions.DEFAULT, loops);
         this.scheduler = scheduler;
         this.scanner = new InboundScanner(interested, listener);
     }

@@ -226,6 +226,7 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
             metrics.selectWindows.increment();
             metrics.windowsFromRollups.add(querier.windowsFromRollups());
             metrics.rollupBuckets.add(querier.bucketsRead());
+            metrics.windowSeriesFromChunks.add(querier.seriesFromChunks());
             metrics.selectWindowsLatency.recordNanos(System.nanoTime() - t0);
             // counted before the last frame goes out, so a client that reads /metrics after its answer sees it
             stream.finish();

@@ -17,6 +17,17 @@ public final class SelectMetrics {
     final Counter chunksEncoded;
     final Counter windowsFromRollups;
     final Counter rollupBuckets;
+    final Counter windowSeriesFromChunks;
+
+    /** SELECT_WINDOWS windows computed partly from rollup buckets so far. */
+    public long windowsFromRollups() {
+        return windowsFromRollups.value();
+    }
+
+    /** SELECT_WINDOWS series folded straight from their chunks so far. */
+    public long windowSeriesFromChunks() {
+        return windowSeriesFromChunks.value();
+    }
 
     /** Registers the select metrics in {@code registry}. */
     public SelectMetrics(final MetricsRegistry registry) {
@@ -36,5 +47,7 @@ public final class SelectMetrics {
             "SELECT_WINDOWS windows computed partly from rollup buckets.");
         rollupBuckets = registry.counter("storage_select_rollup_buckets_total",
             "Rollup buckets SELECT_WINDOWS used instead of raw samples.");
+        windowSeriesFromChunks = registry.counter("storage_select_windows_series_from_chunks_total",
+            "SELECT_WINDOWS series folded straight from their chunks (no rollup bucket under any window).");
     }
 }

@@ -50,12 +50,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class SelectWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(SelectWarmup.class);
-    /** First sample (2001-09-09; only ever in the throwaway database). */
-    static final long START_MS = 1_000_000_000_000L;
-    /** Span of every series: two 2 h blocks are flushed, the rest stays in the head. */
-    static final long SPAN_MS = 8 * 3_600_000L;
-    /** Sample interval: 481 samples per series, so the throwaway database is written in well under 100 ms. */
-    static final long SCRAPE_MS = 60_000;
+    /**
+     * The throwaway database's layout, in block durations {@code d} (2 h by default) from {@link #startMs}: [0, 3d)
+     * flushed as three blocks and compacted into one with rollups, [3d, 4d) one block without (as the service's
+     * default rule leaves every block of recent data), [4d, 4.5d] in the head, last chunks open. So SELECT_WINDOWS runs
+     * both its rollup path and its direct path over raw block and head chunks, the one the user's recent data takes
+     * (only warming the rollup path left Q5 of loadgen/bench/query.sh compiling it during its first run).
+     */
+    static final int COMPACTED_BLOCKS = 3;
+    /** Head span after the last block, in block durations. */
+    static final double HEAD_BLOCKS = 0.5;
+    /** Sample interval: the 15 s of common scrape configs and of the peers data set, so chunks span as theirs do. */
+    static final long SCRAPE_MS = 15_000;
+    /** Samples per block duration at most (a long block duration scrapes the throwaway series less often). */
+    static final long MAX_SAMPLES_PER_BLOCK = 480;
     static final int HOSTS = 40;
     private static final long ANSWER_TIMEOUT_S = 30;
     private static final String TEMP_PREFIX = "metricstream-select-warmup";
@@ -69,10 +77,12 @@ public final class SelectWarmup {
      * @param fillMs wall time of writing the throwaway database
      * @param wallMs wall time, the throwaway database's writing included
      * @param threadCpuMs CPU time of the warm-up thread
+     * @param windowsFromRollups SELECT_WINDOWS windows that read rollup buckets
+     * @param windowSeriesFromChunks SELECT_WINDOWS series folded straight from raw chunks (no rollup under them)
      * @param failure the failure that stopped it, or null
      */
     public record Report(int requests, long answerBytes, long fillMs, long wallMs, long threadCpuMs,
-                         Throwable failure) {
+                         long windowsFromRollups, long windowSeriesFromChunks, Throwable failure) {
     }
 
     private final HeadOptions head;
@@ -104,16 +114,17 @@ public final class SelectWarmup {
         long answerBytes = 0;
         long fillMs = 0;
         int requests = 0;
+        final SelectMetrics metrics = new SelectMetrics(new MetricsRegistry());
         Throwable failure = null;
         Path dir = null;
         try {
             dir = tempParent == null ? Files.createTempDirectory(TEMP_PREFIX)
                 : Files.createTempDirectory(tempParent, TEMP_PREFIX);
-            // rollups in every block (the service writes them only into long compacted blocks) so windows read them
-            final DbOptions options = new DbOptions(head, 0, 0, 3, 1, 0);
+            // rollups only in the compacted block (the service writes them only into long compacted blocks)
+            final DbOptions options = new DbOptions(head, 0, 0, COMPACTED_BLOCKS, 2, 2 * head.blockDurationMs());
             try (TimeSeriesDb db = TimeSeriesDb.open(dir, options, new HeadMetrics(new MetricsRegistry()));
                  EventLoops loops = EventLoops.create(1)) {
-                fill(db);
+                fill(db, head.blockDurationMs());
                 fillMs = (System.nanoTime() - t0) / 1_000_000;
                 final ExecutorService selects = Executors.newSingleThreadExecutor(r -> {
                     final Thread t = new Thread(r, "storage-warmup-select");
@@ -121,11 +132,11 @@ public final class SelectWarmup {
                     return t;
                 });
                 final BinaryServer server = BinaryServer.bind(loops, "127.0.0.1", 0, () -> new SelectFrameAdapter(db,
-                    selects, frameBytes, null, new SelectMetrics(new MetricsRegistry())),
+                    selects, frameBytes, null, metrics),
                     FrameDescriptor.DEFAULT_MAX_FRAME_BYTES);
                 try (StorageClient client = new StorageClient("127.0.0.1", server.port(), ClientOptions.DEFAULT,
                     loops.workerGroup())) {
-                    final List<Request> all = requests();
+                    final List<Request> all = requests(head.blockDurationMs());
                     for (int r = 0; r < rounds && going(deadline); r++) {
                         for (int i = 0; i < all.size() && going(deadline); i++) {
                             answerBytes += all.get(i).ask().apply(client).get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
@@ -147,16 +158,18 @@ public final class SelectWarmup {
             failure = deleteQuietly(dir, failure);
         }
         final Report report = new Report(requests, answerBytes, fillMs, (System.nanoTime() - t0) / 1_000_000,
-            (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1_000_000, failure);
+            (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1_000_000,
+            metrics.windowsFromRollups(), metrics.windowSeriesFromChunks(), failure);
         if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
             LOG.info("select warm-up stopped by shutdown after {} requests in {} ms", requests, report.wallMs());
         } else if (failure != null) {
             LOG.warn("select warm-up failed after {} requests in {} ms; the service runs without it", requests,
                 report.wallMs(), failure);
         } else {
-            LOG.info("select warm-up: {} requests over {} synthetic series, {} answer bytes, in {} ms ({} ms writing "
-                + "the database; warm-up thread CPU {} ms)", requests, METRICS.length * HOSTS, answerBytes,
-                report.wallMs(), fillMs, report.threadCpuMs());
+            LOG.info("select warm-up: {} requests over {} synthetic series, {} answer bytes ({} windows from rollups, "
+                + "{} series folded from chunks), in {} ms ({} ms writing the database; warm-up thread CPU {} ms)",
+                requests, METRICS.length * HOSTS, answerBytes, report.windowsFromRollups(),
+                report.windowSeriesFromChunks(), report.wallMs(), fillMs, report.threadCpuMs());
         }
         return report;
     }
@@ -166,19 +179,33 @@ public final class SelectWarmup {
         return System.nanoTime() - deadlineNanos < 0 && !Thread.currentThread().isInterrupted();
     }
 
+    /** First sample: aligned to the compacted block (2001-09-09; only ever in the throwaway database). */
+    static long startMs(final long blockMs) {
+        final long compacted = COMPACTED_BLOCKS * blockMs;
+        return 1_000_000_000_000L / compacted * compacted;
+    }
+
+    /** Last sample. */
+    static long endMs(final long blockMs) {
+        return startMs(blockMs) + (long) ((COMPACTED_BLOCKS + 1 + HEAD_BLOCKS) * blockMs);
+    }
+
     /**
-     * Two 2 h blocks (with rollups) and four hours in the head, the last chunk of each series open: integer
-     * counters, gauges as random walks of hundredths and as random floats (every chunk encoding), jittered times.
+     * Writes the layout {@link #COMPACTED_BLOCKS} describes: integer counters, gauges as random walks of hundredths
+     * and as random floats (every chunk encoding), jittered times.
      */
-    private static void fill(final TimeSeriesDb db) throws IOException {
+    private static void fill(final TimeSeriesDb db, final long blockMs) throws IOException {
         final SplittableRandom random = new SplittableRandom(7);
+        final long start = startMs(blockMs);
+        final long end = endMs(blockMs);
+        final long scrapeMs = Math.max(SCRAPE_MS, blockMs / MAX_SAMPLES_PER_BLOCK);
         for (int m = 0; m < METRICS.length; m++) {
             for (int h = 0; h < HOSTS; h++) {
                 final LabelSet labels = LabelSet.of("__name__", METRICS[m], "host",
                     String.format(Locale.ROOT, "h%02d", h), "job", "job" + h % 4, "region", "r" + h % 3);
                 double counter = 0;
                 long hundredths = 5_000;
-                for (long t = START_MS; t <= START_MS + SPAN_MS; t += SCRAPE_MS) {
+                for (long t = start; t <= end; t += scrapeMs) {
                     hundredths = Math.max(0, Math.min(10_000, hundredths + random.nextInt(-300, 301)));
                     final double v = switch (m) {
                         case 0 -> counter += random.nextInt(3_000);
@@ -189,7 +216,9 @@ public final class SelectWarmup {
                 }
             }
         }
-        db.flush(START_MS + 4 * 3_600_000L);
+        db.flush(start + COMPACTED_BLOCKS * blockMs);
+        db.compact();
+        db.flush(start + (COMPACTED_BLOCKS + 1) * blockMs);
     }
 
     /** One request: how it is asked, answering the chunk or window bytes of its answer. */
@@ -218,21 +247,34 @@ public final class SelectWarmup {
     }
 
     /** One round: the selects a dashboard's common queries send (PEERS.md's five and their neighbours). */
-    private static List<Request> requests() {
-        final long end = START_MS + SPAN_MS;
+    private static List<Request> requests(final long blockMs) {
+        final long start = startMs(blockMs);
+        final long end = endMs(blockMs);
+        final long recent = start + COMPACTED_BLOCKS * blockMs;
         final List<LabelMatcher> counter = List.of(LabelMatcher.eq("__name__", "warmup_requests_total"));
         final List<LabelMatcher> cpu = List.of(LabelMatcher.eq("__name__", "warmup_cpu_percent"));
         final List<LabelMatcher> someHosts = List.of(LabelMatcher.eq("__name__", "warmup_cpu_percent"),
             LabelMatcher.of(LabelMatcher.Type.RE, "host", "h1.*"));
         final List<LabelMatcher> load = List.of(LabelMatcher.eq("__name__", "warmup_load"));
+        final List<LabelMatcher> all = List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", "warmup_.+"));
         return List.of(
-            Request.chunks(new SelectRequest(START_MS, end, 0, counter)),
-            Request.chunks(new SelectRequest(START_MS, end, 0, someHosts)),
-            Request.chunks(new SelectRequest(START_MS + 3_600_000L, end, 0, load)),
+            Request.chunks(new SelectRequest(start, end, 0, counter)),
+            Request.chunks(new SelectRequest(start, end, 0, someHosts)),
+            Request.chunks(new SelectRequest(start + blockMs / 2, end, 0, load)),
+            // rollup buckets of the compacted block, raw samples of the rest
             Request.windows(new WindowRequest(end, 60_000, 1, 86_400_000L, WindowFunction.MAX, 0, cpu)),
-            Request.windows(new WindowRequest(START_MS + 3_600_000L, 60_000, 400, 3_600_000L, WindowFunction.AVG, 0,
+            // no rollup under the window: every series folded straight from its block and head chunks (whole
+            // chunks from their aggregates or values); one metric's 40 series left ChunkReader.resetAggregate in C1
+            // and the first Q5 compiled it while it ran
+            Request.windows(new WindowRequest(end, 60_000, 1, end - recent, WindowFunction.MAX, 0, all)),
+            Request.windows(new WindowRequest(end, 60_000, 1, end - recent, WindowFunction.AVG, 0, cpu)),
+            // no rollup under overlapping windows: raw samples at every step
+            Request.windows(new WindowRequest(recent + blockMs, 60_000,
+                (int) Math.min(WindowRequest.MAX_STEPS, (end - recent - blockMs) / 60_000 + 1), blockMs,
+                WindowFunction.MAX, 0, load)),
+            Request.windows(new WindowRequest(start + blockMs / 2, 60_000, 400, 3_600_000L, WindowFunction.AVG, 0,
                 load)),
-            Request.windows(new WindowRequest(end, 60_000, 1, 6 * 3_600_000L, WindowFunction.SUM, 0, someHosts)));
+            Request.windows(new WindowRequest(end, 60_000, 1, 3 * blockMs, WindowFunction.SUM, 0, someHosts)));
     }
 
     private static Throwable deleteQuietly(final Path dir, final Throwable failure) {

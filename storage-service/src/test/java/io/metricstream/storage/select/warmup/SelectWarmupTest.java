@@ -27,8 +27,12 @@ class SelectWarmupTest {
     void shouldAnswerEverySelectAndDeleteItsDatabaseWhenRun() throws IOException {
         final SelectWarmup.Report report = new SelectWarmup(HeadOptions.DEFAULT, 64 << 10, 2, 60_000, tmp).run();
         assertNull(report.failure());
-        assertEquals(12, report.requests());
+        assertEquals(18, report.requests());
         assertTrue(report.answerBytes() > 0, "answers hold chunks and windows");
+        // both SELECT_WINDOWS paths ran: rollups of the compacted block, and the direct fold of raw block and head
+        // chunks that the user's recent data (blocks without rollups) takes
+        assertTrue(report.windowsFromRollups() > 0, "windows from rollups " + report.windowsFromRollups());
+        assertTrue(report.windowSeriesFromChunks() > 0, "series from chunks " + report.windowSeriesFromChunks());
         try (Stream<Path> left = Files.list(tmp)) {
             assertEquals(0, left.count(), "the throwaway database is deleted");
         }

@@ -23,15 +23,33 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The database of one storage instance: the head, the blocks under {@code blocks/}, the tombstones and the head
- * checkpoint, in one data directory. Every mutation (append, flush, checkpoint, compaction, retention, tombstone
- * cleaning) runs on ONE thread, the ingest thread; queries read concurrently: the block list is an immutable
- * snapshot replaced on change, and a block is made visible before the head drops the chunks it holds.
+ * checkpoint, in one data directory. Head mutations (append, flush, checkpoint, tombstone cleaning) run on ONE
+ * thread, the ingest thread. Compaction and retention only touch blocks: {@link #compactInBackground} runs them on
+ * the {@code storage-compact} thread (one, low priority), so re-encoding merged blocks never delays the apply loop;
+ * {@link #compact} and {@link #applyRetention} run them on the caller. Queries read concurrently: the block list is
+ * an immutable snapshot replaced (under {@code blocksLock}) on change, a compaction's output replaces its inputs in
+ * one replacement, and a block is made visible before the head drops the chunks it holds.
+ *
+ * <p>Design note: compaction and retention read a snapshot of the block list and merge outside any lock the ingest
+ * thread takes; only tombstone cleaning, which rewrites blocks too, waits for them ({@code maintenanceLock}), so a
+ * block is never merged and rewritten at the same time. Flushes add blocks while a merge runs; the swap removes
+ * exactly the merged inputs from the list current at that moment. Crash safety is unchanged: a merged block lists
+ * its sources and is renamed into place whole, and queue offsets never depend on compaction (flushed blocks and
+ * the head checkpoint hold the data), so a kill -9 mid-merge leaves either the inputs or the merged block.
  *
  * <p>Recovery on open: delete {@code *.tmp} block directories (unfinished writes), delete blocks whose sources are
  * covered by another block (a compaction that finished but did not yet delete its inputs), open the rest, load the
@@ -44,10 +62,21 @@ public final class TimeSeriesDb implements AutoCloseable {
     private final DbOptions options;
     private final Head head;
     private final Tombstones tombstones;
-    // replaced (never mutated) by the ingest thread; read by anyone
+    // replaced (never mutated) under blocksLock, by the ingest or the compaction thread; read by anyone
     private volatile List<Block> blocks = List.of();
-    // ingest thread only
+    private final Object blocksLock = new Object();
+    // held by compaction + retention and by tombstone cleaning: they rewrite blocks and must not interleave
+    private final ReentrantLock maintenanceLock = new ReentrantLock();
+    // the storage-compact thread (created on first use), at most one pass queued behind the running one
+    private ExecutorService compactions;
+    private final AtomicBoolean compactionQueued = new AtomicBoolean();
+    // guarded by this
+    private Future<?> queuedPass;
+    private final AtomicLong compactionPasses = new AtomicLong();
+    private volatile boolean closed;
+    // guarded by blocksLock
     private String lastName = "";
+    // written once by open
     private Map<Integer, Long> recoveredOffsets = Map.of();
 
     private TimeSeriesDb(final Path dir, final DbOptions options, final HeadMetrics metrics) {
@@ -194,9 +223,7 @@ public final class TimeSeriesDb implements AutoCloseable {
                 added.add(Block.open(blocksDir.resolve(meta.name())));
             }
         }
-        final List<Block> next = new ArrayList<>(blocks);
-        next.addAll(added);
-        blocks = List.copyOf(next);
+        swap(List.of(), added);
         head.dropBefore(boundaryMs);
         LOG.info("flushed {} block(s) from the head before {}", added.size(), boundaryMs);
         return added.size();
@@ -207,8 +234,62 @@ public final class TimeSeriesDb implements AutoCloseable {
         return HeadCheckpoint.write(dir, head, offsets);
     }
 
-    /** Runs every compaction the plan asks for; returns how many merges ran. */
+    /**
+     * Queues one compaction and retention pass on the {@code storage-compact} thread unless one is already queued
+     * (a running pass does not count: it may have planned before the newest flush). Failures are logged, and the
+     * next request retries. Any thread; returns the queued pass (tests wait on it), null when the database is
+     * closed.
+     */
+    public synchronized Future<?> compactInBackground() {
+        if (closed) {
+            return null;
+        }
+        if (compactions == null) {
+            compactions = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+                final Thread t = new Thread(r, "storage-compact");
+                t.setDaemon(true);
+                t.setPriority(Thread.MIN_PRIORITY);
+                return t;
+            });
+        }
+        if (compactionQueued.compareAndSet(false, true)) {
+            queuedPass = compactions.submit(this::backgroundPass);
+        }
+        // still queued, so it plans after this call
+        return queuedPass;
+    }
+
+    private void backgroundPass() {
+        compactionQueued.set(false);
+        if (closed) {
+            return;
+        }
+        try {
+            compact();
+            applyRetention();
+        } catch (final IOException | RuntimeException e) {
+            LOG.error("background compaction failed (retried after the next flush): {}", e.toString(), e);
+        } finally {
+            compactionPasses.incrementAndGet();
+        }
+    }
+
+    /** Background compaction passes finished (with or without merges). */
+    public long compactionPasses() {
+        return compactionPasses.get();
+    }
+
+    /** Runs every compaction the plan asks for on the calling thread; returns how many merges ran. Any thread. */
     public int compact() throws IOException {
+        maintenanceLock.lock();
+        try {
+            return compactLocked();
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
+    private int compactLocked() throws IOException {
         int merges = 0;
         List<List<Block>> plan = Compactor.plan(blocks, options.head().blockDurationMs(), options.compactionFactor(),
             options.maxCompactionLevel());
@@ -216,7 +297,7 @@ public final class TimeSeriesDb implements AutoCloseable {
             final List<Block> group = plan.getFirst();
             final int level = group.stream().mapToInt(b -> b.meta().level()).max().orElse(1) + 1;
             replace(group, Compactor.merge(blocksDir, nextName(), group, level, options.head().maxSamplesPerChunk(),
-                tombstones::apply, options.rollupMinSpanMs()));
+                tombstones::apply, options.rollupMinSpanMs(), this::mayBeTombstoned));
             merges++;
             plan = Compactor.plan(blocks, options.head().blockDurationMs(), options.compactionFactor(),
                 options.maxCompactionLevel());
@@ -224,28 +305,42 @@ public final class TimeSeriesDb implements AutoCloseable {
         return merges;
     }
 
+    private boolean mayBeTombstoned(final LabelSet series) {
+        return tombstones.intervals(series) != null;
+    }
+
     private void replace(final List<Block> old, final BlockMeta written) throws IOException {
-        final List<Block> next = new ArrayList<>(blocks);
-        next.removeAll(old);
-        if (written != null) {
-            next.add(Block.open(blocksDir.resolve(written.name())));
-        }
-        next.sort(Comparator.comparing(b -> b.meta().name()));
-        blocks = List.copyOf(next);
+        swap(old, written == null ? List.of() : List.of(Block.open(blocksDir.resolve(written.name()))));
         for (final Block b : old) {
             deleteBlock(b.dir());
         }
     }
 
-    /** Deletes blocks beyond the retention limits; returns how many. */
-    public int applyRetention() throws IOException {
-        final List<Block> expired = Retention.expired(blocks, newestMs(), options.retentionMs(),
-            options.retentionBytes());
-        if (!expired.isEmpty()) {
-            replace(expired, null);
-            LOG.info("retention deleted {} block(s)", expired.size());
+    /** Publishes the current list without {@code old} and with {@code added}, in name order, as one snapshot. */
+    private void swap(final List<Block> old, final List<Block> added) {
+        synchronized (blocksLock) {
+            final List<Block> next = new ArrayList<>(blocks);
+            next.removeAll(old);
+            next.addAll(added);
+            next.sort(Comparator.comparing(b -> b.meta().name()));
+            blocks = List.copyOf(next);
         }
-        return expired.size();
+    }
+
+    /** Deletes blocks beyond the retention limits; returns how many. Any thread. */
+    public int applyRetention() throws IOException {
+        maintenanceLock.lock();
+        try {
+            final List<Block> expired = Retention.expired(blocks, newestMs(), options.retentionMs(),
+                options.retentionBytes());
+            if (!expired.isEmpty()) {
+                replace(expired, null);
+                LOG.info("retention deleted {} block(s)", expired.size());
+            }
+            return expired.size();
+        } finally {
+            maintenanceLock.unlock();
+        }
     }
 
     /**
@@ -253,6 +348,15 @@ public final class TimeSeriesDb implements AutoCloseable {
      * can never bring deleted samples back from an older checkpoint), then forgets the tombstones. Ingest thread.
      */
     public int cleanTombstones(final Map<Integer, Long> offsets) throws IOException {
+        maintenanceLock.lock();
+        try {
+            return cleanTombstonesLocked(offsets);
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
+    private int cleanTombstonesLocked(final Map<Integer, Long> offsets) throws IOException {
         int rewritten = 0;
         for (final Block b : blocks) {
             boolean touched = false;
@@ -261,7 +365,8 @@ public final class TimeSeriesDb implements AutoCloseable {
             }
             if (touched) {
                 replace(List.of(b), Compactor.merge(blocksDir, nextName(), List.of(b), b.meta().level(),
-                    options.head().maxSamplesPerChunk(), tombstones::apply, options.rollupMinSpanMs()));
+                    options.head().maxSamplesPerChunk(), tombstones::apply, options.rollupMinSpanMs(),
+                    this::mayBeTombstoned));
                 rewritten++;
             }
         }
@@ -283,6 +388,12 @@ public final class TimeSeriesDb implements AutoCloseable {
 
     /** Block names: 13-digit creation ms, '-', 4-digit sequence; strictly increasing, so name order is age. */
     private String nextName() {
+        synchronized (blocksLock) {
+            return nextNameLocked();
+        }
+    }
+
+    private String nextNameLocked() {
         long ms = System.currentTimeMillis();
         int seq = 0;
         if (lastName.length() == 18 && lastName.charAt(13) == '-') {
@@ -327,8 +438,24 @@ public final class TimeSeriesDb implements AutoCloseable {
         }
     }
 
+    /** Stops the compaction thread (a running pass finishes, up to 60 s; a queued one is dropped). */
     @Override
     public void close() {
+        final ExecutorService running;
+        synchronized (this) {
+            closed = true;
+            running = compactions;
+        }
+        if (running != null) {
+            running.shutdown();
+            try {
+                if (!running.awaitTermination(60, TimeUnit.SECONDS)) {
+                    LOG.warn("compaction still running at close; its output is completed or discarded at next open");
+                }
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         blocks = List.of();
     }
 }

@@ -26,13 +26,19 @@ import java.util.List;
 public final class Head {
     private final HeadOptions options;
     private final HeadMetrics metrics;
-    private final SeriesRegistry registry = new SeriesRegistry();
+    private final SeriesRegistry registry;
     private final WriterContext ctx;
     // written by the ingest thread, read by anyone
     private volatile long maxTimeMs = Long.MIN_VALUE;
 
     /** A head with {@code options}, counting into {@code metrics}. */
     public Head(final HeadOptions options, final HeadMetrics metrics) {
+        this(options, metrics, new SeriesRegistry());
+    }
+
+    /** A head over {@code registry} (tests: a registry forcing hash collisions). */
+    Head(final HeadOptions options, final HeadMetrics metrics, final SeriesRegistry registry) {
+        this.registry = registry;
         this.options = options;
         this.metrics = metrics;
         this.ctx = new WriterContext(options);
@@ -109,12 +115,36 @@ public final class Head {
         // hashed and compared on a copy: one bounds check for the key instead of one per 8 bytes twice over
         final byte[] key = ctx.key(keyLength);
         buf.getBytes(keyAt, key, 0, keyLength);
+        // Records of a batch list their series in first-arrival order, and a client sends its series in the same
+        // order request after request, so the series that followed the previous record's series last time is
+        // nearly always this record's: one key compare then replaces the hash and the map probe.
+        final MemSeries predicted = ctx.predicted;
+        if (predicted != null && predicted.keyEquals(key, keyLength)) {
+            return follow(predicted);
+        }
         final long hash = Hashing.hash64(key, 0, keyLength);
         final MemSeries found = registry.find(hash, key, keyLength);
         if (found != null) {
             // equal to a key that passed the check when its series was created
-            return found;
+            return follow(found);
         }
+        final MemSeries created = create(buf, keyAt, keyLength, samples, hash);
+        return created == null ? null : follow(created);
+    }
+
+    /** Learns that {@code s} followed the previous record's series, and predicts the one after it. */
+    private MemSeries follow(final MemSeries s) {
+        final MemSeries previous = ctx.previous;
+        if (previous != null && previous.nextSeen != s) {
+            previous.nextSeen = s;
+        }
+        ctx.previous = s;
+        ctx.predicted = s.nextSeen;
+        return s;
+    }
+
+    private MemSeries create(final ByteBuf buf, final int keyAt, final int keyLength, final int samples,
+                             final long hash) {
         if (SeriesKeyCodec.check(buf, keyAt, keyLength) != DecodeStatus.OK) {
             metrics.badKey.add(samples);
             return null;
@@ -256,6 +286,12 @@ public final class Head {
         // the current record's key and value bytes (Head.appendRecord), grown once
         private byte[] key = new byte[256];
         private byte[] values = new byte[4096];
+        // the block window sameWindow last computed, [windowFirstMs, windowLastMs]; empty at first
+        private long windowFirstMs;
+        private long windowLastMs = -1;
+        // Head.resolve's series prediction: the last series resolved, and the one that followed it last time
+        MemSeries previous;
+        MemSeries predicted;
         // outcomes of one record's samples (MemSeries.appendRecord), published by Head.publishCounts
         long appended;
         long duplicates;
@@ -303,8 +339,20 @@ public final class Head {
             }
         }
 
-        long window(final long tsMs) {
-            return Math.floorDiv(tsMs, blockDurationMs);
+        /**
+         * Whether {@code a} and {@code b} fall into the same block window ({@code floorDiv} by the block duration
+         * equal). The window of the last {@code a} is kept: the samples of a request share one, so the two
+         * divisions per appended sample (≈ 5 % of the ingest thread's profile) become two compares.
+         */
+        boolean sameWindow(final long a, final long b) {
+            if (a < windowFirstMs || a > windowLastMs) {
+                final long m = Math.floorMod(a, blockDurationMs);
+                final long after = blockDurationMs - 1 - m;
+                // clamped where the window reaches past the long range: no timestamp lies beyond it
+                windowFirstMs = a < Long.MIN_VALUE + m ? Long.MIN_VALUE : a - m;
+                windowLastMs = a > Long.MAX_VALUE - after ? Long.MAX_VALUE : a + after;
+            }
+            return b >= windowFirstMs && b <= windowLastMs;
         }
 
         long[] scratchTs(final int n) {

@@ -37,6 +37,8 @@ public final class MemSeries {
     final LabelSet labels;
     // written only by the registry on the ingest thread
     MemSeries nextInBucket;
+    // ingest thread only: the series whose record followed this one's last time (Head.resolve's prediction)
+    MemSeries nextSeen;
 
     // guarded by this
     private HeadChunk[] chunks = new HeadChunk[2];
@@ -80,6 +82,11 @@ public final class MemSeries {
         return key;
     }
 
+    /** Whether {@code other[0, length)} are this series' key bytes. */
+    boolean keyEquals(final byte[] other, final int length) {
+        return key.length == length && Arrays.equals(key, 0, length, other, 0, length);
+    }
+
     /** Newest timestamp of this series already moved into a block (Long.MIN_VALUE when none). */
     public synchronized long flushedMaxTimeMs() {
         return flushedMaxTs;
@@ -121,7 +128,7 @@ public final class MemSeries {
 
     private AppendStatus appendLocked(final long ts, final long bits, final Head.WriterContext ctx) {
         if (maxTs == Long.MIN_VALUE || ts > maxTs) {
-            if (openCount > 0 && (openCount >= ctx.maxSamples || ctx.window(ts) != ctx.window(openTs[0]))) {
+            if (openCount > 0 && (openCount >= ctx.maxSamples || !ctx.sameWindow(ts, openTs[0]))) {
                 cut(ctx);
             }
             if (lateIndex >= 0 && !ctx.outOfOrder.accepts(lateTs[lateCount - 1], ts)) {
@@ -139,7 +146,7 @@ public final class MemSeries {
             return AppendStatus.TOO_OLD;
         }
         if (openCount > 0 && ts >= openTs[0]) {
-            if (ctx.window(ts) == ctx.window(openTs[0])) {
+            if (ctx.sameWindow(ts, openTs[0])) {
                 return insertOpen(ts, bits, ctx);
             }
             // after the newest samples were deleted (or a restore), ts may follow the open samples in a later
@@ -151,7 +158,7 @@ public final class MemSeries {
             return AppendStatus.APPENDED;
         }
         if (openCount > 0 && chunkCount > 0 && ts > maxTimeAt(chunkCount - 1)
-            && ctx.window(ts) == ctx.window(openTs[0])) {
+            && ctx.sameWindow(ts, openTs[0])) {
             // between the last closed chunk and the open one (a chunk cut because it was full): the open chunk
             // takes it, no closed chunk is re-encoded
             return insertOpen(ts, bits, ctx);
@@ -193,14 +200,14 @@ public final class MemSeries {
         }
         if (c < 0 && chunkCount == 0) {
             // only an open chunk, and ts is before its first sample
-            if (ctx.window(ts) == ctx.window(openTs[0])) {
+            if (ctx.sameWindow(ts, openTs[0])) {
                 return insertOpen(ts, bits, ctx);
             }
             insertChunk(0, single(ts, bits, ctx));
             return AppendStatus.APPENDED;
         }
         final int target = c < 0 ? 0 : c;
-        if (ctx.window(ts) != ctx.window(minTimeAt(target)) || countAt(target) >= ChunkDescriptor.MAX_SAMPLES - 1) {
+        if (!ctx.sameWindow(ts, minTimeAt(target)) || countAt(target) >= ChunkDescriptor.MAX_SAMPLES - 1) {
             insertChunk(c < 0 ? 0 : c + 1, single(ts, bits, ctx));
             return AppendStatus.APPENDED;
         }

@@ -8,7 +8,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +27,8 @@ import org.agrona.collections.LongArrayList;
 public final class SeriesRegistry {
     // big-endian, as ByteBuf.getLong
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    // immutable after construction: -1 in production; tests keep a few bits to force hash collisions
+    private final long hashMask;
     // ingest thread only
     private final Long2ObjectHashMap<MemSeries> byHash = new Long2ObjectHashMap<>();
     private final Map<String, String> interned = new HashMap<>();
@@ -36,9 +37,19 @@ public final class SeriesRegistry {
     private final List<MemSeries> byRef = new ArrayList<>();
     private final TreeMap<String, TreeMap<String, LongArrayList>> postings = new TreeMap<>();
 
+    /** An empty registry. */
+    public SeriesRegistry() {
+        this(-1L);
+    }
+
+    /** An empty registry keying series by {@code hash & hashMask} (tests: a narrow mask forces collisions). */
+    SeriesRegistry(final long hashMask) {
+        this.hashMask = hashMask;
+    }
+
     /** The series whose key equals the {@code length} bytes at {@code at}, or null. Ingest thread only. */
     public MemSeries find(final long hash, final ByteBuf key, final int at, final int length) {
-        for (MemSeries s = byHash.get(hash); s != null; s = s.nextInBucket) {
+        for (MemSeries s = byHash.get(hash & hashMask); s != null; s = s.nextInBucket) {
             if (sameKey(s.key, key, at, length)) {
                 return s;
             }
@@ -48,8 +59,8 @@ public final class SeriesRegistry {
 
     /** The series whose key equals {@code key[0, length)}, or null. Ingest thread only. */
     public MemSeries find(final long hash, final byte[] key, final int length) {
-        for (MemSeries s = byHash.get(hash); s != null; s = s.nextInBucket) {
-            if (s.key.length == length && Arrays.equals(s.key, 0, length, key, 0, length)) {
+        for (MemSeries s = byHash.get(hash & hashMask); s != null; s = s.nextInBucket) {
+            if (s.keyEquals(key, length)) {
                 return s;
             }
         }
@@ -94,8 +105,8 @@ public final class SeriesRegistry {
                 postings.computeIfAbsent(labels.name(i), n -> new TreeMap<>())
                     .computeIfAbsent(labels.value(i), v -> new LongArrayList()).addLong(s.ref);
             }
-            s.nextInBucket = byHash.get(hash);
-            byHash.put(hash, s);
+            s.nextInBucket = byHash.get(hash & hashMask);
+            byHash.put(hash & hashMask, s);
             return s;
         } finally {
             lock.writeLock().unlock();

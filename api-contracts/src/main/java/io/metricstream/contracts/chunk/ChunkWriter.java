@@ -103,21 +103,20 @@ public final class ChunkWriter {
             dods = new long[scaled.length];
         }
         // each candidate's exact length is computed without writing it; only the smallest is written (ties keep
-        // the earlier of XOR, DECIMAL_DELTA, DECIMAL_DOD)
-        int bestEncoding = ENCODING_XOR;
-        long bestBits = xorLength(bits, n);
+        // the earlier of XOR, DECIMAL_DELTA, DECIMAL_DOD). The decimal candidates come first: XOR wins only at or
+        // under the best of them, so its length is counted only that far (decimal data stops it within a few
+        // samples instead of walking the whole chunk)
+        long decimalBits = Long.MAX_VALUE;
+        int decimalEncoding = ENCODING_XOR;
         final int k = decimalDigits(bits, n);
         if (k >= 0) {
             for (int i = 1; i < n; i++) {
                 deltas[i - 1] = scaled[i] - scaled[i - 1];
             }
-            final long deltaBits = 4 + BitWriter.varBitsLength(zigzag(scaled[0])) + forLength(deltas, n - 1);
+            decimalBits = 4 + BitWriter.varBitsLength(zigzag(scaled[0])) + forLength(deltas, n - 1);
+            decimalEncoding = ENCODING_DECIMAL_DELTA;
             deltaMin = forMin;
             deltaWidth = forWidth;
-            if (deltaBits < bestBits) {
-                bestBits = deltaBits;
-                bestEncoding = ENCODING_DECIMAL_DELTA;
-            }
             if (n > 2) {
                 for (int i = 2; i < n; i++) {
                     dods[i - 2] = deltas[i - 1] - deltas[i - 2];
@@ -126,11 +125,13 @@ public final class ChunkWriter {
                     + BitWriter.varBitsLength(zigzag(deltas[0])) + forLength(dods, n - 2);
                 dodMin = forMin;
                 dodWidth = forWidth;
-                if (dodBits < bestBits) {
-                    bestEncoding = ENCODING_DECIMAL_DOD;
+                if (dodBits < decimalBits) {
+                    decimalBits = dodBits;
+                    decimalEncoding = ENCODING_DECIMAL_DOD;
                 }
             }
         }
+        final int bestEncoding = xorLength(bits, n, decimalBits) <= decimalBits ? ENCODING_XOR : decimalEncoding;
         out.writeBits(bestEncoding, 8);
         out.writeBits(n, 16);
         out.writeBits(ts[0], 64);
@@ -228,12 +229,12 @@ public final class ChunkWriter {
         return -1;
     }
 
-    /** Bits {@link #writeXorValues} writes for these values. */
-    private static long xorLength(final long[] bits, final int n) {
+    /** Bits {@link #writeXorValues} writes for these values, or some count above {@code limit} once it is over. */
+    private static long xorLength(final long[] bits, final int n, final long limit) {
         long length = 64;
         int leading = -1;
         int trailing = 0;
-        for (int i = 1; i < n; i++) {
+        for (int i = 1; i < n && length <= limit; i++) {
             final long xor = bits[i] ^ bits[i - 1];
             if (xor == 0) {
                 length++;
@@ -290,11 +291,14 @@ public final class ChunkWriter {
             return 0;
         }
         long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
             min = Math.min(min, v[i]);
+            max = Math.max(max, v[i]);
         }
         forMin = min;
-        forWidth = bestWidth(v, n, min);
+        // every offset 0 (regular timestamps, a flat gauge): width 0 without the histogram
+        forWidth = min == max ? 0 : bestWidth(v, n, min, 64 - Long.numberOfLeadingZeros(max - min));
         return 7 + BitWriter.varBitsLength(zigzag(min)) + (forWidth == 0 ? 0 : forCost);
     }
 
@@ -326,29 +330,26 @@ public final class ChunkWriter {
         }
     }
 
-    private int bestWidth(final long[] v, final int n, final long min) {
+    /** {@code maxLength}: the bit length of the largest offset (max - min, unsigned), at least 1. */
+    private int bestWidth(final long[] v, final int n, final long min, final int maxLength) {
         // histogram of bit lengths, plus how many offsets are all ones at each length (they need the escape too)
-        Arrays.fill(lengths, 0);
-        Arrays.fill(allOnes, 0);
-        boolean allZero = true;
+        // a width over maxLength + 1 costs more than maxLength + 1 (no offset is longer or all ones there), so only
+        // the counts up to there are read
+        final int widest = Math.min(64, maxLength + 1);
+        Arrays.fill(lengths, 0, widest + 1, 0);
+        Arrays.fill(allOnes, 0, widest + 1, 0);
         for (int i = 0; i < n; i++) {
             final long u = v[i] - min;
             final int len = 64 - Long.numberOfLeadingZeros(u);
             lengths[len]++;
-            if (u != 0) {
-                allZero = false;
-                if ((u & (u + 1)) == 0) {
-                    allOnes[len]++;
-                }
+            if (u != 0 && (u & (u + 1)) == 0) {
+                allOnes[len]++;
             }
         }
-        if (allZero) {
-            return 0;
-        }
         long bestCost = Long.MAX_VALUE;
-        int bestWidth = 64;
+        int bestWidth = widest;
         int longer = 0;
-        for (int w = 64; w >= 1; w--) {
+        for (int w = widest; w >= 1; w--) {
             final long cost = (long) n * w + 64L * (longer + allOnes[w]);
             if (cost <= bestCost) {
                 bestCost = cost;

@@ -212,6 +212,50 @@ class ChunkWriterTest {
         }
     }
 
+    /**
+     * The width search stops at the largest offset's length + 1 and XOR's length is counted only up to the best
+     * decimal candidate (session 5): offsets that are all ones at their length (escaped, so the next width can win),
+     * one writer reused from wide blocks to narrow ones (no stale histogram counts), and chunks of 1-3 samples with
+     * large scaled values, where XOR and the decimal encodings are within a few bits of each other.
+     */
+    @Test
+    void shouldWriteSameBytesAsPreviousWriterWhenOffsetsAreAllOnesOrCandidatesNearlyTie() {
+        final long seed = System.nanoTime();
+        System.out.println("ChunkWriterTest width seed=" + seed);
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final LegacyChunkWriter legacy = new LegacyChunkWriter(ChunkDescriptor.MAX_SAMPLES);
+        final LegacyBitWriter legacyOut = new LegacyBitWriter(64);
+        for (int iter = 0; iter < 3000; iter++) {
+            final boolean tiny = iter % 2 == 0;
+            final int n = tiny ? 1 + rnd.nextInt(3) : 2 + rnd.nextInt(300);
+            final long[] ts = new long[n];
+            final long[] bits = new long[n];
+            // wide first, then narrower, within each run of 20 chunks
+            final int w = Math.max(1, 62 - (iter % 20) * 3 - rnd.nextInt(3));
+            final long ones = (1L << w) - 1;
+            final long share = rnd.nextInt(5);
+            long t = rnd.nextLong(-1L << 40, 1L << 40);
+            long scaledValue = tiny ? rnd.nextLong(-ChunkDescriptor.MAX_SCALED, ChunkDescriptor.MAX_SCALED + 1)
+                : rnd.nextLong(-1_000_000, 1_000_000);
+            final int digits = rnd.nextInt(4);
+            for (int i = 0; i < n; i++) {
+                ts[i] = t;
+                t += 15_000 + (rnd.nextInt(5) < share ? Math.min(ones, 1L << 40) : 0);
+                bits[i] = Double.doubleToRawLongBits(scaledValue / Math.pow(10, digits));
+                if (!tiny) {
+                    scaledValue += 7 + (rnd.nextInt(5) < share ? Math.min(ones, 1L << 30) : 0);
+                }
+            }
+            out.reset();
+            legacyOut.reset();
+            final int encoding = writer.encode(ts, bits, n, out);
+            assertEquals(legacy.encode(ts, bits, n, legacyOut), encoding, "encoding, iteration " + iter);
+            assertArrayEquals(legacyOut.toByteArray(), out.toByteArray(),
+                "bytes, iteration " + iter + " n=" + n + " encoding=" + encoding);
+            assertEquals(legacyOut.bitLength(), out.bitLength(), "bit length, iteration " + iter);
+        }
+    }
+
     /** Series that reach every encoding and every frame-of-reference width, escapes and the decimal limits. */
     private static void fillSeries(final SplittableRandom rnd, final long[] ts, final long[] bits) {
         final int n = ts.length;

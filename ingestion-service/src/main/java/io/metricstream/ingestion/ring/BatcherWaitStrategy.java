@@ -21,6 +21,11 @@ import java.util.concurrent.locks.LockSupport;
  * advances the cursor (a full fence) before reading {@code sleeper}; so either the waiter sees the new cursor or
  * the publisher sees the waiter and unparks it. A stale unpark leaves a permit and costs one spurious loop.
  *
+ * <p>{@link #wakeFromPoll} (the queue's answers, through {@code IngestRing.signal}) also ends a poll at once: an
+ * answer is what lets a gated batch go out (one produce in flight per partition), so under tiny requests the
+ * timed poll added up to {@code pollNanos} to every produce round trip (answer to next produce: 340 to 170 us with
+ * this wake, in loadgen/bench/tiny.sh). One unpark per answer, not per publish.
+ *
  * <p>With {@code timeoutNanos > 0} (batch linger) a wait longer than that throws {@link TimeoutException}, so the
  * batcher's {@code onTimeout} can flush lingering batches while the ring is idle.
  */
@@ -31,6 +36,8 @@ public final class BatcherWaitStrategy implements WaitStrategy {
     private final long hotNanos;
     private final long timeoutNanos;
     private volatile Thread sleeper;
+    // the consumer while it is in a timed poll (null otherwise): wakeFromPoll ends that poll
+    private volatile Thread poller;
 
     /** Polls every {@code pollNanos} for {@code hotNanos}, then blocks; {@code timeoutNanos} 0 = no timeout. */
     public BatcherWaitStrategy(final long pollNanos, final long hotNanos, final long timeoutNanos) {
@@ -60,12 +67,24 @@ public final class BatcherWaitStrategy implements WaitStrategy {
                 throw TimeoutException.INSTANCE;
             }
             if (waited < hotNanos) {
-                LockSupport.parkNanos(this, pollNanos);
+                poll(sequence, dependentSequence);
             } else {
                 block(sequence, dependentSequence, barrier, timeoutNanos > 0 ? timeoutNanos - waited : 0);
             }
         }
         return available;
+    }
+
+    private void poll(final long sequence, final Sequence dependentSequence) {
+        poller = Thread.currentThread();
+        try {
+            // re-read after publishing poller (see wakeFromPoll); a missed wake only costs the rest of the poll
+            if (dependentSequence.get() < sequence) {
+                LockSupport.parkNanos(this, pollNanos);
+            }
+        } finally {
+            poller = null;
+        }
     }
 
     private void block(final long sequence, final Sequence dependentSequence, final SequenceBarrier barrier,
@@ -81,6 +100,17 @@ public final class BatcherWaitStrategy implements WaitStrategy {
             }
         } finally {
             sleeper = null;
+        }
+    }
+
+    /**
+     * Ends the consumer's timed poll, if it is in one, after something it must act on at once was published
+     * (a queue answer). A blocked consumer is woken by the publish itself ({@link #signalAllWhenBlocking}).
+     */
+    public void wakeFromPoll() {
+        final Thread t = poller;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 

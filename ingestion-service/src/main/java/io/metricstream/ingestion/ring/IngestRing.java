@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code onTimeout} can flush batches that reached their linger while the ring is idle.
  *
  * <p>Besides samples the ring carries signals ({@link #signal}: a slot with no request), which the queue
- * client's threads publish when a produce answers, so the batcher learns of acks in its own thread.
+ * client's threads publish when a produce answers, so the batcher learns of acks in its own thread; a signal also
+ * ends the batcher's timed poll ({@link BatcherWaitStrategy#wakeFromPoll}).
  */
 public final class IngestRing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestRing.class);
@@ -35,6 +36,7 @@ public final class IngestRing implements AutoCloseable {
     /** How long after its last event the batcher keeps polling before it blocks. */
     static final long HOT_NANOS = 1_000_000;
 
+    private final BatcherWaitStrategy wait;
     private final Disruptor<SampleEvent> disruptor;
     private final RingBuffer<SampleEvent> ring;
     private final int maxClaim;
@@ -42,7 +44,7 @@ public final class IngestRing implements AutoCloseable {
     /** Starts a ring of {@code size} slots (a power of two) consumed by {@code handler} on its own thread. */
     public IngestRing(final int size, final EventHandler<SampleEvent> handler, final long lingerMs,
                       final ThreadFactory threadFactory, final ExceptionHandler<? super SampleEvent> exceptions) {
-        final BatcherWaitStrategy wait = new BatcherWaitStrategy(POLL_NANOS, HOT_NANOS,
+        this.wait = new BatcherWaitStrategy(POLL_NANOS, HOT_NANOS,
             TimeUnit.MILLISECONDS.toNanos(lingerMs));
         this.disruptor = new Disruptor<>(SampleEvent::new, size, threadFactory, ProducerType.MULTI, wait);
         disruptor.handleEventsWith(handler);
@@ -89,6 +91,8 @@ public final class IngestRing implements AutoCloseable {
         e.partition = partition;
         e.last = false;
         ring.publish(seq);
+        // the answer may let a gated batch go: do not leave it waiting for the end of the batcher's poll
+        wait.wakeFromPoll();
         return true;
     }
 

@@ -57,6 +57,12 @@ public final class QueryConfig {
         .doc("Rounds of the warm-up's 14 queries (range and instant, over HTTP on loopback, ~288k synthetic "
             + "samples): a fixed amount of work, ~1.5 s of CPU, so the JIT gets the same profile however busy the "
             + "machine is.");
+    /** Startup warm-up rounds after the fixed ones, until the JIT settles. */
+    public static final ConfigKey<Integer> WARMUP_SETTLE_ROUNDS = ConfigKey.key("query.warmup_settle_rounds")
+        .intType().defaultValue(12).atLeast(0).atMost(10_000)
+        .doc("Most warm-up rounds run after query.warmup_rounds while the JIT still compiles (a method of query or "
+            + "contracts code was being compiled or queued at the end of one of the last two rounds), so the paths are "
+            + "at C2 (tier 4) before the first query; 0: only the fixed rounds.");
     /** Startup warm-up time cap. */
     public static final ConfigKey<Long> WARMUP_BUDGET_MS = ConfigKey.key("query.warmup_budget_ms").longType()
         .defaultValue(10_000L).atLeast(1).atMost(600_000L).unit("ms")
@@ -65,7 +71,8 @@ public final class QueryConfig {
     /** Every key of the section. */
     public static final ConfigTable TABLE = ConfigTable.of(HTTP_PORT, BIND_ADDRESS, MAX_BODY_BYTES,
         STORAGE_ADDRESSES, LOOKBACK_DELTA_MS, MAX_SAMPLES, MAX_SERIES, TIMEOUT_MS, MAX_CONCURRENCY,
-        PUSHDOWN_MIN_RANGE_MS, DECODE_THREADS, WARMUP_ENABLED, WARMUP_ROUNDS, WARMUP_BUDGET_MS);
+        PUSHDOWN_MIN_RANGE_MS, DECODE_THREADS, WARMUP_ENABLED, WARMUP_ROUNDS, WARMUP_SETTLE_ROUNDS,
+        WARMUP_BUDGET_MS);
 
     private QueryConfig() {
     }

@@ -135,10 +135,11 @@ public final class QueryService implements Service {
                     config.get(QueryConfig.MAX_SAMPLES), config.get(QueryConfig.MAX_SERIES),
                     config.get(QueryConfig.TIMEOUT_MS), config.get(QueryConfig.PUSHDOWN_MIN_RANGE_MS));
                 warmup.complete(new QueryWarmup(options, synthetic, own != null ? own : decoder,
-                    config.get(QueryConfig.WARMUP_ROUNDS), config.get(QueryConfig.WARMUP_BUDGET_MS)).run());
+                    config.get(QueryConfig.WARMUP_ROUNDS), config.get(QueryConfig.WARMUP_SETTLE_ROUNDS),
+                    config.get(QueryConfig.WARMUP_BUDGET_MS)).run());
             } catch (final RuntimeException | Error e) {
                 // QueryWarmup.run reports its own failures; this covers building the synthetic data
-                warmup.complete(new QueryWarmup.Report(0, 0, 0, 0, QueryWarmup.Traffic.NONE, e));
+                warmup.complete(new QueryWarmup.Report(0, 0, false, 0, 0, 0, QueryWarmup.Traffic.NONE, e));
                 LOG.warn("query warm-up could not start", e);
             } finally {
                 if (own != null) {

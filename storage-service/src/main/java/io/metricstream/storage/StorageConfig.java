@@ -88,9 +88,15 @@ public final class StorageConfig {
     /** Startup warm-up rounds. */
     public static final ConfigKey<Integer> WARMUP_ROUNDS = ConfigKey.key("storage.warmup_rounds").intType()
         .defaultValue(20).atLeast(1).atMost(100_000)
-        .doc("Rounds of the warm-up's six selects (SELECT_CHUNKS, SELECT_WINDOWS over 120 synthetic series, over "
+        .doc("Rounds of the warm-up's nine selects (SELECT_CHUNKS, SELECT_WINDOWS over 60 synthetic series, over "
             + "the binary protocol on loopback): a fixed amount of work, so the JIT gets the same profile however "
             + "busy the machine is.");
+    /** Startup warm-up rounds after the fixed ones, until the JIT settles. */
+    public static final ConfigKey<Integer> WARMUP_SETTLE_ROUNDS = ConfigKey.key("storage.warmup_settle_rounds")
+        .intType().defaultValue(30).atLeast(0).atMost(100_000)
+        .doc("Most warm-up rounds run after storage.warmup_rounds while the JIT still compiles (a "
+            + "method of storage or contracts code was being compiled or queued at the end of one of the last two "
+            + "rounds), so the select path is at C2 (tier 4) before the first select; 0: only the fixed rounds.");
     /** Startup warm-up time cap. */
     public static final ConfigKey<Long> WARMUP_BUDGET_MS = ConfigKey.key("storage.warmup_budget_ms").longType()
         .defaultValue(10_000L).atLeast(1).atMost(600_000L).unit("ms")
@@ -102,7 +108,7 @@ public final class StorageConfig {
         CHECKPOINT_INTERVAL_MS, OUT_OF_ORDER_WINDOW_MS, RETENTION_MS, RETENTION_BYTES, ROLLUP_MIN_BLOCK_SPAN_MS,
         CHUNK_MAX_SAMPLES, MAX_SERIES,
         MAX_LABELS_PER_SERIES, MAX_LABEL_LENGTH, SELECT_FRAME_BYTES, QUERY_THREADS, WARMUP_ENABLED, WARMUP_ROUNDS,
-        WARMUP_BUDGET_MS);
+        WARMUP_SETTLE_ROUNDS, WARMUP_BUDGET_MS);
 
     private StorageConfig() {
     }

@@ -98,7 +98,7 @@ public final class StorageService implements Service {
         final ExecutorService selects;
         if (c.get(StorageConfig.WARMUP_ENABLED)) {
             final SelectWarmup w = new SelectWarmup(head, frameBytes, c.get(StorageConfig.WARMUP_ROUNDS),
-                c.get(StorageConfig.WARMUP_BUDGET_MS));
+                c.get(StorageConfig.WARMUP_SETTLE_ROUNDS), c.get(StorageConfig.WARMUP_BUDGET_MS));
             final Thread t = new Thread(() -> {
                 try {
                     warmup.complete(w.run());

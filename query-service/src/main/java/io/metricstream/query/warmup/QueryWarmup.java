@@ -9,6 +9,7 @@ import io.metricstream.runtime.http.HttpServer;
 import io.metricstream.runtime.http.HttpServerOptions;
 import io.metricstream.runtime.http.Router;
 import io.metricstream.runtime.lifecycle.EventLoops;
+import io.metricstream.runtime.lifecycle.JitActivity;
 import io.metricstream.runtime.logging.DistinctErrorLog;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -73,15 +74,18 @@ public final class QueryWarmup {
     /**
      * What a warm-up did.
      *
-     * @param rounds whole rounds of {@link #QUERIES} run (the budget may end one midway)
+     * @param rounds whole rounds of {@link #QUERIES} run (the budget may end one midway), settling ones excluded
+     * @param settleRounds whole rounds run after {@code rounds} until the JIT settled
+     * @param settled whether the last {@link JitActivity#QUIET_ROUNDS} rounds ended with none of the path queued
+     *     for compilation
      * @param queries queries run
      * @param wallMs wall time
      * @param threadCpuMs CPU time of the warm-up thread (decoding and JSON parts run on other threads too)
      * @param storage what the warm-up's storage server answered
      * @param failure the failure that stopped it, or null
      */
-    public record Report(int rounds, int queries, long wallMs, long threadCpuMs, Traffic storage,
-                         Throwable failure) {
+    public record Report(int rounds, int settleRounds, boolean settled, int queries, long wallMs, long threadCpuMs,
+                         Traffic storage, Throwable failure) {
     }
 
     /**
@@ -102,6 +106,7 @@ public final class QueryWarmup {
     private final WarmupSource source;
     private final ChunkDecoder decoder;
     private final int rounds;
+    private final int maxSettleRounds;
     private final long budgetMs;
 
     /**
@@ -110,10 +115,20 @@ public final class QueryWarmup {
      */
     public QueryWarmup(final Engine.Options options, final WarmupSource source, final ChunkDecoder decoder,
                        final int rounds, final long budgetMs) {
+        this(options, source, decoder, rounds, 0, budgetMs);
+    }
+
+    /**
+     * Like the other constructor, then up to {@code maxSettleRounds} more rounds until {@link JitActivity#QUIET_ROUNDS}
+     * rounds in a row ended with none of the path queued for compilation (the last fixed round counts).
+     */
+    public QueryWarmup(final Engine.Options options, final WarmupSource source, final ChunkDecoder decoder,
+                       final int rounds, final int maxSettleRounds, final long budgetMs) {
         this.options = options;
         this.source = source;
         this.decoder = decoder;
         this.rounds = rounds;
+        this.maxSettleRounds = maxSettleRounds;
         this.budgetMs = budgetMs;
     }
 
@@ -129,6 +144,8 @@ public final class QueryWarmup {
         final long deadline = t0 + budgetMs * 1_000_000;
         int round = 0;
         int queries = 0;
+        int settleRounds = 0;
+        int quietRounds = 0;
         Throwable failure = null;
         final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             final Thread t = new Thread(r, "query-warmup-eval");
@@ -151,12 +168,22 @@ public final class QueryWarmup {
                 new DistinctErrorLog(LOG, Duration.ofSeconds(10)));
             try {
                 final String base = "http://127.0.0.1:" + server.port();
+                final JitActivity jit = new JitActivity("io.metricstream.query.", "io.metricstream.contracts.");
+                boolean quiet = false;
                 while (round < rounds && going(deadline)) {
-                    for (int i = 0; i < QUERIES.size() && going(deadline); i++) {
-                        ask(client, base, QUERIES.get(i));
-                        queries++;
-                    }
+                    queries += round(client, base, deadline);
                     round += queries % QUERIES.size() == 0 ? 1 : 0;
+                    quiet = jit.quietSinceLast();
+                }
+                // then until rounds end with none of the path queued for compilation: it is compiled, at tier 4
+                quietRounds = quiet ? 1 : 0;
+                while (round == rounds && quietRounds < JitActivity.QUIET_ROUNDS && settleRounds < maxSettleRounds
+                    && jit.measurable() && going(deadline)) {
+                    queries += round(client, base, deadline);
+                    if (queries % QUERIES.size() == 0) {
+                        settleRounds++;
+                        quietRounds = jit.quietSinceLast() ? quietRounds + 1 : 0;
+                    }
                 }
             } finally {
                 server.stopAccepting();
@@ -171,7 +198,8 @@ public final class QueryWarmup {
         } finally {
             executor.shutdownNow();
         }
-        final Report report = new Report(round, queries, (System.nanoTime() - t0) / 1_000_000,
+        final Report report = new Report(round, settleRounds, quietRounds >= JitActivity.QUIET_ROUNDS, queries,
+            (System.nanoTime() - t0) / 1_000_000,
             (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000, traffic, failure);
         if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
             LOG.info("query warm-up stopped by shutdown after {} queries in {} ms", queries, report.wallMs());
@@ -180,10 +208,26 @@ public final class QueryWarmup {
                 report.wallMs(), failure);
         } else {
             LOG.info("query warm-up: {} rounds of {} queries over HTTP on loopback, {} synthetic samples served "
-                + "over the storage protocol ({}), in {} ms (warm-up thread CPU {} ms)", round, QUERIES.size(),
-                source.samples(), traffic, report.wallMs(), report.threadCpuMs());
+                + "over the storage protocol ({}), then {} rounds until the JIT {}, in {} ms (warm-up thread CPU {} "
+                + "ms)", round, QUERIES.size(), source.samples(), traffic, settleRounds,
+                settling(report), report.wallMs(), report.threadCpuMs());
         }
         return report;
+    }
+
+    /** One round of {@link #QUERIES} (fewer past the deadline); returns the queries run. */
+    private static int round(final HttpClient client, final String base, final long deadline)
+        throws IOException, InterruptedException {
+        int queries = 0;
+        for (int i = 0; i < QUERIES.size() && going(deadline); i++) {
+            ask(client, base, QUERIES.get(i));
+            queries++;
+        }
+        return queries;
+    }
+
+    private String settling(final Report report) {
+        return report.settled() ? "settled" : maxSettleRounds == 0 ? "was not waited for" : "was still compiling";
     }
 
     /** Before the budget's end and not interrupted (the service closes: it stops the warm-up). */

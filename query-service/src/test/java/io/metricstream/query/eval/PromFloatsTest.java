@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -152,5 +153,60 @@ class PromFloatsTest {
             };
             f(v);
         }
+    }
+
+    /** {@link PromFloats#put} against its general path alone (Schubfach for every non-integer), byte for byte. */
+    private static void same(final double v, final long seed) {
+        final byte[] fast = new byte[PromFloats.MAX_BYTES];
+        final byte[] general = new byte[PromFloats.MAX_BYTES];
+        final int end = PromFloats.put(fast, 3, v);
+        final int generalEnd = PromFloats.putShortest(general, 3, v);
+        assertEquals(new String(general, 3, generalEnd - 3, StandardCharsets.US_ASCII),
+            new String(fast, 3, end - 3, StandardCharsets.US_ASCII),
+            "bits " + Long.toHexString(Double.doubleToRawLongBits(v)) + " seed " + seed);
+    }
+
+    @Test
+    void shouldEqualTheGeneralPathWhenShortDecimalsAndTheirNeighbours() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("PromFloatsTest few decimals seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < 400_000; i++) {
+            // decimals of up to 8 places (the fast path takes up to 6) and up to 17 digits (it takes below 10^15)
+            final long unscaled = rnd.nextLong(-100_000_000_000_000_000L, 100_000_000_000_000_000L)
+                >> rnd.nextInt(0, 60);
+            final double decimal = unscaled / Math.pow(10, rnd.nextInt(0, 9));
+            final double v = switch (i % 8) {
+                case 0 -> decimal;
+                case 1 -> Math.nextUp(decimal);
+                case 2 -> Math.nextDown(decimal);
+                case 3 -> rnd.nextInt(0, 10_000) / 100.0; // a percentage of hundredths
+                case 4 -> Double.longBitsToDouble(rnd.nextLong());
+                case 5 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-30, 30));
+                case 6 -> (double) rnd.nextLong(); // integers, above 2^53 too
+                default -> meanOfHundredths(rnd);
+            };
+            same(v, seed);
+            if (i % 50 == 0) {
+                f(v);
+            }
+        }
+        for (final double v : new double[] {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE, 1e15 - 0.5, 1e15 + 0.5,
+            99_999_999.999_999_9, 0.000_001, 0.000_000_1, 1e-7, 123_456_789.012_345, 0.3, 2.675, 1.005}) {
+            same(v, seed);
+            same(-v, seed);
+            f(v);
+        }
+    }
+
+    /** avg_over_time's incremental mean of 40 gauge values in hundredths (Q2's answers: a third have <= 5 decimals). */
+    private static double meanOfHundredths(final SplittableRandom rnd) {
+        double mean = 0;
+        for (int k = 1; k <= 40; k++) {
+            final double v = rnd.nextInt(0, 10_000) / 100.0;
+            mean += v / k - mean / k;
+        }
+        return mean;
     }
 }

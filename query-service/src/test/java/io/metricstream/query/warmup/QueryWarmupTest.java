@@ -59,6 +59,28 @@ class QueryWarmupTest {
     }
 
     @Test
+    void shouldRunAtMostTheSettleRoundsAfterTheFixedOnesWhileTheJitCompiles() {
+        // a fresh test JVM compiles throughout the first rounds: some settle rounds run, never more than allowed
+        final QueryWarmup.Report report = new QueryWarmup(Engine.Options.DEFAULT, source, decoder, 1, 3, 60_000)
+            .run();
+        assertNull(report.failure());
+        assertEquals(1, report.rounds());
+        assertTrue(report.settleRounds() <= 3, "settle rounds " + report.settleRounds());
+        assertTrue(report.settled() || report.settleRounds() == 3, report.toString());
+        assertEquals((1 + report.settleRounds()) * QueryWarmup.QUERIES.size(), report.queries());
+    }
+
+    @Test
+    void shouldRunOnlyTheFixedRoundsWhenSettlingIsOff() {
+        final QueryWarmup.Report report = new QueryWarmup(Engine.Options.DEFAULT, source, decoder, 2, 0, 60_000)
+            .run();
+        assertNull(report.failure());
+        assertEquals(0, report.settleRounds());
+        assertFalse(report.settled(), "one fixed round after another cannot show two quiet rounds");
+        assertEquals(2 * QueryWarmup.QUERIES.size(), report.queries());
+    }
+
+    @Test
     void shouldSelectThroughStorageProtocolWithSeveralFramesAndWindowsWhenWarmingUp() {
         // the engine's selects go through StorageFanout and StorageClient to the warm-up's storage server
         final QueryWarmup.Report report = new QueryWarmup(Engine.Options.DEFAULT, source, decoder, 1, 60_000).run();

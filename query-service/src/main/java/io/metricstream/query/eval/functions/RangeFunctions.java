@@ -217,9 +217,10 @@ public final class RangeFunctions {
         final long[] ts = s.timestamps();
         final double[] vs = s.values();
         final int n = s.size();
-        final int[] los = new int[steps];
-        final int[] his = new int[steps];
-        final int[] at = new int[steps];
+        final WindowMeans means = WindowMeans.get();
+        final int[] los = means.windowStarts(steps);
+        final int[] his = means.windowEnds();
+        final int[] at = means.windowOutAt();
         int windows = 0;
         int lo = 0;
         int hi = 0;
@@ -242,7 +243,7 @@ public final class RangeFunctions {
         }
         final double[] values = new double[steps];
         final boolean[] present = new boolean[steps];
-        WindowMeans.get().averages(vs, los, his, windows, values, at);
+        means.averages(vs, los, his, windows, values, at);
         for (int j = 0; j < windows; j++) {
             present[at[j]] = true;
         }

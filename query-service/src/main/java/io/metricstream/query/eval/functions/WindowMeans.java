@@ -25,6 +25,10 @@ final class WindowMeans {
     private static final ThreadLocal<WindowMeans> PER_THREAD = ThreadLocal.withInitial(WindowMeans::new);
 
     private double[] columns = new double[LANES * 64];
+    /** Window bounds and output slots of one series for {@link #averages}, grown once to the most steps seen. */
+    private int[] from = new int[0];
+    private int[] to = new int[0];
+    private int[] outAt = new int[0];
 
     private WindowMeans() {
     }
@@ -101,6 +105,30 @@ final class WindowMeans {
             out[outAt[k + w]] = mean;
         }
         return true;
+    }
+
+    /**
+     * This thread's scratch of at least {@code steps} window starts for {@link #averages} (reused by every series:
+     * avg_over_time would otherwise allocate three int[steps] per series); {@link #windowEnds} and
+     * {@link #windowOutAt} are as long.
+     */
+    int[] windowStarts(final int steps) {
+        if (from.length < steps) {
+            from = new int[steps];
+            to = new int[steps];
+            outAt = new int[steps];
+        }
+        return from;
+    }
+
+    /** The window ends of the scratch {@link #windowStarts} sized. */
+    int[] windowEnds() {
+        return to;
+    }
+
+    /** The output slots of the scratch {@link #windowStarts} sized. */
+    int[] windowOutAt() {
+        return outAt;
     }
 
     private double[] columns(final int doubles) {

@@ -12,6 +12,7 @@ import io.metricstream.contracts.storage.WindowFunction;
 import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.runtime.binary.BinaryServer;
 import io.metricstream.runtime.lifecycle.EventLoops;
+import io.metricstream.runtime.lifecycle.JitActivity;
 import io.metricstream.runtime.metrics.MetricsRegistry;
 import io.metricstream.storage.db.DbOptions;
 import io.metricstream.storage.db.TimeSeriesDb;
@@ -23,11 +24,11 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,7 +65,8 @@ public final class SelectWarmup {
     static final long SCRAPE_MS = 15_000;
     /** Samples per block duration at most (a long block duration scrapes the throwaway series less often). */
     static final long MAX_SAMPLES_PER_BLOCK = 480;
-    static final int HOSTS = 40;
+    /** Hosts per metric: 60 series in all (fewer series, same chunk shapes: the fill is most of the CPU). */
+    static final int HOSTS = 20;
     private static final long ANSWER_TIMEOUT_S = 30;
     private static final String TEMP_PREFIX = "metricstream-select-warmup";
     private static final String[] METRICS = {"warmup_requests_total", "warmup_cpu_percent", "warmup_load"};
@@ -73,6 +75,10 @@ public final class SelectWarmup {
      * What a warm-up did.
      *
      * @param requests select requests answered
+     * @param rounds fixed rounds run
+     * @param settleRounds rounds run after those until the JIT settled
+     * @param settled whether the last {@link JitActivity#QUIET_ROUNDS} rounds ended with none of the path queued
+     *     for compilation
      * @param answerBytes chunk and window bytes answered (and discarded)
      * @param fillMs wall time of writing the throwaway database
      * @param wallMs wall time, the throwaway database's writing included
@@ -81,27 +87,35 @@ public final class SelectWarmup {
      * @param windowSeriesFromChunks SELECT_WINDOWS series folded straight from raw chunks (no rollup under them)
      * @param failure the failure that stopped it, or null
      */
-    public record Report(int requests, long answerBytes, long fillMs, long wallMs, long threadCpuMs,
-                         long windowsFromRollups, long windowSeriesFromChunks, Throwable failure) {
+    public record Report(int requests, int rounds, int settleRounds, boolean settled, long answerBytes, long fillMs,
+                         long wallMs, long threadCpuMs, long windowsFromRollups, long windowSeriesFromChunks,
+                         Throwable failure) {
     }
 
     private final HeadOptions head;
     private final int frameBytes;
     private final int rounds;
+    private final int maxSettleRounds;
     private final long budgetMs;
     private final Path tempParent;
 
     /** A warm-up with the service's head settings and answer frame size, its database under java.io.tmpdir. */
-    public SelectWarmup(final HeadOptions head, final int frameBytes, final int rounds, final long budgetMs) {
-        this(head, frameBytes, rounds, budgetMs, null);
+    public SelectWarmup(final HeadOptions head, final int frameBytes, final int rounds, final int maxSettleRounds,
+                        final long budgetMs) {
+        this(head, frameBytes, rounds, maxSettleRounds, budgetMs, null);
     }
 
-    /** Like the other constructor, with the throwaway database in a new directory under {@code tempParent}. */
-    SelectWarmup(final HeadOptions head, final int frameBytes, final int rounds, final long budgetMs,
-                 final Path tempParent) {
+    /**
+     * Like the other constructor, with the throwaway database in a new directory under {@code tempParent}. After
+     * {@code rounds}, up to {@code maxSettleRounds} more until {@link JitActivity#QUIET_ROUNDS} rounds in a row ended
+     * with none of the path queued for compilation (the last fixed round counts).
+     */
+    SelectWarmup(final HeadOptions head, final int frameBytes, final int rounds, final int maxSettleRounds,
+                 final long budgetMs, final Path tempParent) {
         this.head = head;
         this.frameBytes = frameBytes;
         this.rounds = rounds;
+        this.maxSettleRounds = maxSettleRounds;
         this.budgetMs = budgetMs;
         this.tempParent = tempParent;
     }
@@ -114,6 +128,9 @@ public final class SelectWarmup {
         long answerBytes = 0;
         long fillMs = 0;
         int requests = 0;
+        int fixedRounds = 0;
+        int settleRounds = 0;
+        int quietRounds = 0;
         final SelectMetrics metrics = new SelectMetrics(new MetricsRegistry());
         Throwable failure = null;
         Path dir = null;
@@ -137,11 +154,21 @@ public final class SelectWarmup {
                 try (StorageClient client = new StorageClient("127.0.0.1", server.port(), ClientOptions.DEFAULT,
                     loops.workerGroup())) {
                     final List<Request> all = requests(head.blockDurationMs());
-                    for (int r = 0; r < rounds && going(deadline); r++) {
-                        for (int i = 0; i < all.size() && going(deadline); i++) {
-                            answerBytes += all.get(i).ask().apply(client).get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
-                            requests++;
-                        }
+                    final JitActivity jit = new JitActivity("io.metricstream.storage.", "io.metricstream.contracts.");
+                    boolean quiet = false;
+                    for (; fixedRounds < rounds && going(deadline); fixedRounds++) {
+                        answerBytes += round(all, client);
+                        requests += all.size();
+                        quiet = jit.quietSinceLast();
+                    }
+                    // then until rounds end with none of the path queued for compilation: it is compiled, at tier 4
+                    quietRounds = quiet ? 1 : 0;
+                    while (fixedRounds == rounds && quietRounds < JitActivity.QUIET_ROUNDS
+                        && settleRounds < maxSettleRounds && jit.measurable() && going(deadline)) {
+                        answerBytes += round(all, client);
+                        requests += all.size();
+                        settleRounds++;
+                        quietRounds = jit.quietSinceLast() ? quietRounds + 1 : 0;
                     }
                 } finally {
                     server.stopAccepting();
@@ -157,7 +184,8 @@ public final class SelectWarmup {
         } finally {
             failure = deleteQuietly(dir, failure);
         }
-        final Report report = new Report(requests, answerBytes, fillMs, (System.nanoTime() - t0) / 1_000_000,
+        final Report report = new Report(requests, fixedRounds, settleRounds,
+            quietRounds >= JitActivity.QUIET_ROUNDS, answerBytes, fillMs, (System.nanoTime() - t0) / 1_000_000,
             (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1_000_000,
             metrics.windowsFromRollups(), metrics.windowSeriesFromChunks(), failure);
         if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
@@ -167,11 +195,25 @@ public final class SelectWarmup {
                 report.wallMs(), failure);
         } else {
             LOG.info("select warm-up: {} requests over {} synthetic series, {} answer bytes ({} windows from rollups, "
-                + "{} series folded from chunks), in {} ms ({} ms writing the database; warm-up thread CPU {} ms)",
-                requests, METRICS.length * HOSTS, answerBytes, report.windowsFromRollups(),
-                report.windowSeriesFromChunks(), report.wallMs(), fillMs, report.threadCpuMs());
+                + "{} series folded from chunks), {} rounds then {} until the JIT {}, in {} ms ({} ms writing the "
+                + "database; warm-up thread CPU {} ms)", requests, METRICS.length * HOSTS, answerBytes,
+                report.windowsFromRollups(), report.windowSeriesFromChunks(), fixedRounds, settleRounds,
+                settling(report), report.wallMs(), fillMs, report.threadCpuMs());
         }
         return report;
+    }
+
+    /** One round of requests (a round is short, so the budget is checked between rounds); returns answer bytes. */
+    private static long round(final List<Request> all, final StorageClient client) throws Exception {
+        long bytes = 0;
+        for (final Request r : all) {
+            bytes += r.ask().apply(client).get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
+        }
+        return bytes;
+    }
+
+    private String settling(final Report report) {
+        return report.settled() ? "settled" : maxSettleRounds == 0 ? "was not waited for" : "was still compiling";
     }
 
     /** Before the budget's end and not interrupted (the service closes: it stops the warm-up). */

@@ -25,7 +25,7 @@ class SelectWarmupTest {
 
     @Test
     void shouldAnswerEverySelectAndDeleteItsDatabaseWhenRun() throws IOException {
-        final SelectWarmup.Report report = new SelectWarmup(HeadOptions.DEFAULT, 64 << 10, 2, 60_000, tmp).run();
+        final SelectWarmup.Report report = new SelectWarmup(HeadOptions.DEFAULT, 64 << 10, 2, 0, 60_000, tmp).run();
         assertNull(report.failure());
         assertEquals(18, report.requests());
         assertTrue(report.answerBytes() > 0, "answers hold chunks and windows");
@@ -39,17 +39,27 @@ class SelectWarmupTest {
     }
 
     @Test
+    void shouldRunAtMostTheSettleRoundsAfterTheFixedOnesWhileTheJitCompiles() {
+        final SelectWarmup.Report report = new SelectWarmup(HeadOptions.DEFAULT, 64 << 10, 1, 3, 60_000, tmp).run();
+        assertNull(report.failure());
+        assertEquals(1, report.rounds());
+        assertTrue(report.settleRounds() <= 3, "settle rounds " + report.settleRounds());
+        assertTrue(report.settled() || report.settleRounds() == 3, report.toString());
+        assertEquals(9 * (1 + report.settleRounds()), report.requests());
+    }
+
+    @Test
     void shouldReportFailureWithoutThrowingWhenDatabaseCannotBeCreated() throws IOException {
         final Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
         final SelectWarmup.Report report = new SelectWarmup(HeadOptions.DEFAULT,
-            FrameDescriptor.DEFAULT_MAX_FRAME_BYTES, 2, 60_000, notADirectory).run();
+            FrameDescriptor.DEFAULT_MAX_FRAME_BYTES, 2, 0, 60_000, notADirectory).run();
         assertNotNull(report.failure());
         assertEquals(0, report.requests());
     }
 
     @Test
     void shouldStopStartingSelectsWhenBudgetHasPassed() {
-        final SelectWarmup.Report report = new SelectWarmup(HeadOptions.DEFAULT, 64 << 10, 1_000, 1, tmp).run();
+        final SelectWarmup.Report report = new SelectWarmup(HeadOptions.DEFAULT, 64 << 10, 1_000, 0, 1, tmp).run();
         assertNull(report.failure());
         assertTrue(report.requests() < 6_000, "requests " + report.requests());
     }

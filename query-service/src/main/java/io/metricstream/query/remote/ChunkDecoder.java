@@ -40,17 +40,20 @@ public final class ChunkDecoder implements AutoCloseable {
     /** Reused sample arrays per pool thread, for mapped decodes (the samples do not outlive the mapping). */
     private final ThreadLocal<RangeDecoding.Scratch> scratches = ThreadLocal.withInitial(RangeDecoding.Scratch::new);
 
-    /** A decoder with {@code threads} daemon threads (started on demand). */
+    /**
+     * A decoder with {@code threads} daemon threads (started on demand, then kept: a thread that timed out took its
+     * grown reader and scratch arrays with it, so the next query after an idle spell — a dashboard refreshing every
+     * 30 s or more — paid new threads, reallocated arrays and cold caches; measured as part of the first-query gap).
+     */
     public ChunkDecoder(final int threads) {
         this.threads = Math.max(1, threads);
         final AtomicInteger ids = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(this.threads, this.threads, 30, TimeUnit.SECONDS,
+        this.pool = new ThreadPoolExecutor(this.threads, this.threads, 0, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> {
                 final Thread t = new Thread(r, "query-decode-" + ids.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
-        ((ThreadPoolExecutor) pool).allowCoreThreadTimeOut(true);
     }
 
     /** The decoding pool, also for other per-answer work that must stay off the event loops. */

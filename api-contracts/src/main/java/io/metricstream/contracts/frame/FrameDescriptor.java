@@ -1,6 +1,7 @@
 package io.metricstream.contracts.frame;
 
 import io.metricstream.contracts.error.ErrorCode;
+import io.metricstream.contracts.wire.WireReader;
 import io.metricstream.contracts.wire.WireWriter;
 import io.netty.buffer.ByteBuf;
 
@@ -95,6 +96,12 @@ public final class FrameDescriptor {
     /** Correlation id of the request frame at {@code at}. */
     public static int requestCorrelationId(final ByteBuf frame, final int at) {
         return frame.getInt(at + REQUEST_CORRELATION_ID_AT);
+    }
+
+    /** Points {@code reader} at the body of the whole request frame that starts at {@code at} (the frame's end). */
+    public static WireReader wrapRequestBody(final WireReader reader, final ByteBuf frame, final int at) {
+        final int bodyAt = at + REQUEST_HEADER_LENGTH;
+        return reader.wrap(frame, bodyAt, frame.writerIndex() - bodyAt);
     }
 
     /** Correlation id of the response frame at {@code at}. */

@@ -145,7 +145,7 @@ public final class QueryWarmup {
         int round = 0;
         int queries = 0;
         int settleRounds = 0;
-        int quietRounds = 0;
+        boolean settled = false;
         Throwable failure = null;
         final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             final Thread t = new Thread(r, "query-warmup-eval");
@@ -169,22 +169,23 @@ public final class QueryWarmup {
             try {
                 final String base = "http://127.0.0.1:" + server.port();
                 final JitActivity jit = new JitActivity("io.metricstream.query.", "io.metricstream.contracts.");
-                boolean quiet = false;
                 while (round < rounds && going(deadline)) {
                     queries += round(client, base, deadline);
-                    round += queries % QUERIES.size() == 0 ? 1 : 0;
-                    quiet = jit.quietSinceLast();
+                    if (queries % QUERIES.size() == 0) {
+                        round++;
+                        jit.fixedRoundEnded();
+                    }
                 }
                 // then until rounds end with none of the path queued for compilation: it is compiled, at tier 4
-                quietRounds = quiet ? 1 : 0;
-                while (round == rounds && quietRounds < JitActivity.QUIET_ROUNDS && settleRounds < maxSettleRounds
-                    && jit.measurable() && going(deadline)) {
+                while (round == rounds && !jit.settled() && settleRounds < maxSettleRounds && jit.measurable()
+                    && going(deadline)) {
                     queries += round(client, base, deadline);
                     if (queries % QUERIES.size() == 0) {
                         settleRounds++;
-                        quietRounds = jit.quietSinceLast() ? quietRounds + 1 : 0;
+                        jit.roundEnded();
                     }
                 }
+                settled = jit.settled();
             } finally {
                 server.stopAccepting();
                 server.drainAndClose(Duration.ofSeconds(1));
@@ -198,7 +199,7 @@ public final class QueryWarmup {
         } finally {
             executor.shutdownNow();
         }
-        final Report report = new Report(round, settleRounds, quietRounds >= JitActivity.QUIET_ROUNDS, queries,
+        final Report report = new Report(round, settleRounds, settled, queries,
             (System.nanoTime() - t0) / 1_000_000,
             (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000, traffic, failure);
         if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {

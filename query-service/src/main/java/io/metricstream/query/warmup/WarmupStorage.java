@@ -87,8 +87,7 @@ final class WarmupStorage implements AutoCloseable {
                 }
                 final int correlationId = FrameDescriptor.requestCorrelationId(frame, at);
                 final ApiKey key = ApiKey.fromId(FrameDescriptor.apiKey(frame, at));
-                reader.wrap(frame, at + FrameDescriptor.REQUEST_HEADER_LENGTH,
-                    frame.readableBytes() - FrameDescriptor.REQUEST_HEADER_LENGTH);
+                FrameDescriptor.wrapRequestBody(reader, frame, at);
                 if (key == ApiKey.SELECT_CHUNKS || key == ApiKey.SELECT) {
                     final SelectRequest q = SelectRequest.decode(reader);
                     if (q == null) {

@@ -104,8 +104,7 @@ public final class QueueFrameAdapter extends ChannelInboundHandlerAdapter {
                 + FrameDescriptor.version(frame, at) + " of " + api + "; want " + FrameDescriptor.VERSION);
             return;
         }
-        final int bodyAt = at + FrameDescriptor.REQUEST_HEADER_LENGTH;
-        reader.wrap(frame, bodyAt, frame.writerIndex() - bodyAt);
+        FrameDescriptor.wrapRequestBody(reader, frame, at);
         switch (api) {
             case PRODUCE -> produce(frame, correlationId);
             case FETCH -> fetch(correlationId);

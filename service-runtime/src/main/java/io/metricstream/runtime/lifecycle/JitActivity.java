@@ -29,6 +29,7 @@ public final class JitActivity {
     private final MBeanServer server;
     private final ObjectName diagnostics;
     private long lastMs;
+    private int quietRounds;
 
     /** Watching methods whose class names start with one of {@code packages} ({@code "io.metricstream.query."}). */
     public JitActivity(final String... packages) {
@@ -54,6 +55,24 @@ public final class JitActivity {
     /** False where neither the compile queue nor compilation time can be read: settling cannot be seen. */
     public boolean measurable() {
         return diagnostics != null || jit != null;
+    }
+
+    /**
+     * Call at the end of each fixed warm-up round: only the last one counts, as at most one quiet round, so settling
+     * is always judged on at least one round run after the fixed ones ({@link #roundEnded}).
+     */
+    public void fixedRoundEnded() {
+        quietRounds = quietSinceLast() ? 1 : 0;
+    }
+
+    /** Call at the end of each extra round: counts the rounds in a row that ended quiet ({@link #quietSinceLast}). */
+    public void roundEnded() {
+        quietRounds = quietSinceLast() ? quietRounds + 1 : 0;
+    }
+
+    /** Whether the last {@link #QUIET_ROUNDS} rounds in a row ended quiet: the warm-up's path is compiled. */
+    public boolean settled() {
+        return quietRounds >= QUIET_ROUNDS;
     }
 
     /** Whether the JIT was quiet for the watched packages since the previous call (or construction). */

@@ -105,8 +105,7 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
                     + FrameDescriptor.apiKey(frame, at) + " version " + FrameDescriptor.version(frame, at));
                 return;
             }
-            reader.wrap(frame, at + FrameDescriptor.REQUEST_HEADER_LENGTH,
-                frame.readableBytes() - FrameDescriptor.REQUEST_HEADER_LENGTH);
+            FrameDescriptor.wrapRequestBody(reader, frame, at);
             final Runnable task = decode(ctx, key, correlationId);
             if (task == null) {
                 error(ctx, correlationId, ErrorCode.INVALID_REQUEST, reader.problem());

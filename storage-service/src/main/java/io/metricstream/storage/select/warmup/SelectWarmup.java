@@ -130,7 +130,7 @@ public final class SelectWarmup {
         int requests = 0;
         int fixedRounds = 0;
         int settleRounds = 0;
-        int quietRounds = 0;
+        boolean settled = false;
         final SelectMetrics metrics = new SelectMetrics(new MetricsRegistry());
         Throwable failure = null;
         Path dir = null;
@@ -155,21 +155,20 @@ public final class SelectWarmup {
                     loops.workerGroup())) {
                     final List<Request> all = requests(head.blockDurationMs());
                     final JitActivity jit = new JitActivity("io.metricstream.storage.", "io.metricstream.contracts.");
-                    boolean quiet = false;
                     for (; fixedRounds < rounds && going(deadline); fixedRounds++) {
                         answerBytes += round(all, client);
                         requests += all.size();
-                        quiet = jit.quietSinceLast();
+                        jit.fixedRoundEnded();
                     }
                     // then until rounds end with none of the path queued for compilation: it is compiled, at tier 4
-                    quietRounds = quiet ? 1 : 0;
-                    while (fixedRounds == rounds && quietRounds < JitActivity.QUIET_ROUNDS
-                        && settleRounds < maxSettleRounds && jit.measurable() && going(deadline)) {
+                    while (fixedRounds == rounds && !jit.settled() && settleRounds < maxSettleRounds
+                        && jit.measurable() && going(deadline)) {
                         answerBytes += round(all, client);
                         requests += all.size();
                         settleRounds++;
-                        quietRounds = jit.quietSinceLast() ? quietRounds + 1 : 0;
+                        jit.roundEnded();
                     }
+                    settled = jit.settled();
                 } finally {
                     server.stopAccepting();
                     server.closeConnections(Duration.ofSeconds(1));
@@ -185,7 +184,7 @@ public final class SelectWarmup {
             failure = deleteQuietly(dir, failure);
         }
         final Report report = new Report(requests, fixedRounds, settleRounds,
-            quietRounds >= JitActivity.QUIET_ROUNDS, answerBytes, fillMs, (System.nanoTime() - t0) / 1_000_000,
+            settled, answerBytes, fillMs, (System.nanoTime() - t0) / 1_000_000,
             (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1_000_000,
             metrics.windowsFromRollups(), metrics.windowSeriesFromChunks(), failure);
         if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {

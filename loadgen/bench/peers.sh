@@ -69,6 +69,7 @@ jfr_opts() { # NAME: sets METRICSTREAM_JAVA_OPTS for the next start_metricstream
 # The client addresses are set too (up derives them itself since 40e0263; older checkouts need them), except
 # the queue clients of ingestion, storage and alert, which up points at the queue in its own JVM (local:queue, no loopback
 # TCP); MS_TCP_QUEUE=1 sets them to the queue's TCP port as before (for A/B runs of the transport).
+# MS_SET adds settings of your own, e.g. MS_SET="--set queue.fsync_policy=os" (label such runs in the results).
 ms_port_args() {
   local o=${MS_PORT_OFFSET:-0}
   echo "--set ingestion.http_port=$((8080 + o)) --set query.http_port=$((9090 + o)) --set alert.http_port=$((9093 + o))" \
@@ -77,7 +78,8 @@ ms_port_args() {
     "${MS_TCP_QUEUE:+--set ingestion.queue_address=127.0.0.1:$((7070 + o)) --set storage.queue_address=127.0.0.1:$((7070 + o))}" \
     "${MS_TCP_QUEUE:+--set alert.queue_address=127.0.0.1:$((7070 + o))}" \
     "--set query.storage_addresses=127.0.0.1:$((7080 + o))" \
-    "--set alert.query_url=http://127.0.0.1:$((9090 + o)) --set alert.ingestion_url=http://127.0.0.1:$((8080 + o))"
+    "--set alert.query_url=http://127.0.0.1:$((9090 + o)) --set alert.ingestion_url=http://127.0.0.1:$((8080 + o))" \
+    "${MS_SET:-}"
 }
 
 start_metricstream() {

@@ -17,6 +17,13 @@ import org.slf4j.LoggerFactory;
  * {@code groupCommitMs}, then acks every batch the fsync covered: writes never wait for an fsync, and an ack
  * always follows the fsync that covers its batch.
  *
+ * <p>Order after a write (OS) or an fsync: publish the high watermark, ack, then wake parked fetches. The
+ * publish comes first so a producer that fetches after its ack sees its batch; the wake comes last because it
+ * queues the fetch answers on the same event loop as the acks (in {@code up}, the one {@code ms-local} loop
+ * carries both ingestion's produces and storage's long-poll), and a produce ack queued behind a fetch answer
+ * waited for its file read and copy: under tiny requests that ack is what lets ingestion answer its HTTP requests
+ * and send the next batch.
+ *
  * <p>Threads: {@link #onAppended} runs on the partition's writer thread; flushes on a flush-pool thread;
  * {@code pending} is guarded by {@code this}.
  */
@@ -60,8 +67,8 @@ public final class GroupCommitter {
         switch (policy) {
             case OS -> {
                 log.publishHighWatermark(log.written());
-                onHighWatermark.run();
                 ack.acked(baseOffset);
+                onHighWatermark.run();
             }
             case EVERY_BATCH -> {
                 try {
@@ -69,8 +76,8 @@ public final class GroupCommitter {
                     final LogPosition p = log.flushWritten();
                     fsyncLatency.recordNanos(System.nanoTime() - start);
                     log.publishHighWatermark(p);
-                    onHighWatermark.run();
                     ack.acked(baseOffset);
+                    onHighWatermark.run();
                 } catch (IOException e) {
                     LOG.error("fsync failed for {}: {}", log.dir().getFileName(), e.toString());
                     ack.failed(ErrorCode.INTERNAL, "fsync failed: " + e.getMessage());
@@ -112,7 +119,6 @@ public final class GroupCommitter {
             covered = log.flushWritten();
             fsyncLatency.recordNanos(System.nanoTime() - start);
             log.publishHighWatermark(covered);
-            onHighWatermark.run();
         } catch (IOException e) {
             failure = e;
             LOG.error("group commit fsync failed for {}: {}", log.dir().getFileName(), e.toString());
@@ -127,7 +133,7 @@ public final class GroupCommitter {
                     } else {
                         scheduleLocked();
                     }
-                    return;
+                    break;
                 }
                 p = pending.pollFirst();
             }
@@ -136,6 +142,9 @@ public final class GroupCommitter {
             } else {
                 p.ack().failed(ErrorCode.INTERNAL, "fsync failed: " + failure.getMessage());
             }
+        }
+        if (failure == null) {
+            onHighWatermark.run();
         }
     }
 

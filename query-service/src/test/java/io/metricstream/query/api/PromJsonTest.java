@@ -66,6 +66,40 @@ class PromJsonTest {
     }
 
     @Test
+    void shouldEqualOneBuilderAnswerWhenTimesAreNegativeExtremeOrRepeated() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("PromJsonTest times seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        for (int round = 0; round < 20; round++) {
+            // a few hundred distinct times repeated in random order across series: negative, zero, near
+            // Long.MIN_VALUE, whole seconds and millis
+            final long[] pool = new long[1 + rnd.nextInt(600)];
+            for (int i = 0; i < pool.length; i++) {
+                pool[i] = switch (rnd.nextInt(5)) {
+                    case 0 -> rnd.nextLong(-10_000_000L, 10_000_000L);
+                    case 1 -> rnd.nextLong() >> rnd.nextInt(64);
+                    case 2 -> 1_704_067_200_000L + rnd.nextInt(100_000) * 1_000L;
+                    case 3 -> i == 0 ? 0 : Long.MIN_VALUE + 1 + rnd.nextInt(1000);
+                    default -> 1_704_067_200_000L + rnd.nextInt(100_000_000);
+                };
+            }
+            final List<QueryResult.Series> series = new ArrayList<>();
+            for (int k = 0; k < 1 + rnd.nextInt(30); k++) {
+                final int n = 1 + rnd.nextInt(2_000);
+                final long[] ts = new long[n];
+                final double[] vs = new double[n];
+                for (int j = 0; j < n; j++) {
+                    ts[j] = pool[rnd.nextInt(pool.length)];
+                    vs[j] = rnd.nextInt(1000) / 10.0;
+                }
+                series.add(new QueryResult.Series(LabelSet.of("__name__", "m", "k", Integer.toString(k)), ts, vs));
+            }
+            final QueryResult.Matrix m = new QueryResult.Matrix(series);
+            assertArrayEquals(reference(m), written(m), "seed=" + seed);
+        }
+    }
+
+    @Test
     void shouldWriteEveryPointLikeMarshalTimestampWhenSeriesShareTimestamps() {
         final SplittableRandom rnd = new SplittableRandom(3);
         final QueryResult.Matrix m = matrix(rnd, 40, 6_000);

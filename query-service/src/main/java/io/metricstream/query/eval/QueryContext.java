@@ -58,6 +58,11 @@ public final class QueryContext {
         this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     }
 
+    /** The source the query reads (also for per-series work on its threads: {@link SeriesSource#forEachSeries}). */
+    public SeriesSource source() {
+        return source;
+    }
+
     /** Lookback of instant selectors. */
     public long lookbackMs() {
         return lookbackMs;

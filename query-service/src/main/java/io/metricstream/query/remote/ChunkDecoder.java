@@ -9,6 +9,7 @@ import io.metricstream.query.eval.RangeSeries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -211,6 +213,47 @@ public final class ChunkDecoder implements AutoCloseable {
             from = to;
         }
         return CompletableFuture.allOf(parts).thenApply(ignored -> kept(out, keep));
+    }
+
+    /**
+     * Runs {@code body} for every index in [0, n), cut into contiguous slices: one per decoding thread and one on the
+     * caller, which then waits for the rest. For per-series work of a query on threads the service started and the
+     * warm-up compiled (a parallel stream ran it on the common fork-join pool: threads started on demand, cold,
+     * and shared with anything else in the JVM). The caller must not be one of the decoding threads.
+     */
+    public void forEach(final int n, final IntConsumer body) {
+        final int slices = Math.min(n, threads + 1);
+        if (slices <= 1) {
+            for (int i = 0; i < n; i++) {
+                body.accept(i);
+            }
+            return;
+        }
+        final CompletableFuture<?>[] parts = new CompletableFuture<?>[slices - 1];
+        for (int k = 0; k < slices - 1; k++) {
+            final int lo = (int) ((long) n * k / slices);
+            final int hi = (int) ((long) n * (k + 1) / slices);
+            parts[k] = CompletableFuture.runAsync(() -> {
+                for (int i = lo; i < hi; i++) {
+                    body.accept(i);
+                }
+            }, pool);
+        }
+        for (int i = (int) ((long) n * (slices - 1) / slices); i < n; i++) {
+            body.accept(i);
+        }
+        try {
+            CompletableFuture.allOf(parts).join();
+        } catch (final CompletionException e) {
+            // the slice's own exception, as if it had run on the caller (a QueryException keeps its status)
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /** Series whose chunks overlap the range but hold no sample inside it are left out, as SELECT leaves them. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * The storage operations the engine and the API need, in the storage protocol's terms. Implemented by
@@ -87,6 +88,16 @@ public interface SeriesSource {
                 s.size())));
         }
         return out;
+    }
+
+    /**
+     * Runs {@code body} for every series index in [0, n), on threads of the source's own where it has them (the
+     * decoding threads), else on the caller; returns when all ran. For a query's CPU work per series.
+     */
+    default void forEachSeries(final int n, final IntConsumer body) {
+        for (int i = 0; i < n; i++) {
+            body.accept(i);
+        }
     }
 
     /**

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -182,6 +183,12 @@ public final class StorageFanout implements SeriesSource, AutoCloseable {
                     null);
                 return i.client.select(request);
             });
+    }
+
+    /** On the decoding threads and the caller ({@link ChunkDecoder#forEach}). */
+    @Override
+    public void forEachSeries(final int n, final IntConsumer body) {
+        decoder.forEach(n, body);
     }
 
     @Override

@@ -136,8 +136,28 @@ public final class QueryWarmup {
         return new Query(false, 60_000, promql);
     }
 
-    /** Runs the warm-up and logs what it ran; a failure is logged and reported, never thrown. */
+    /**
+     * Runs the warm-up, after any other warm-up of this JVM ({@link JitActivity#takeTurn}), and logs what it ran; a
+     * failure is logged and reported, never thrown. The budget counts from the turn.
+     */
     public Report run() {
+        final long w0 = System.nanoTime();
+        final JitActivity.Turn turn;
+        try {
+            turn = JitActivity.takeTurn();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.info("query warm-up stopped by shutdown while waiting for its turn");
+            return new Report(0, 0, false, 0, 0, 0, Traffic.NONE, e);
+        }
+        try {
+            return runTurn((System.nanoTime() - w0) / 1_000_000);
+        } finally {
+            turn.close();
+        }
+    }
+
+    private Report runTurn(final long waitMs) {
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         final long cpu0 = threads.getCurrentThreadCpuTime();
         final long t0 = System.nanoTime();
@@ -146,6 +166,7 @@ public final class QueryWarmup {
         int queries = 0;
         int settleRounds = 0;
         boolean settled = false;
+        List<String> stillQueued = List.of();
         Throwable failure = null;
         final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             final Thread t = new Thread(r, "query-warmup-eval");
@@ -168,7 +189,8 @@ public final class QueryWarmup {
                 new DistinctErrorLog(LOG, Duration.ofSeconds(10)));
             try {
                 final String base = "http://127.0.0.1:" + server.port();
-                final JitActivity jit = new JitActivity("io.metricstream.query.", "io.metricstream.contracts.");
+                final JitActivity jit = new JitActivity("io.metricstream.query.", "io.metricstream.contracts.chunk.",
+                    "io.metricstream.contracts.storage.");
                 while (round < rounds && going(deadline)) {
                     queries += round(client, base, deadline);
                     if (queries % QUERIES.size() == 0) {
@@ -186,6 +208,9 @@ public final class QueryWarmup {
                     }
                 }
                 settled = jit.settled();
+                if (!settled) {
+                    stillQueued = jit.queuedMethods(5);
+                }
             } finally {
                 server.stopAccepting();
                 server.drainAndClose(Duration.ofSeconds(1));
@@ -210,8 +235,8 @@ public final class QueryWarmup {
         } else {
             LOG.info("query warm-up: {} rounds of {} queries over HTTP on loopback, {} synthetic samples served "
                 + "over the storage protocol ({}), then {} rounds until the JIT {}, in {} ms (warm-up thread CPU {} "
-                + "ms)", round, QUERIES.size(), source.samples(), traffic, settleRounds,
-                settling(report), report.wallMs(), report.threadCpuMs());
+                + "ms; {} ms waiting for its turn)", round, QUERIES.size(), source.samples(), traffic, settleRounds,
+                settling(report, stillQueued), report.wallMs(), report.threadCpuMs(), waitMs);
         }
         return report;
     }
@@ -227,8 +252,9 @@ public final class QueryWarmup {
         return queries;
     }
 
-    private String settling(final Report report) {
-        return report.settled() ? "settled" : maxSettleRounds == 0 ? "was not waited for" : "was still compiling";
+    private String settling(final Report report, final List<String> stillQueued) {
+        return report.settled() ? "settled" : maxSettleRounds == 0 ? "was not waited for"
+            : "was still compiling" + (stillQueued.isEmpty() ? "" : " " + String.join(", ", stillQueued));
     }
 
     /** Before the budget's end and not interrupted (the service closes: it stops the warm-up). */

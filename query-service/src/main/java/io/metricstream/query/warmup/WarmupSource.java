@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * A synthetic, in-memory {@link SeriesSource} for the warm-up: {@link #SERIES_PER_METRIC} hosts × four metrics
@@ -176,6 +177,12 @@ public final class WarmupSource implements SeriesSource {
                                                               final SamplesMapper<T> mapper) {
         return decoder.decodeMapped(answer(request.matchers(), request.minTimeMs(), request.maxTimeMs()),
             request.minTimeMs(), request.maxTimeMs(), mapper);
+    }
+
+    /** On the decoding threads and the caller ({@link ChunkDecoder#forEach}). */
+    @Override
+    public void forEachSeries(final int n, final IntConsumer body) {
+        decoder.forEach(n, body);
     }
 
     /** Windows from the decoded samples, sent through the SELECT_WINDOWS answer codec as storage's would be. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metricstream.contracts.chunk.ChunkCorruptException;
 import io.metricstream.contracts.chunk.ChunkReader;
@@ -16,9 +17,12 @@ import io.metricstream.query.eval.RangeSeries;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -302,5 +306,42 @@ class ChunkDecoderTest {
         final CompletionException e = assertThrows(CompletionException.class,
             () -> DECODER.decode(series, Long.MIN_VALUE, Long.MAX_VALUE).join());
         assertInstanceOf(ChunkCorruptException.class, e.getCause());
+    }
+
+    @Test
+    void shouldVisitEveryIndexOnceAndUseTheDecodingThreadsWhenRunningPerSeriesWork() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("ChunkDecoderTest forEach seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        for (int round = 0; round < 50; round++) {
+            final int n = round < 5 ? round : 1 + rnd.nextInt(5_000);
+            final AtomicIntegerArray visits = new AtomicIntegerArray(n);
+            final Set<String> threads = ConcurrentHashMap.newKeySet();
+            DECODER.forEach(n, i -> {
+                visits.incrementAndGet(i);
+                threads.add(Thread.currentThread().getName());
+            });
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, visits.get(i), "seed " + seed + " n " + n + " index " + i);
+            }
+            for (final String t : threads) {
+                // never the common fork-join pool: only the decoder's threads and the caller
+                assertTrue(t.startsWith("query-decode-") || t.equals(Thread.currentThread().getName()),
+                    "seed " + seed + " ran on " + t);
+            }
+            if (n >= 4) {
+                assertTrue(threads.stream().anyMatch(t -> t.startsWith("query-decode-")), "seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void shouldRethrowTheSlicesOwnExceptionWhenPerSeriesWorkFails() {
+        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> DECODER.forEach(100, i -> {
+            if (i == 3) { // the first slice: on a decoding thread, not the caller
+                throw new IllegalStateException("series " + i);
+            }
+        }));
+        assertEquals("series 3", e.getMessage());
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * A storage fake: series held in memory as primitive arrays, answering the same {@link SeriesSource} calls as the
@@ -29,11 +30,29 @@ public final class InMemorySeriesSource implements SeriesSource {
     private final Map<String, List<LabelSet>> byName = new java.util.HashMap<>();
     private final AtomicInteger selects = new AtomicInteger();
     private final AtomicInteger windowSelects = new AtomicInteger();
+    /** Where {@link #forEachSeries} runs, as the fan-out's decoder does; null: on the caller. */
+    private volatile ChunkDecoder perSeries;
 
     private static final class Series {
         long[] ts = new long[16];
         double[] vs = new double[16];
         int size;
+    }
+
+    /** Per-series work ({@link #forEachSeries}) on {@code decoder}'s threads and the caller, as the fan-out runs it. */
+    public InMemorySeriesSource runPerSeriesOn(final ChunkDecoder decoder) {
+        perSeries = decoder;
+        return this;
+    }
+
+    @Override
+    public void forEachSeries(final int n, final IntConsumer body) {
+        final ChunkDecoder d = perSeries;
+        if (d == null) {
+            SeriesSource.super.forEachSeries(n, body);
+        } else {
+            d.forEach(n, body);
+        }
     }
 
     /** Appends one sample (timestamps ascending per series). */

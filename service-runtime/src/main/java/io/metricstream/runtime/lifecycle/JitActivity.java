@@ -2,6 +2,9 @@ package io.metricstream.runtime.lifecycle;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -14,7 +17,9 @@ import javax.management.ObjectName;
  * asked through its platform MBean); where that command is missing, when the compilers worked less than
  * {@link #QUIET_MS} during the round ({@link CompilationMXBean#getTotalCompilationTime}: the whole JVM's, so the other
  * warm-ups and services starting in the same JVM keep it busy). Used by the startup warm-ups of query and
- * storage. Not thread-safe.
+ * storage. Warm-ups in one JVM ({@code ./metricstream up}) take turns ({@link #takeTurn}): the compile queue is the
+ * JVM's, and code both run (contracts: frames, chunks, label sets) compiled for one kept the other's round from ever
+ * ending quiet, so side by side neither settled. Not thread-safe.
  */
 public final class JitActivity {
     /** Quiet rounds in a row that count as settled: a method may turn hot again in the round after its compile. */
@@ -23,6 +28,8 @@ public final class JitActivity {
     public static final long QUIET_MS = 15;
     private static final String[] NO_ARGS = {};
     private static final String[] SIGNATURE = {String[].class.getName()};
+    /** Held by the warm-up that runs; fair, so they run in the order they asked. */
+    private static final ReentrantLock TURN = new ReentrantLock(true);
 
     private final String[] packages;
     private final CompilationMXBean jit;
@@ -50,6 +57,32 @@ public final class JitActivity {
         server = s;
         diagnostics = name;
         lastMs = totalMs();
+    }
+
+    /**
+     * Waits until no other warm-up of this JVM runs, then holds the turn until {@link Turn#close}: one warm-up's
+     * rounds then end quiet only when its own code is compiled, not whenever the other's happens to be. The wait is
+     * bounded by the other warm-up's own budget; interrupted (the service closes), it throws.
+     */
+    public static Turn takeTurn() throws InterruptedException {
+        TURN.lockInterruptibly();
+        return new Turn();
+    }
+
+    /** A warm-up's turn: close it (once, on the thread that took it) when the warm-up ends. */
+    public static final class Turn implements AutoCloseable {
+        private boolean open = true;
+
+        private Turn() {
+        }
+
+        @Override
+        public void close() {
+            if (open) {
+                open = false;
+                TURN.unlock();
+            }
+        }
     }
 
     /** False where neither the compile queue nor compilation time can be read: settling cannot be seen. */
@@ -86,13 +119,8 @@ public final class JitActivity {
 
     /** Watched methods being compiled or queued, or -1 where the compile queue cannot be read. */
     public int queued() {
-        if (diagnostics == null) {
-            return -1;
-        }
-        final String queue;
-        try {
-            queue = (String) server.invoke(diagnostics, "compilerQueue", new Object[] {NO_ARGS}, SIGNATURE);
-        } catch (final JMException | RuntimeException e) {
+        final String queue = compilerQueue();
+        if (queue == null) {
             return -1;
         }
         int n = 0;
@@ -102,6 +130,41 @@ public final class JitActivity {
             }
         }
         return n;
+    }
+
+    /**
+     * Up to {@code max} watched methods being compiled or queued now, for a warm-up's log line when it did not
+     * settle (which code kept the compilers busy); empty where the queue cannot be read.
+     */
+    public List<String> queuedMethods(final int max) {
+        final String queue = compilerQueue();
+        final List<String> out = new ArrayList<>();
+        if (queue == null) {
+            return out;
+        }
+        for (final String line : queue.split("\n")) {
+            for (final String p : packages) {
+                final int at = line.indexOf(p);
+                if (at >= 0 && out.size() < max) {
+                    final int end = line.indexOf(' ', at);
+                    out.add(line.substring(at + p.length(), end < 0 ? line.length() : end));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** HotSpot's compile queue as {@code jcmd PID Compiler.queue} prints it, or null where it cannot be read. */
+    private String compilerQueue() {
+        if (diagnostics == null) {
+            return null;
+        }
+        try {
+            return (String) server.invoke(diagnostics, "compilerQueue", new Object[] {NO_ARGS}, SIGNATURE);
+        } catch (final JMException | RuntimeException e) {
+            return null;
+        }
     }
 
     private long totalMs() {

@@ -1,9 +1,16 @@
 package io.metricstream.runtime.lifecycle;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class JitActivityTest {
     @Test
     void shouldReadTheCompileQueueWhenHotSpot() {
@@ -11,5 +18,60 @@ class JitActivityTest {
         final JitActivity jit = new JitActivity("io.metricstream.query.", "io.metricstream.contracts.");
         assertTrue(jit.measurable());
         assertTrue(jit.queued() >= 0, "queued " + jit.queued());
+    }
+
+    @Test
+    void shouldLetOneWarmupRunAtATimeWhenTwoTakeTurns() throws Exception {
+        final JitActivity.Turn first = JitActivity.takeTurn();
+        final CountDownLatch second = new CountDownLatch(1);
+        final Thread other = new Thread(() -> {
+            try {
+                JitActivity.takeTurn().close();
+                second.countDown();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            other.start();
+            awaitWaiting(other);
+            assertEquals(1, second.getCount(), "the second warm-up ran during the first one's turn");
+        } finally {
+            first.close();
+        }
+        assertTrue(second.await(10, TimeUnit.SECONDS), "the second warm-up never got its turn");
+        other.join();
+        first.close(); // a second close is a no-op: it must not release someone else's turn
+        JitActivity.takeTurn().close();
+    }
+
+    @Test
+    void shouldStopWaitingWhenInterrupted() throws Exception {
+        final JitActivity.Turn first = JitActivity.takeTurn();
+        final AtomicReference<Throwable> thrown = new AtomicReference<>();
+        final Thread other = new Thread(() -> {
+            try {
+                JitActivity.takeTurn().close();
+            } catch (final InterruptedException e) {
+                thrown.set(e);
+            }
+        });
+        try {
+            other.start();
+            awaitWaiting(other);
+            other.interrupt();
+            other.join();
+        } finally {
+            first.close();
+        }
+        assertInstanceOf(InterruptedException.class, thrown.get());
+    }
+
+    /** Until {@code t} parks on the turn (a condition, not a sleep). */
+    private static void awaitWaiting(final Thread t) {
+        while (t.getState() != Thread.State.WAITING) {
+            assertTrue(t.isAlive(), "thread ended without waiting");
+            Thread.onSpinWait();
+        }
     }
 }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * Functions over a range vector ({@code rate}, {@code *_over_time}, ...): for every series, a two-pointer window
@@ -59,7 +58,8 @@ public final class RangeFunctions {
     /**
      * Applies {@code f} to every window. {@code a1}/{@code a2} are per-step scalar arguments (quantile,
      * predict_linear's duration, holt_winters' factors) or null. Series are independent, so large inputs are
-     * evaluated in parallel; the output keeps the input order.
+     * evaluated in parallel ({@link io.metricstream.query.remote.SeriesSource#forEachSeries}); the output keeps the
+     * input order.
      */
     public static StepVector apply(final Evaluator ev, final Function f, final Windows w, final double[] a1,
                                    final double[] a2) {
@@ -67,7 +67,9 @@ public final class RangeFunctions {
         final List<RangeSeries> in = w.series();
         final StepSeries[] results = new StepSeries[in.size()];
         if (work(f, w, steps) >= PARALLEL_MIN_WORK && in.size() > 1) {
-            IntStream.range(0, in.size()).parallel().forEach(k -> results[k] = one(ev, f, w, in.get(k), a1, a2));
+            // on the source's decoding threads (started with the service, compiled by its warm-up), not a parallel
+            // stream's common pool, whose threads were started cold by a user's first large query
+            ev.ctx().source().forEachSeries(in.size(), k -> results[k] = one(ev, f, w, in.get(k), a1, a2));
         } else {
             for (int k = 0; k < in.size(); k++) {
                 results[k] = one(ev, f, w, in.get(k), a1, a2);

@@ -13,16 +13,29 @@ import io.metricstream.query.eval.StepSeries;
 import io.metricstream.query.eval.StepVector;
 import io.metricstream.query.eval.Windows;
 import io.metricstream.query.promql.ast.Function;
+import io.metricstream.query.remote.ChunkDecoder;
+import io.metricstream.query.remote.InMemorySeriesSource;
+import io.metricstream.query.remote.SeriesSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Range functions' fast paths against their plain definition. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RangeFunctionsTest {
+    /** Large inputs run per series on these threads, as on the service's decoding threads. */
+    private static final ChunkDecoder DECODER = new ChunkDecoder(3);
+    private static final SeriesSource SOURCE = new InMemorySeriesSource().runPerSeriesOn(DECODER);
+
+    @AfterAll
+    static void close() {
+        DECODER.close();
+    }
+
     @Test
     void shouldEqualWindowFunctionBitForBitWhenAvgOverTimeRunsManyWindowsAtOnce() {
         final long seed = Long.getLong("seed", System.nanoTime());
@@ -41,7 +54,7 @@ class RangeFunctionsTest {
             for (int i = 0; i < steps; i++) {
                 ends[i] = rangeMs + i * stepMs;
             }
-            final Evaluator ev = new Evaluator(new QueryContext(null, 300_000, ends[0], ends[steps - 1],
+            final Evaluator ev = new Evaluator(new QueryContext(SOURCE, 300_000, ends[0], ends[steps - 1],
                 Long.MAX_VALUE, 1_000_000, 60_000, 0), ends[0], ends[steps - 1], stepMs);
             final StepVector got = RangeFunctions.apply(ev, Function.AVG_OVER_TIME,
                 new Windows(series, ends, rangeMs), null, null);

@@ -26,8 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -69,6 +71,12 @@ public final class SelectWarmup {
     static final int HOSTS = 20;
     private static final long ANSWER_TIMEOUT_S = 30;
     private static final String TEMP_PREFIX = "metricstream-select-warmup";
+    /** Packages whose compilation the settle rounds wait for: what a select runs. */
+    private static final String[] SELECT_PATH = {"io.metricstream.storage.select.", "io.metricstream.storage.block.",
+        "io.metricstream.storage.index.", "io.metricstream.storage.chunk.", "io.metricstream.contracts.chunk.",
+        "io.metricstream.contracts.storage."};
+    /** Selects per round ({@link #requests}). */
+    static final int REQUESTS_PER_ROUND = 12;
     private static final String[] METRICS = {"warmup_requests_total", "warmup_cpu_percent", "warmup_load"};
 
     /**
@@ -120,8 +128,28 @@ public final class SelectWarmup {
         this.tempParent = tempParent;
     }
 
-    /** Runs the warm-up and logs what it ran; a failure is logged and reported, never thrown. */
+    /**
+     * Runs the warm-up, after any other warm-up of this JVM ({@link JitActivity#takeTurn}), and logs what it ran; a
+     * failure is logged and reported, never thrown. The budget counts from the turn.
+     */
     public Report run() {
+        final long w0 = System.nanoTime();
+        final JitActivity.Turn turn;
+        try {
+            turn = JitActivity.takeTurn();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.info("select warm-up stopped by shutdown while waiting for its turn");
+            return new Report(0, 0, 0, false, 0, 0, 0, 0, 0, 0, e);
+        }
+        try {
+            return runTurn((System.nanoTime() - w0) / 1_000_000);
+        } finally {
+            turn.close();
+        }
+    }
+
+    private Report runTurn(final long waitMs) {
         final long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         final long t0 = System.nanoTime();
         final long deadline = t0 + budgetMs * 1_000_000;
@@ -131,6 +159,7 @@ public final class SelectWarmup {
         int fixedRounds = 0;
         int settleRounds = 0;
         boolean settled = false;
+        List<String> stillQueued = List.of();
         final SelectMetrics metrics = new SelectMetrics(new MetricsRegistry());
         Throwable failure = null;
         Path dir = null;
@@ -154,7 +183,9 @@ public final class SelectWarmup {
                 try (StorageClient client = new StorageClient("127.0.0.1", server.port(), ClientOptions.DEFAULT,
                     loops.workerGroup())) {
                     final List<Request> all = requests(head.blockDurationMs());
-                    final JitActivity jit = new JitActivity("io.metricstream.storage.", "io.metricstream.contracts.");
+                    // the select path's packages only: ingestion and the queue start in the same JVM and compile
+                    // contracts code of their own (hashing, record batches), which would keep every round busy
+                    final JitActivity jit = new JitActivity(SELECT_PATH);
                     for (; fixedRounds < rounds && going(deadline); fixedRounds++) {
                         answerBytes += round(all, client);
                         requests += all.size();
@@ -169,6 +200,9 @@ public final class SelectWarmup {
                         jit.roundEnded();
                     }
                     settled = jit.settled();
+                    if (!settled) {
+                        stillQueued = jit.queuedMethods(5);
+                    }
                 } finally {
                     server.stopAccepting();
                     server.closeConnections(Duration.ofSeconds(1));
@@ -195,9 +229,9 @@ public final class SelectWarmup {
         } else {
             LOG.info("select warm-up: {} requests over {} synthetic series, {} answer bytes ({} windows from rollups, "
                 + "{} series folded from chunks), {} rounds then {} until the JIT {}, in {} ms ({} ms writing the "
-                + "database; warm-up thread CPU {} ms)", requests, METRICS.length * HOSTS, answerBytes,
-                report.windowsFromRollups(), report.windowSeriesFromChunks(), fixedRounds, settleRounds,
-                settling(report), report.wallMs(), fillMs, report.threadCpuMs());
+                + "database; warm-up thread CPU {} ms; {} ms waiting for its turn)", requests, METRICS.length * HOSTS,
+                answerBytes, report.windowsFromRollups(), report.windowSeriesFromChunks(), fixedRounds, settleRounds,
+                settling(report, stillQueued), report.wallMs(), fillMs, report.threadCpuMs(), waitMs);
         }
         return report;
     }
@@ -211,8 +245,9 @@ public final class SelectWarmup {
         return bytes;
     }
 
-    private String settling(final Report report) {
-        return report.settled() ? "settled" : maxSettleRounds == 0 ? "was not waited for" : "was still compiling";
+    private String settling(final Report report, final List<String> stillQueued) {
+        return report.settled() ? "settled" : maxSettleRounds == 0 ? "was not waited for"
+            : "was still compiling" + (stillQueued.isEmpty() ? "" : " " + String.join(", ", stillQueued));
     }
 
     /** Before the budget's end and not interrupted (the service closes: it stops the warm-up). */
@@ -232,8 +267,11 @@ public final class SelectWarmup {
     }
 
     /**
-     * Writes the layout {@link #COMPACTED_BLOCKS} describes: integer counters, gauges as random walks of hundredths
-     * and as random floats (every chunk encoding), jittered times.
+     * Writes the layout {@link #COMPACTED_BLOCKS} describes: integer counters (a quarter with constant increments),
+     * gauges as random walks and ramps of hundredths and as random floats (every chunk encoding), times jittered
+     * except for a quarter of the series. Regular shapes matter: the first Q5 of loadgen/bench/query.sh over the
+     * peers data set (exact 15 s scrapes) deoptimized {@code ChunkReader.skipTimestamps} and {@code readScaled} at
+     * branches the warm-up's jittered, random-increment series never took (JFR jdk.Deoptimization, unstable_if).
      */
     private static void fill(final TimeSeriesDb db, final long blockMs) throws IOException {
         final SplittableRandom random = new SplittableRandom(7);
@@ -249,11 +287,15 @@ public final class SelectWarmup {
                 for (long t = start; t <= end; t += scrapeMs) {
                     hundredths = Math.max(0, Math.min(10_000, hundredths + random.nextInt(-300, 301)));
                     final double v = switch (m) {
-                        case 0 -> counter += random.nextInt(3_000);
+                        case 0 -> counter += h % 4 == 1 ? 100 : random.nextInt(3_000);
                         case 1 -> h % 2 == 0 ? hundredths / 100.0 : random.nextDouble() * 100;
-                        default -> hundredths / 100.0;
+                        // a smooth gauge (a slow ramp of hundredths): values delta-of-delta encoded
+                        default -> h % 4 == 2 ? (5_000 + (t - start) / scrapeMs % 2_000) / 100.0 : hundredths / 100.0;
                     };
-                    db.head().append(labels, t + (random.nextInt(8) == 0 ? random.nextInt(40) : 0), v);
+                    // a quarter of the series scraped exactly on time, as a fixed-interval data set is: chunks whose
+                    // timestamp deltas are all equal (a zero-width FOR block) take their own decoder branch
+                    final boolean jitter = h % 4 != 0 && random.nextInt(8) == 0;
+                    db.head().append(labels, t + (jitter ? random.nextInt(40) : 0), v);
                 }
             }
         }
@@ -262,10 +304,10 @@ public final class SelectWarmup {
         db.flush(start + (COMPACTED_BLOCKS + 1) * blockMs);
     }
 
-    /** One request: how it is asked, answering the chunk or window bytes of its answer. */
-    private record Request(Function<StorageClient, CompletableFuture<Long>> ask) {
+    /** One request: how it is asked, answering the chunk or window bytes of its answer; its function or null. */
+    private record Request(WindowFunction function, Function<StorageClient, CompletableFuture<Long>> ask) {
         static Request chunks(final SelectRequest q) {
-            return new Request(c -> c.selectChunks(q).thenApply(all -> {
+            return new Request(null, c -> c.selectChunks(q).thenApply(all -> {
                 long bytes = 0;
                 for (final SeriesChunks s : all) {
                     for (final byte[] chunk : s.chunks()) {
@@ -277,7 +319,7 @@ public final class SelectWarmup {
         }
 
         static Request windows(final WindowRequest q) {
-            return new Request(c -> c.selectWindows(q).thenApply(all -> {
+            return new Request(q.function(), c -> c.selectWindows(q).thenApply(all -> {
                 long bytes = 0;
                 for (final SeriesWindows s : all) {
                     bytes += 12L * s.size();
@@ -285,6 +327,17 @@ public final class SelectWarmup {
                 return bytes;
             }));
         }
+    }
+
+    /** The window functions one round asks (every one: see {@link #requests}). */
+    static Set<WindowFunction> windowFunctions(final long blockMs) {
+        final Set<WindowFunction> out = EnumSet.noneOf(WindowFunction.class);
+        for (final Request r : requests(blockMs)) {
+            if (r.function() != null) {
+                out.add(r.function());
+            }
+        }
+        return out;
     }
 
     /** One round: the selects a dashboard's common queries send (PEERS.md's five and their neighbours). */
@@ -315,7 +368,13 @@ public final class SelectWarmup {
                 WindowFunction.MAX, 0, load)),
             Request.windows(new WindowRequest(start + blockMs / 2, 60_000, 400, 3_600_000L, WindowFunction.AVG, 0,
                 load)),
-            Request.windows(new WindowRequest(end, 60_000, 1, 3 * blockMs, WindowFunction.SUM, 0, someHosts)));
+            Request.windows(new WindowRequest(end, 60_000, 1, 3 * blockMs, WindowFunction.SUM, 0, someHosts)),
+            // every other function once per round too: compiled code of the folds has no trap on a case the warm-up
+            // never took, so a first COUNT (query.sh's count_over_time probe) or MIN/LAST does not deoptimize them
+            // and leave the next user query re-profiling in the interpreter
+            Request.windows(new WindowRequest(end, 60_000, 1, end - start, WindowFunction.COUNT, 0, all)),
+            Request.windows(new WindowRequest(end, 60_000, 1, end - start, WindowFunction.MIN, 0, cpu)),
+            Request.windows(new WindowRequest(end, 60_000, 1, end - recent, WindowFunction.LAST, 0, load)));
     }
 
     private static Throwable deleteQuietly(final Path dir, final Throwable failure) {

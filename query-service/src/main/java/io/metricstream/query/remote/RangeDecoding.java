@@ -11,8 +11,10 @@ import java.util.List;
 
 /**
  * Range-vector input ({@link RangeSeries}) from selected samples: stale markers dropped, {@link RangeSeries#mayReset()}
- * found. From chunks it is one pass straight out of the {@link ChunkReader} into stale-free arrays (no
- * {@link SeriesSamples} in between, no second copy, no trim: {@link RangeSeries#size()} bounds the arrays).
+ * found. From chunks, the {@link ChunkReader} decodes each chunk straight into the answer's arrays
+ * ({@link ChunkReader#decodeInto}), which are then only scanned for resets, or filtered in place for chunks at the
+ * range's edges or holding stale markers (no {@link SeriesSamples} in between, no copy, no trim:
+ * {@link RangeSeries#size()} bounds the arrays).
  * Stateless.
  */
 public final class RangeDecoding {
@@ -66,6 +68,7 @@ public final class RangeDecoding {
         }
         final long[] mins = s.minTimes();
         final long[] maxs = s.maxTimes();
+        final byte[][] chunks = s.chunks();
         int n = 0;
         boolean mayReset = false;
         double last = 0;
@@ -74,20 +77,35 @@ public final class RangeDecoding {
             if (maxs[c] < minTimeMs || mins[c] > maxTimeMs) {
                 continue;
             }
-            reader.reset(s.chunks()[c], "select chunks answer");
-            final int count = reader.count();
-            if (n + count > ts.length) {
-                ts = Arrays.copyOf(ts, Math.max(n + count, ts.length * 2));
+            final int room = n + headerCount(chunks[c]);
+            if (room > ts.length) {
+                ts = Arrays.copyOf(ts, Math.max(room, ts.length * 2));
                 vs = Arrays.copyOf(vs, ts.length);
                 if (scratch != null) {
                     scratch.timestamps = ts;
                     scratch.values = vs;
                 }
             }
-            for (int i = 0; i < count; i++) {
-                final long t = reader.timestampAt(i);
-                final long bits = reader.valueBitsAt(i);
-                if (t < minTimeMs || t > maxTimeMs || bits == StaleMarker.BITS) {
+            // straight into the answer's arrays at n; then kept whole, or filtered in place (writes trail reads)
+            final int count = reader.decodeInto(chunks[c], "select chunks answer", ts, vs, n);
+            final int to = n + count;
+            if (!reader.mayHoldStale() && ts[n] > lastT && ts[n] >= minTimeMs && ts[to - 1] <= maxTimeMs) {
+                // the usual chunk: inside the range, after the previous one, no stale markers (the reader checked
+                // that timestamps increase inside it)
+                for (int i = n; i < to; i++) {
+                    final double v = vs[i];
+                    mayReset |= v < last || v != v;
+                    last = v;
+                }
+                n = to;
+                lastT = ts[to - 1];
+                continue;
+            }
+            int w = n;
+            for (int i = n; i < to; i++) {
+                final long t = ts[i];
+                final double v = vs[i];
+                if (t < minTimeMs || t > maxTimeMs || StaleMarker.isStale(v)) {
                     continue;
                 }
                 if (t <= lastT) {
@@ -95,14 +113,19 @@ public final class RangeDecoding {
                     return fromSamples(s.decode(minTimeMs, maxTimeMs, reader));
                 }
                 lastT = t;
-                final double v = Double.longBitsToDouble(bits);
                 mayReset |= v < last || v != v;
                 last = v;
-                ts[n] = t;
-                vs[n++] = v;
+                ts[w] = t;
+                vs[w++] = v;
             }
+            n = w;
         }
         return new RangeSeries(s.labels(), ts, vs, n, mayReset);
+    }
+
+    /** The sample count in a chunk's header (0 when the chunk is too short to hold one: decoding then fails). */
+    private static int headerCount(final byte[] chunk) {
+        return chunk.length >= 3 ? ((chunk[1] & 0xFF) << 8) | (chunk[2] & 0xFF) : 0;
     }
 
     /** Whether chunks of {@code s} overlap in time (out-of-order data): {@link SeriesChunks#decode} merges them. */
@@ -144,22 +167,30 @@ public final class RangeDecoding {
                                      final ChunkReader reader, final Scratch scratch) {
         final long[] mins = s.minTimes();
         final long[] maxs = s.maxTimes();
+        final byte[][] chunks = s.chunks();
         int n = 0;
         long lastT = Long.MIN_VALUE;
         for (int c = 0; c < mins.length; c++) {
             if (maxs[c] < minTimeMs || mins[c] > maxTimeMs) {
                 continue;
             }
-            reader.reset(s.chunks()[c], "select chunks answer");
-            final int count = reader.count();
-            if (n + count > scratch.timestamps.length) {
-                scratch.timestamps = Arrays.copyOf(scratch.timestamps, Math.max(n + count, n * 2));
+            final int room = n + headerCount(chunks[c]);
+            if (room > scratch.timestamps.length) {
+                scratch.timestamps = Arrays.copyOf(scratch.timestamps, Math.max(room, n * 2));
                 scratch.values = Arrays.copyOf(scratch.values, scratch.timestamps.length);
             }
             final long[] ts = scratch.timestamps;
             final double[] vs = scratch.values;
-            for (int i = 0; i < count; i++) {
-                final long t = reader.timestampAt(i);
+            final int count = reader.decodeInto(chunks[c], "select chunks answer", ts, vs, n);
+            final int to = n + count;
+            if (ts[n] > lastT && ts[n] >= minTimeMs && ts[to - 1] <= maxTimeMs) {
+                n = to;
+                lastT = ts[to - 1];
+                continue;
+            }
+            int w = n;
+            for (int i = n; i < to; i++) {
+                final long t = ts[i];
                 if (t < minTimeMs || t > maxTimeMs) {
                     continue;
                 }
@@ -167,9 +198,10 @@ public final class RangeDecoding {
                     return -1;
                 }
                 lastT = t;
-                ts[n] = t;
-                vs[n++] = Double.longBitsToDouble(reader.valueBitsAt(i));
+                ts[w] = t;
+                vs[w++] = vs[i];
             }
+            n = w;
         }
         return n;
     }
@@ -217,9 +249,8 @@ public final class RangeDecoding {
     private static int estimate(final SeriesChunks s, final long minTimeMs, final long maxTimeMs) {
         int samples = 0;
         for (int c = 0; c < s.chunks().length; c++) {
-            final byte[] chunk = s.chunks()[c];
-            if (s.maxTimes()[c] >= minTimeMs && s.minTimes()[c] <= maxTimeMs && chunk.length >= 3) {
-                samples += ((chunk[1] & 0xFF) << 8) | (chunk[2] & 0xFF);
+            if (s.maxTimes()[c] >= minTimeMs && s.minTimes()[c] <= maxTimeMs) {
+                samples += headerCount(s.chunks()[c]);
             }
         }
         return Math.max(samples, 1);

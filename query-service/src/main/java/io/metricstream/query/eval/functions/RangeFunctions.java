@@ -144,6 +144,9 @@ public final class RangeFunctions {
         if (f == Function.AVG_OVER_TIME && finiteAndSmall(s.values(), s.size())) {
             return avgOverTime(ev, w, s);
         }
+        if (f == Function.RATE || f == Function.INCREASE || f == Function.DELTA) {
+            return extrapolated(ev, f, w, s);
+        }
         final int steps = ev.steps();
         final long[] ends = w.ends();
         final long range = w.rangeMs();
@@ -194,6 +197,64 @@ public final class RangeFunctions {
         }
         final LabelSet labels = f == Function.LAST_OVER_TIME ? s.labels() : s.labels().withoutMetricName();
         return new StepSeries(labels, values, present);
+    }
+
+    /**
+     * rate, increase and delta over every window: {@link #one}'s sliding window with {@link #extrapolatedRate}
+     * called directly (small enough to inline, where the generic per-step {@link #compute} switch is not) and the
+     * range in seconds computed once per series.
+     */
+    private static StepSeries extrapolated(final Evaluator ev, final Function f, final Windows w,
+                                           final RangeSeries s) {
+        final int steps = ev.steps();
+        final long[] ends = w.ends();
+        final long range = w.rangeMs();
+        final long[] ts = s.timestamps();
+        final double[] vs = s.values();
+        final int n = s.size();
+        final boolean isCounter = f != Function.DELTA;
+        final boolean mayReset = isCounter && s.mayReset();
+        final boolean isRate = f == Function.RATE;
+        final double rangeSeconds = range / 1000.0;
+        double[] values = null;
+        boolean[] present = null;
+        int lo = 0;
+        int hi = 0;
+        for (int i = 0; i < steps; i++) {
+            final long end = ends[i];
+            final long start = end - range;
+            // as in one: strides of 4 first, then one by one
+            while (hi + 4 <= n && ts[hi + 3] <= end) {
+                hi += 4;
+            }
+            while (hi < n && ts[hi] <= end) {
+                hi++;
+            }
+            while (lo + 4 <= n && ts[lo + 3] < start) {
+                lo += 4;
+            }
+            while (lo < n && ts[lo] < start) {
+                lo++;
+            }
+            if (hi - lo < 2) {
+                continue;
+            }
+            final double v = extrapolatedRate(ts, vs, lo, hi, start, end, rangeSeconds, mayReset, isCounter, isRate);
+            if (Double.doubleToRawLongBits(v) == NO_VALUE_BITS) {
+                // a NaN input with NO_VALUE's payload propagates: skipped, as one does
+                continue;
+            }
+            if (values == null) {
+                values = new double[steps];
+                present = new boolean[steps];
+            }
+            values[i] = v;
+            present[i] = true;
+        }
+        if (values == null) {
+            return null;
+        }
+        return new StepSeries(s.labels().withoutMetricName(), values, present);
     }
 
     private static boolean finiteAndSmall(final double[] vs, final int n) {
@@ -257,9 +318,7 @@ public final class RangeFunctions {
                                   final double a1, final double a2, final double[] scratch,
                                   final boolean decreases) {
         return switch (f) {
-            case RATE -> extrapolatedRate(ts, vs, lo, hi, start, end, range, decreases, true, true);
-            case INCREASE -> extrapolatedRate(ts, vs, lo, hi, start, end, range, decreases, true, false);
-            case DELTA -> extrapolatedRate(ts, vs, lo, hi, start, end, range, false, false, false);
+            case RATE, INCREASE, DELTA -> throw new IllegalArgumentException("evaluated by extrapolated: " + f);
             case IRATE -> instantDelta(ts, vs, lo, hi, true);
             case IDELTA -> instantDelta(ts, vs, lo, hi, false);
             case DERIV -> hi - lo < 2 ? NO_VALUE : linearRegression(ts, vs, lo, hi, ts[lo], true, 0);
@@ -293,6 +352,17 @@ public final class RangeFunctions {
         if (hi - lo < 2) {
             return NO_VALUE;
         }
+        return extrapolatedRate(ts, vs, lo, hi, rangeStart, rangeEnd, rangeMs / 1000.0, mayReset, isCounter,
+            isRate);
+    }
+
+    /**
+     * {@link #extrapolatedRate(long[], double[], int, int, long, long, long, boolean, boolean, boolean)} of a
+     * window of at least two samples, with the range in seconds.
+     */
+    private static double extrapolatedRate(final long[] ts, final double[] vs, final int lo, final int hi,
+                                           final long rangeStart, final long rangeEnd, final double rangeSeconds,
+                                           final boolean mayReset, final boolean isCounter, final boolean isRate) {
         final int last = hi - 1;
         double result = vs[last] - vs[lo];
         if (isCounter && mayReset) {
@@ -325,7 +395,7 @@ public final class RangeFunctions {
         // the factor is built first and applied once, exactly as Prometheus does (bit-identical results)
         double factor = extrapolateToInterval / sampledInterval;
         if (isRate) {
-            factor /= rangeMs / 1000.0;
+            factor /= rangeSeconds;
         }
         return result * factor;
     }

@@ -95,6 +95,74 @@ class RangeFunctionsTest {
         }
     }
 
+    @Test
+    void shouldEqualPerStepWindowsBitForBitWhenRateIncreaseOrDeltaSlide() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("RangeFunctionsTest rate seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final Function[] functions = {Function.RATE, Function.INCREASE, Function.DELTA};
+        int values = 0;
+        for (int round = 0; round < 200; round++) {
+            final long stepMs = 1_000L * (1 + rnd.nextInt(120));
+            final int steps = 1 + rnd.nextInt(400);
+            final long rangeMs = rnd.nextInt(20) == 0 ? 0 : 1_000L * (1 + rnd.nextInt(1_800));
+            final long[] ends = new long[steps];
+            for (int i = 0; i < steps; i++) {
+                ends[i] = rangeMs + i * stepMs;
+            }
+            final RangeSeries s = counterOrRandom(rnd, steps * stepMs + rangeMs);
+            final Function f = functions[rnd.nextInt(functions.length)];
+            final Evaluator ev = new Evaluator(new QueryContext(null, 300_000, ends[0], ends[steps - 1],
+                Long.MAX_VALUE, 1_000_000, 60_000, 0), ends[0], ends[steps - 1], stepMs);
+            final StepSeries got = RangeFunctions.one(ev, f, new Windows(List.of(s), ends, rangeMs), s);
+            final String why = "seed=" + seed + " round=" + round + " " + f;
+            boolean any = false;
+            for (int i = 0; i < steps; i++) {
+                int lo = 0;
+                while (lo < s.size() && s.timestamps()[lo] < ends[i] - rangeMs) {
+                    lo++;
+                }
+                int hi = lo;
+                while (hi < s.size() && s.timestamps()[hi] <= ends[i]) {
+                    hi++;
+                }
+                final double want = RangeFunctions.extrapolatedRate(s.timestamps(), s.values(), lo, hi,
+                    ends[i] - rangeMs, ends[i], rangeMs, f != Function.DELTA && s.mayReset(), f != Function.DELTA,
+                    f == Function.RATE);
+                final boolean present = Double.doubleToRawLongBits(want)
+                    != Double.doubleToRawLongBits(RangeFunctions.NO_VALUE);
+                any |= present;
+                if (got == null) {
+                    continue;
+                }
+                assertEquals(present, got.present()[i], why + " step " + i);
+                if (present) {
+                    values++;
+                    assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(got.values()[i]),
+                        why + " step " + i);
+                }
+            }
+            assertEquals(any, got != null, why);
+        }
+        assertTrue(values > 1_000, "only " + values + " values compared, seed=" + seed);
+    }
+
+    /** A counter with resets (sometimes holding NaN or NO_VALUE's NaN) or one of {@link #randomSeries}. */
+    private static RangeSeries counterOrRandom(final SplittableRandom rnd, final long spanMs) {
+        final RangeSeries r = randomSeries(rnd, 0, spanMs);
+        if (rnd.nextBoolean()) {
+            return new RangeSeries(r.labels(), r.timestamps(), r.values(), r.size(),
+                RangeSeries.mayReset(r.values(), r.size()));
+        }
+        final double[] vs = r.values();
+        double c = rnd.nextInt(1_000);
+        for (int k = 0; k < r.size(); k++) {
+            c = rnd.nextInt(50) == 0 ? rnd.nextInt(100) : c + rnd.nextInt(3_000);
+            vs[k] = rnd.nextInt(200) == 0 ? (rnd.nextBoolean() ? Double.NaN : RangeFunctions.NO_VALUE) : c;
+        }
+        return new RangeSeries(r.labels(), r.timestamps(), vs, r.size(), RangeSeries.mayReset(vs, r.size()));
+    }
+
     /** Ascending samples over [0, spanMs]; some series hold infinities, NaN or values that overflow a mean. */
     private static RangeSeries randomSeries(final SplittableRandom rnd, final int id, final long spanMs) {
         final int capacity = rnd.nextInt(2_000);

@@ -260,7 +260,7 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
             }
             if (lastRequest != request || lastKeyAt != e.keyAt()) {
                 // a new series run: find (or add) its series; the rest of the run skips the lookup
-                lastSeries = groups.series(request.samples().keys(), e.keyAt(), e.keyLength());
+                lastSeries = groups.series(request.samples().keys(), e.keyAt(), e.keyLength(), e.seriesHash());
                 lastRequest = request;
                 lastKeyAt = e.keyAt();
             }

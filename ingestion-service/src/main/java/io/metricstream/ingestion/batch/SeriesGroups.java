@@ -4,6 +4,9 @@ import io.metricstream.contracts.model.SeriesKeyCodec;
 import io.metricstream.contracts.record.RecordBatchDescriptor;
 import io.metricstream.contracts.record.RecordBatchWriter;
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -23,6 +26,8 @@ final class SeriesGroups {
     /** Record framing before the key: length, offset delta, timestamp, key length; then the value length. */
     static final int RECORD_OVERHEAD = RecordBatchDescriptor.MIN_RECORD_LENGTH;
     private static final int SAMPLE_BYTES = 16;
+    // big-endian, as ByteBuf.writeLong writes the SampleRecordCodec value
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private byte[] keys = new byte[4096];
     private int keyBytes;
@@ -37,6 +42,7 @@ final class SeriesGroups {
     private long[] values = new long[1024];
     private int[] next = new int[1024];
     private int sampleCount;
+    private byte[] scratch = new byte[1024];
 
     /** Samples added since the last {@link #clear}. */
     int sampleCount() {
@@ -54,10 +60,10 @@ final class SeriesGroups {
     }
 
     /**
-     * The series index of the key at {@code [at, at + length)} of {@code src}, added (key copied) when new.
+     * The series index of the key at {@code [at, at + length)} of {@code src}, added (key copied) when new;
+     * {@code hash} is the key's {@link SeriesKeyCodec#hash}, computed once at parse time and carried here.
      */
-    int series(final ByteBuf src, final int at, final int length) {
-        final long hash = SeriesKeyCodec.hash(src, at, length);
+    int series(final ByteBuf src, final int at, final int length, final long hash) {
         final int mask = table.length - 1;
         int slot = (int) (hash ^ hash >>> 32) & mask;
         while (true) {
@@ -114,10 +120,19 @@ final class SeriesGroups {
             writer.beginRecord(timestamps[i]);
             out.writeBytes(keys, seriesKeyAt[s], seriesKeyLength[s]);
             writer.endKey();
+            // the series' samples into scratch, then one bulk write: two checked writeLong calls per sample into
+            // the direct batch buffer were a third of this method's profile
+            int n = 0;
             while (i >= 0) {
-                out.writeLong(timestamps[i]).writeLong(values[i]);
+                if (n + SAMPLE_BYTES > scratch.length) {
+                    scratch = Arrays.copyOf(scratch, scratch.length * 2);
+                }
+                LONG_BE.set(scratch, n, timestamps[i]);
+                LONG_BE.set(scratch, n + Long.BYTES, values[i]);
+                n += SAMPLE_BYTES;
                 i = next[i];
             }
+            out.writeBytes(scratch, 0, n);
             writer.endRecord();
         }
     }

@@ -50,6 +50,7 @@ public final class InfluxLineParser {
     private final SeriesCache cache = new SeriesCache();
     private int[] hitKeyAt = new int[16];
     private int[] hitKeyLength = new int[16];
+    private long[] hitKeyHash = new long[16];
     private int[] hitPartition = new int[16];
     private int[] hitOrdinal = new int[16];
     private int rawSeriesAt;
@@ -226,6 +227,7 @@ public final class InfluxLineParser {
         if (hitKeyAt.length < fieldCount) {
             hitKeyAt = new int[fieldKeyAt.length];
             hitKeyLength = new int[fieldKeyAt.length];
+            hitKeyHash = new long[fieldKeyAt.length];
             hitPartition = new int[fieldKeyAt.length];
             hitOrdinal = new int[fieldKeyAt.length];
         }
@@ -240,6 +242,7 @@ public final class InfluxLineParser {
             }
             hitKeyAt[f] = cache.keyAt();
             hitKeyLength[f] = cache.keyLength();
+            hitKeyHash[f] = cache.keyHash();
             hitPartition[f] = cache.partition();
             hitOrdinal[f] = cache.ordinal();
         }
@@ -248,7 +251,7 @@ public final class InfluxLineParser {
                 out.skipValue();
                 continue;
             }
-            out.reuseSeries(hitKeyAt[f], hitKeyLength[f], hitPartition[f], hitOrdinal[f]);
+            out.reuseSeries(hitKeyAt[f], hitKeyLength[f], hitKeyHash[f], hitPartition[f], hitOrdinal[f]);
             if (!out.addSample(timestampMs, fieldBits[f])) {
                 fail(null, "too many samples in one request: want <= " + out.maxSamples());
                 return -1;
@@ -471,7 +474,8 @@ public final class InfluxLineParser {
             if (rawSeriesLength > 0) {
                 cache.put(SeriesCache.hash(body, rawSeriesAt, rawSeriesLength, arena, fieldKeyAt[f],
                     fieldKeyLength[f], bare), rawSeriesAt, rawSeriesLength, arena, fieldKeyAt[f], fieldKeyLength[f],
-                    bare, out.seriesKeyAt(), out.seriesKeyLength(), out.seriesPartition(), out.seriesOrdinal());
+                    bare, out.seriesKeyAt(), out.seriesKeyLength(), out.seriesHash(), out.seriesPartition(),
+                    out.seriesOrdinal());
             }
             arenaPos = nameAt;
         }

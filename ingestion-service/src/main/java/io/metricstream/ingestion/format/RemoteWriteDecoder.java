@@ -1,5 +1,6 @@
 package io.metricstream.ingestion.format;
 
+import io.metricstream.contracts.wire.Hashing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.xerial.snappy.Snappy;
@@ -32,6 +33,7 @@ public final class RemoteWriteDecoder {
 
     private final ParseLimits limits;
     private final SeriesKeyBuilder keyBuilder;
+    private final RawSeriesCache seriesCache = new RawSeriesCache();
     private byte[] raw = new byte[64 * 1024];
     private int rawLength;
     private ParseError error;
@@ -106,8 +108,19 @@ public final class RemoteWriteDecoder {
     }
 
     private boolean decodeSeries(final byte[] b, final int start, final int end, final StagedSamples out) {
+        final int labelsEnd = leadingLabelsEnd(b, start, end);
+        final long rawHash = labelsEnd > start ? Hashing.hash64(b, start, labelsEnd - start) : 0;
+        if (labelsEnd > start && seriesCache.find(rawHash, b, start, labelsEnd - start)
+            && noLabelFrom(b, labelsEnd, end)) {
+            // a series this event loop already checked and keyed: copy its key, stage its samples
+            final int keyAt = out.keys().writerIndex();
+            out.addSeries(seriesCache.keyBytes(), seriesCache.keyAt(), seriesCache.keyLength(),
+                seriesCache.keyHash());
+            return stageSamples(b, labelsEnd, end, out, keyAt);
+        }
         keyBuilder.begin(b);
         boolean hasName = false;
+        boolean lateLabel = false;
         int labelIndex = 0;
         pos = start;
         while (pos < end) {
@@ -117,6 +130,7 @@ public final class RemoteWriteDecoder {
             final int field = (int) (varint >>> 3);
             final int wire = (int) (varint & 7);
             if (field == 1 && wire == WIRE_LEN) {
+                lateLabel |= pos > labelsEnd;
                 if (!readVarint(b, end) || varint < 0 || varint > end - pos) {
                     return failed(seriesIndex, labelField(labelIndex), "bad length");
                 }
@@ -142,12 +156,58 @@ public final class RemoteWriteDecoder {
             return failed(seriesIndex, labelField(d) + ".name", "duplicate label name \""
                 + new String(b, keyBuilder.nameOffset(d), keyBuilder.nameLength(d), StandardCharsets.UTF_8) + "\"");
         }
+        if (!lateLabel && labelsEnd > start) {
+            seriesCache.put(rawHash, b, start, labelsEnd - start, out.keys(), keyAt, out.keys().writerIndex() - keyAt,
+                out.seriesHash());
+        }
+        return stageSamples(b, start, end, out, keyAt);
+    }
+
+    /** Stages the samples of the TimeSeries at {@code [from, end)}; drops the series key when none is staged. */
+    private boolean stageSamples(final byte[] b, final int from, final int end, final StagedSamples out,
+                                 final int keyAt) {
         final int staged = out.sampleCount();
-        if (!decodeSamples(b, start, end, out)) {
+        if (!decodeSamples(b, from, end, out)) {
             return false;
         }
         if (out.sampleCount() == staged) {
             out.discardSeries(keyAt);
+        }
+        return true;
+    }
+
+    /**
+     * The end of the leading run of well-formed {@code Label} fields of the TimeSeries at {@code [start, end)}:
+     * the raw bytes {@link RawSeriesCache} is keyed by; {@code start} when there are none. Leaves {@link #pos}.
+     */
+    private int leadingLabelsEnd(final byte[] b, final int start, final int end) {
+        pos = start;
+        int labelsEnd = start;
+        while (pos < end && readVarint(b, end) && varint == (1 << 3 | WIRE_LEN)) {
+            if (!readVarint(b, end) || varint < 0 || varint > end - pos) {
+                break;
+            }
+            pos += (int) varint;
+            labelsEnd = pos;
+        }
+        return labelsEnd;
+    }
+
+    /**
+     * Whether the fields at {@code [from, end)} are well formed and hold no {@code Label}: then the leading labels
+     * are all of the series' labels. False sends the series down the checking path, which reports any problem.
+     */
+    private boolean noLabelFrom(final byte[] b, final int from, final int end) {
+        pos = from;
+        while (pos < end) {
+            if (!readVarint(b, end)) {
+                return false;
+            }
+            final int field = (int) (varint >>> 3);
+            final int wire = (int) (varint & 7);
+            if (field == 1 || !skip(b, wire, end)) {
+                return false;
+            }
         }
         return true;
     }

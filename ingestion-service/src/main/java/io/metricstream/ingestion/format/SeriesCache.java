@@ -30,6 +30,7 @@ final class SeriesCache {
     private final boolean[] bare = new boolean[SLOTS];
     private final int[] keyAt = new int[SLOTS];
     private final int[] keyLength = new int[SLOTS];
+    private final long[] keyHash = new long[SLOTS];
     private final int[] partition = new int[SLOTS];
     private final int[] ordinal = new int[SLOTS];
     private byte[] fields = new byte[4096];
@@ -91,8 +92,8 @@ final class SeriesCache {
 
     /** Adds an entry (ignored when half full); {@code at} indexes the body, which outlives the cache's generation. */
     void put(final long h, final int at, final int length, final byte[] f, final int fAt, final int fLength,
-             final boolean bareName, final int seriesKeyAt, final int seriesKeyLength, final int seriesPartition,
-             final int seriesOrdinal) {
+             final boolean bareName, final int seriesKeyAt, final int seriesKeyLength, final long seriesKeyHash,
+             final int seriesPartition, final int seriesOrdinal) {
         if (size >= SLOTS / 2) {
             return;
         }
@@ -113,6 +114,7 @@ final class SeriesCache {
         bare[slot] = bareName;
         keyAt[slot] = seriesKeyAt;
         keyLength[slot] = seriesKeyLength;
+        keyHash[slot] = seriesKeyHash;
         partition[slot] = seriesPartition;
         ordinal[slot] = seriesOrdinal;
         fieldsUsed += fLength;
@@ -125,6 +127,10 @@ final class SeriesCache {
 
     int keyLength() {
         return keyLength[found];
+    }
+
+    long keyHash() {
+        return keyHash[found];
     }
 
     int partition() {

@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
 
 /**
  * The parsed, validated samples of one request, staged in two pooled buffers before anything is published:
- * the series keys ({@link SeriesKeyCodec} bytes, each written once per series run) and fixed 32-byte entries,
+ * the series keys ({@link SeriesKeyCodec} bytes, each written once per series run) and fixed 40-byte entries,
  * one per sample:
  * <pre>
  *   0  int32 keyAt        index of the series key in {@link #keys()}
@@ -19,6 +19,7 @@ import java.nio.ByteOrder;
  *  16  int64 valueBits    raw IEEE-754 bits (stale markers keep their payload)
  *  24  int32 partition    Hashing.partitionFor(client hash, else series hash, partitions)
  *  28  int32 seriesOrdinal  0, 1, 2 ... per distinct staged series key of the request
+ *  32  int64 seriesHash   SeriesKeyCodec.hash of the key, so the batcher's series lookup does not hash it again
  * </pre>
  * {@link #groupBySeries} reorders the entries so each series' samples are adjacent (stable: a series keeps its
  * sample order), which lets the batcher write one record per series instead of one per sample when a body
@@ -31,24 +32,31 @@ import java.nio.ByteOrder;
  */
 public final class StagedSamples {
     /** Bytes per staged sample entry. */
-    public static final int ENTRY_LENGTH = 32;
+    public static final int ENTRY_LENGTH = 40;
     private static final int KEY_LENGTH_AT = 4;
     private static final int TIMESTAMP_AT = 8;
     private static final int VALUE_BITS_AT = 16;
     private static final int PARTITION_AT = 24;
     private static final int ORDINAL_AT = 28;
+    private static final int SERIES_HASH_AT = 32;
     // big-endian, as ByteBuf.getInt / getLong read the entries back
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final ByteBuf keys;
     private ByteBuf entries;
+    // the entries' heap array and the index of entry 0 in it, for the per-sample readers (the ring's translator):
+    // taken at the first read after a write (a write may move the array), so those reads skip ByteBuf's bounds
+    // and liveness checks, which were most of the translator's profile
+    private byte[] readArray;
+    private int readBase;
     private final int maxSamples;
     private int partitions;
     private boolean hasClientId;
     private long clientHash;
     private int seriesKeyAt;
     private int seriesKeyLength;
+    private long seriesHash;
     private int seriesPartition;
     private int seriesOrdinal;
     private int seriesCount;
@@ -74,6 +82,7 @@ public final class StagedSamples {
     public void reset(final int partitionCount) {
         keys.clear();
         entries.clear();
+        readArray = null;
         this.partitions = partitionCount;
         this.hasClientId = false;
         this.sampleCount = 0;
@@ -101,9 +110,28 @@ public final class StagedSamples {
     public void endSeries(final int keyAt) {
         seriesKeyAt = keyAt;
         seriesKeyLength = keys.writerIndex() - keyAt;
-        final long hash = hasClientId ? clientHash : SeriesKeyCodec.hash(keys, keyAt, seriesKeyLength);
-        seriesPartition = Hashing.partitionFor(hash, partitions);
+        seriesHash = SeriesKeyCodec.hash(keys, keyAt, seriesKeyLength);
+        seriesPartition = Hashing.partitionFor(hasClientId ? clientHash : seriesHash, partitions);
         seriesOrdinal = seriesCount++;
+    }
+
+    /**
+     * Stages a series key already built and checked for an earlier request ({@code RawSeriesCache}): copies
+     * {@code keyLength} bytes of {@code key} at {@code keyAt} and makes them the series of the next samples, as
+     * {@link #endSeries(int)} would, with the key's {@link SeriesKeyCodec#hash} given instead of computed.
+     */
+    public void addSeries(final byte[] key, final int keyAt, final int keyLength, final long keyHash) {
+        seriesKeyAt = keys.writerIndex();
+        keys.writeBytes(key, keyAt, keyLength);
+        seriesKeyLength = keyLength;
+        seriesHash = keyHash;
+        seriesPartition = Hashing.partitionFor(hasClientId ? clientHash : keyHash, partitions);
+        seriesOrdinal = seriesCount++;
+    }
+
+    /** {@link SeriesKeyCodec#hash} of the current series' key (after {@link #endSeries(int)} or addSeries). */
+    public long seriesHash() {
+        return seriesHash;
     }
 
     /**
@@ -113,14 +141,17 @@ public final class StagedSamples {
     public void endSeries(final int keyAt, final long sampleClientHash) {
         seriesKeyAt = keyAt;
         seriesKeyLength = keys.writerIndex() - keyAt;
+        seriesHash = SeriesKeyCodec.hash(keys, keyAt, seriesKeyLength);
         seriesPartition = Hashing.partitionFor(sampleClientHash, partitions);
         seriesOrdinal = seriesCount++;
     }
 
     /** Makes an already staged key the series of the next samples (a series seen earlier in this request). */
-    public void reuseSeries(final int keyAt, final int keyLength, final int partition, final int ordinal) {
+    public void reuseSeries(final int keyAt, final int keyLength, final long keyHash, final int partition,
+                            final int ordinal) {
         seriesKeyAt = keyAt;
         seriesKeyLength = keyLength;
+        seriesHash = keyHash;
         seriesPartition = partition;
         seriesOrdinal = ordinal;
     }
@@ -155,6 +186,7 @@ public final class StagedSamples {
         if (sampleCount == maxSamples) {
             return false;
         }
+        readArray = null;
         if (entries.hasArray()) {
             // one capacity check per entry instead of six checked writes (a sixth of the event loop's samples)
             final int w = entries.writerIndex();
@@ -167,10 +199,11 @@ public final class StagedSamples {
             LONG_BE.set(a, at + VALUE_BITS_AT, valueBits);
             INT_BE.set(a, at + PARTITION_AT, seriesPartition);
             INT_BE.set(a, at + ORDINAL_AT, seriesOrdinal);
+            LONG_BE.set(a, at + SERIES_HASH_AT, seriesHash);
             entries.writerIndex(w + ENTRY_LENGTH);
         } else {
             entries.writeInt(seriesKeyAt).writeInt(seriesKeyLength).writeLong(timestampMs).writeLong(valueBits)
-                .writeInt(seriesPartition).writeInt(seriesOrdinal);
+                .writeInt(seriesPartition).writeInt(seriesOrdinal).writeLong(seriesHash);
         }
         sampleCount++;
         return true;
@@ -208,27 +241,44 @@ public final class StagedSamples {
 
     /** Key index of sample {@code i}. */
     public int keyAt(final int i) {
-        return entries.getInt(i * ENTRY_LENGTH);
+        final byte[] a = readArray();
+        return a != null ? (int) INT_BE.get(a, readBase + i * ENTRY_LENGTH)
+            : entries.getInt(i * ENTRY_LENGTH);
     }
 
     /** Key length of sample {@code i}. */
     public int keyLength(final int i) {
-        return entries.getInt(i * ENTRY_LENGTH + KEY_LENGTH_AT);
+        final byte[] a = readArray();
+        return a != null ? (int) INT_BE.get(a, readBase + i * ENTRY_LENGTH + KEY_LENGTH_AT)
+            : entries.getInt(i * ENTRY_LENGTH + KEY_LENGTH_AT);
     }
 
     /** Timestamp of sample {@code i}. */
     public long timestampMs(final int i) {
-        return entries.getLong(i * ENTRY_LENGTH + TIMESTAMP_AT);
+        final byte[] a = readArray();
+        return a != null ? (long) LONG_BE.get(a, readBase + i * ENTRY_LENGTH + TIMESTAMP_AT)
+            : entries.getLong(i * ENTRY_LENGTH + TIMESTAMP_AT);
     }
 
     /** Raw value bits of sample {@code i}. */
     public long valueBits(final int i) {
-        return entries.getLong(i * ENTRY_LENGTH + VALUE_BITS_AT);
+        final byte[] a = readArray();
+        return a != null ? (long) LONG_BE.get(a, readBase + i * ENTRY_LENGTH + VALUE_BITS_AT)
+            : entries.getLong(i * ENTRY_LENGTH + VALUE_BITS_AT);
+    }
+
+    /** {@link SeriesKeyCodec#hash} of sample {@code i}'s series key. */
+    public long seriesHash(final int i) {
+        final byte[] a = readArray();
+        return a != null ? (long) LONG_BE.get(a, readBase + i * ENTRY_LENGTH + SERIES_HASH_AT)
+            : entries.getLong(i * ENTRY_LENGTH + SERIES_HASH_AT);
     }
 
     /** Partition of sample {@code i}. */
     public int partition(final int i) {
-        return entries.getInt(i * ENTRY_LENGTH + PARTITION_AT);
+        final byte[] a = readArray();
+        return a != null ? (int) INT_BE.get(a, readBase + i * ENTRY_LENGTH + PARTITION_AT)
+            : entries.getInt(i * ENTRY_LENGTH + PARTITION_AT);
     }
 
     /**
@@ -257,13 +307,23 @@ public final class StagedSamples {
         }
         entries.release();
         entries = grouped;
+        readArray = null;
         return c;
+    }
+
+    private byte[] readArray() {
+        if (readArray == null && entries.hasArray()) {
+            readArray = entries.array();
+            readBase = entries.arrayOffset();
+        }
+        return readArray;
     }
 
     /** Releases both buffers; idempotent. */
     public void release() {
         if (!released) {
             released = true;
+            readArray = null;
             keys.release();
             entries.release();
         }

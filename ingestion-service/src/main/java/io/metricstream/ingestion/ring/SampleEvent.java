@@ -2,8 +2,8 @@ package io.metricstream.ingestion.ring;
 
 /**
  * One slot of the ingest ring, preallocated at start and overwritten in place for every sample: a reference into
- * the request's staged series key (no copy), the timestamp, the raw value bits, the partition, the request handle
- * and whether this is the request's last sample. A slot without request is a signal (see
+ * the request's staged series key (no copy) and the key's hash, the timestamp, the raw value bits, the partition,
+ * the request handle and whether this is the request's last sample. A slot without request is a signal (see
  * {@code IngestRing#signal}). Mutable; a slot belongs to the publishing event loop between
  * claim and publish and to the batcher after.
  */
@@ -11,6 +11,7 @@ public final class SampleEvent {
     IngestRequest request;
     int keyAt;
     int keyLength;
+    long seriesHash;
     long timestampMs;
     long valueBits;
     int partition;
@@ -29,6 +30,11 @@ public final class SampleEvent {
     /** Length of the series key. */
     public int keyLength() {
         return keyLength;
+    }
+
+    /** {@code SeriesKeyCodec.hash} of the series key. */
+    public long seriesHash() {
+        return seriesHash;
     }
 
     /** Epoch milliseconds. */

@@ -21,6 +21,7 @@ public final class SampleEventTranslator implements EventTranslatorOneArg<Sample
         event.request = request;
         event.keyAt = s.keyAt(i);
         event.keyLength = s.keyLength(i);
+        event.seriesHash = s.seriesHash(i);
         event.timestampMs = s.timestampMs(i);
         event.valueBits = s.valueBits(i);
         event.partition = s.partition(i);

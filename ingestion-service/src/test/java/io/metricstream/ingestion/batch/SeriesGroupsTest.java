@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metricstream.contracts.model.SampleRecordCodec;
+import io.metricstream.contracts.model.SeriesKeyCodec;
 import io.metricstream.contracts.record.RecordBatchDescriptor;
 import io.metricstream.contracts.record.RecordBatchView;
 import io.metricstream.contracts.record.RecordBatchWriter;
@@ -42,7 +43,8 @@ class SeriesGroupsTest {
                 keys.writeZero(at).writeBytes(name.getBytes(StandardCharsets.UTF_8));
                 final long ts = random.nextLong();
                 final long bits = random.nextLong();
-                groups.add(groups.series(keys, at, keys.writerIndex() - at), ts, bits);
+                final int length = keys.writerIndex() - at;
+                groups.add(groups.series(keys, at, length, SeriesKeyCodec.hash(keys, at, length)), ts, bits);
                 want.computeIfAbsent(ByteBufUtil.hexDump(keys, at, keys.writerIndex() - at), k -> new ArrayList<>())
                     .add(new long[] {ts, bits});
             }
@@ -101,7 +103,8 @@ class SeriesGroupsTest {
         final Runnable op = () -> {
             for (int i = 0; i < samples; i++) {
                 final int s = i % series;
-                groups.add(groups.series(keys, keyAt[s], keyLength[s]), i, i);
+                final long hash = SeriesKeyCodec.hash(keys, keyAt[s], keyLength[s]);
+                groups.add(groups.series(keys, keyAt[s], keyLength[s], hash), i, i);
             }
             out.clear();
             writer.begin(out);

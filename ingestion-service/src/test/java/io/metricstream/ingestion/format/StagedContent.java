@@ -21,13 +21,16 @@ public final class StagedContent {
         return new StagedSamples(UnpooledByteBufAllocator.DEFAULT, partitions, maxSamples);
     }
 
-    /** Every staged sample, in order; fails when a key is not a canonical series key. */
+    /** Every staged sample, in order; fails when a key is not a canonical series key or its hash is not the key's. */
     public static List<Row> rows(final StagedSamples s) {
         final List<Row> out = new ArrayList<>();
         for (int i = 0; i < s.sampleCount(); i++) {
             final DecodeStatus st = SeriesKeyCodec.check(s.keys(), s.keyAt(i), s.keyLength(i));
             if (st != DecodeStatus.OK) {
                 throw new AssertionError("staged key " + i + " is " + st);
+            }
+            if (s.seriesHash(i) != SeriesKeyCodec.hash(s.keys(), s.keyAt(i), s.keyLength(i))) {
+                throw new AssertionError("staged series hash of sample " + i + " is not its key's hash");
             }
             out.add(new Row(SeriesKeyCodec.decode(s.keys(), s.keyAt(i), s.keyLength(i)), s.timestampMs(i),
                 s.valueBits(i), s.partition(i)));

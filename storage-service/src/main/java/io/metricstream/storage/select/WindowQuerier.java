@@ -89,8 +89,10 @@ public final class WindowQuerier {
     private double accLast;
     private double accMean;
     // direct path: block sources in time order, a chunk cursor each, the head source (or null), scratch values
-    private Querier.Source[] ordered = new Querier.Source[4];
-    private int[] cursor = new int[4];
+    // room for a day of 2 h blocks and more from the start: the warm-up's database has 3 sources per series, so a
+    // growth here was first taken by a user's query over a day of fresh blocks and deoptimized directApplies (JFR)
+    private Querier.Source[] ordered = new Querier.Source[32];
+    private int[] cursor = new int[32];
     private int orderedCount;
     private Querier.Source headSource;
     // direct path: the head source's chunks overlapping the select (closed as stored, open as the series caches it)

@@ -162,21 +162,8 @@ public final class RangeFunctions {
         for (int i = 0; i < steps; i++) {
             final long end = ends[i];
             final long start = end - range;
-            // strides of 4 first (timestamps ascend, so the 4th in bounds means all 4 are): a step usually moves
-            // the window by several samples, and the regular stride is predicted where the one-by-one scan's exit
-            // mispredicts every step
-            while (hi + 4 <= n && ts[hi + 3] <= end) {
-                hi += 4;
-            }
-            while (hi < n && ts[hi] <= end) {
-                hi++;
-            }
-            while (lo + 4 <= n && ts[lo + 3] < start) {
-                lo += 4;
-            }
-            while (lo < n && ts[lo] < start) {
-                lo++;
-            }
+            hi = windowEnd(ts, n, hi, end);
+            lo = windowStart(ts, n, lo, start);
             if (lo >= hi) {
                 continue;
             }
@@ -197,6 +184,35 @@ public final class RangeFunctions {
         }
         final LabelSet labels = f == Function.LAST_OVER_TIME ? s.labels() : s.labels().withoutMetricName();
         return new StepSeries(labels, values, present);
+    }
+
+    /**
+     * The first index from {@code hi} on whose timestamp is after {@code end} (the window's exclusive end). Windows
+     * slide forward from the previous step's bounds in strides of 4 first (timestamps ascend, so the 4th in bounds
+     * means all 4 are): a step usually moves the window by several samples, and the regular stride is predicted where
+     * the one-by-one scan's exit mispredicts every step.
+     */
+    private static int windowEnd(final long[] ts, final int n, final int hi, final long end) {
+        int h = hi;
+        while (h + 4 <= n && ts[h + 3] <= end) {
+            h += 4;
+        }
+        while (h < n && ts[h] <= end) {
+            h++;
+        }
+        return h;
+    }
+
+    /** The first index from {@code lo} on whose timestamp is at or after {@code start} (see {@link #windowEnd}). */
+    private static int windowStart(final long[] ts, final int n, final int lo, final long start) {
+        int l = lo;
+        while (l + 4 <= n && ts[l + 3] < start) {
+            l += 4;
+        }
+        while (l < n && ts[l] < start) {
+            l++;
+        }
+        return l;
     }
 
     /**
@@ -223,19 +239,8 @@ public final class RangeFunctions {
         for (int i = 0; i < steps; i++) {
             final long end = ends[i];
             final long start = end - range;
-            // as in one: strides of 4 first, then one by one
-            while (hi + 4 <= n && ts[hi + 3] <= end) {
-                hi += 4;
-            }
-            while (hi < n && ts[hi] <= end) {
-                hi++;
-            }
-            while (lo + 4 <= n && ts[lo + 3] < start) {
-                lo += 4;
-            }
-            while (lo < n && ts[lo] < start) {
-                lo++;
-            }
+            hi = windowEnd(ts, n, hi, end);
+            lo = windowStart(ts, n, lo, start);
             if (hi - lo < 2) {
                 continue;
             }

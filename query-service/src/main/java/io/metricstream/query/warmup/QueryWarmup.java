@@ -141,20 +141,10 @@ public final class QueryWarmup {
      * failure is logged and reported, never thrown. The budget counts from the turn.
      */
     public Report run() {
-        final long w0 = System.nanoTime();
-        final JitActivity.Turn turn;
-        try {
-            turn = JitActivity.takeTurn();
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
+        return JitActivity.inTurn(this::runTurn, e -> {
             LOG.info("query warm-up stopped by shutdown while waiting for its turn");
             return new Report(0, 0, false, 0, 0, 0, Traffic.NONE, e);
-        }
-        try {
-            return runTurn((System.nanoTime() - w0) / 1_000_000);
-        } finally {
-            turn.close();
-        }
+        });
     }
 
     private Report runTurn(final long waitMs) {

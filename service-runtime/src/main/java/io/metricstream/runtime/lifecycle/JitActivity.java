@@ -5,6 +5,8 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.LongFunction;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -67,6 +69,25 @@ public final class JitActivity {
     public static Turn takeTurn() throws InterruptedException {
         TURN.lockInterruptibly();
         return new Turn();
+    }
+
+    /**
+     * Runs {@code warmUp} in this JVM's warm-up turn ({@link #takeTurn}), giving it the milliseconds it waited for
+     * the turn, and releases the turn after it; interrupted while waiting (the service closes), answers
+     * {@code stopped} instead, with the thread's interrupt status kept.
+     */
+    public static <R> R inTurn(final LongFunction<R> warmUp, final Function<InterruptedException, R> stopped) {
+        final long w0 = System.nanoTime();
+        final Turn turn;
+        try {
+            turn = takeTurn();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return stopped.apply(e);
+        }
+        try (turn) {
+            return warmUp.apply((System.nanoTime() - w0) / 1_000_000);
+        }
     }
 
     /** A warm-up's turn: close it (once, on the thread that took it) when the warm-up ends. */

@@ -2,6 +2,7 @@ package io.metricstream.runtime.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CountDownLatch;
@@ -65,6 +66,39 @@ class JitActivityTest {
             first.close();
         }
         assertInstanceOf(InterruptedException.class, thrown.get());
+    }
+
+    @Test
+    void shouldRunInTheTurnAndReleaseItWhenTheWarmupThrows() throws Exception {
+        assertEquals("ran", JitActivity.inTurn(waitedMs -> "ran", e -> "stopped"));
+        final IllegalStateException boom = new IllegalStateException("boom");
+        final IllegalStateException thrown = assertThrows(IllegalStateException.class,
+            () -> JitActivity.inTurn(waitedMs -> {
+                throw boom;
+            }, e -> "stopped"));
+        assertEquals(boom, thrown);
+        JitActivity.takeTurn().close(); // released although the warm-up threw
+    }
+
+    @Test
+    void shouldAnswerStoppedAndKeepTheInterruptWhenInterruptedWhileWaiting() throws Exception {
+        final JitActivity.Turn first = JitActivity.takeTurn();
+        final AtomicReference<String> answer = new AtomicReference<>();
+        final AtomicReference<Boolean> interrupted = new AtomicReference<>();
+        final Thread other = new Thread(() -> {
+            answer.set(JitActivity.inTurn(waitedMs -> "ran", e -> "stopped"));
+            interrupted.set(Thread.currentThread().isInterrupted());
+        });
+        try {
+            other.start();
+            awaitWaiting(other);
+            other.interrupt();
+            other.join();
+        } finally {
+            first.close();
+        }
+        assertEquals("stopped", answer.get());
+        assertEquals(Boolean.TRUE, interrupted.get());
     }
 
     /** Until {@code t} parks on the turn (a condition, not a sleep). */

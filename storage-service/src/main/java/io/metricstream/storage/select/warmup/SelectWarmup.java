@@ -133,20 +133,10 @@ public final class SelectWarmup {
      * failure is logged and reported, never thrown. The budget counts from the turn.
      */
     public Report run() {
-        final long w0 = System.nanoTime();
-        final JitActivity.Turn turn;
-        try {
-            turn = JitActivity.takeTurn();
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
+        return JitActivity.inTurn(this::runTurn, e -> {
             LOG.info("select warm-up stopped by shutdown while waiting for its turn");
             return new Report(0, 0, 0, false, 0, 0, 0, 0, 0, 0, e);
-        }
-        try {
-            return runTurn((System.nanoTime() - w0) / 1_000_000);
-        } finally {
-            turn.close();
-        }
+        });
     }
 
     private Report runTurn(final long waitMs) {
@@ -270,7 +260,7 @@ public final class SelectWarmup {
      * Writes the layout {@link #COMPACTED_BLOCKS} describes: integer counters (a quarter with constant increments),
      * gauges as random walks and ramps of hundredths and as random floats (every chunk encoding), times jittered
      * except for a quarter of the series. Regular shapes matter: the first Q5 of loadgen/bench/query.sh over the
-     * peers data set (exact 15 s scrapes) deoptimized {@code ChunkReader.skipTimestamps} and {@code readScaled} at
+     * peers data set (exact 15 s scrapes) deoptimized {@code ChunkReader.skipTimestamps} and its DECIMAL value loop at
      * branches the warm-up's jittered, random-increment series never took (JFR jdk.Deoptimization, unstable_if).
      */
     private static void fill(final TimeSeriesDb db, final long blockMs) throws IOException {

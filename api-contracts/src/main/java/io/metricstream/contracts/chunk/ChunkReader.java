@@ -27,11 +27,13 @@ import java.nio.ByteOrder;
  * <p>{@link #decodeInto} is the full decode straight into a caller's arrays (range queries: no copy out of the
  * reader).
  *
- * <p>Hot path: each entry point keeps its own copy of the frame-of-reference loop with its per-sample work inlined;
- * one shared loop with a per-sample step measured ~40 % slower.
+ * <p>Hot path: the timestamp and XOR loops are kept per entry point with their per-sample work inlined (one shared
+ * loop with a per-sample step, a callback, measured ~40 % slower); the DECIMAL value loop serves all three outputs
+ * (value bits, values, scaled integers) with a loop-invariant mode, which ChunkDecodeBench showed costs nothing.
  */
 public final class ChunkReader implements SampleCursor {
-    /** What {@link #readScaled} stores per sample. */
+    // what readDecimal stores per value: the value's bits, the value, or the scaled integer s itself
+    private static final int AS_BITS = 0;
     private static final int AS_VALUES = 1;
     private static final int AS_SCALED = 2;
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class,
@@ -109,7 +111,7 @@ public final class ChunkReader implements SampleCursor {
             }
             valueCount = w;
         } else {
-            readScaled(n, encoding == ENCODING_DECIMAL_DOD, AS_VALUES);
+            readDecimal(n, encoding == ENCODING_DECIMAL_DOD, AS_VALUES, null, values, 0);
             valueCount = n;
         }
         return this;
@@ -131,7 +133,7 @@ public final class ChunkReader implements SampleCursor {
             readXor(n);
             aggregateXor(n);
         } else {
-            final double scale = readScaled(n, encoding == ENCODING_DECIMAL_DOD, AS_SCALED);
+            final double scale = readDecimal(n, encoding == ENCODING_DECIMAL_DOD, AS_SCALED, valueBits, null, 0);
             final long[] sv = valueBits;
             long min = sv[0];
             long max = min;
@@ -196,7 +198,7 @@ public final class ChunkReader implements SampleCursor {
         if (encoding == ENCODING_XOR) {
             readXor(k);
         } else {
-            readDecimal(k, encoding == ENCODING_DECIMAL_DOD, valueBits, null, 0);
+            readDecimal(k, encoding == ENCODING_DECIMAL_DOD, AS_BITS, valueBits, null, 0);
         }
         count = n;
         cursorCount = k;
@@ -225,7 +227,7 @@ public final class ChunkReader implements SampleCursor {
                 vs[at + i] = Double.longBitsToDouble(vb[i]);
             }
         } else {
-            readDecimal(n, encoding == ENCODING_DECIMAL_DOD, null, vs, at);
+            readDecimal(n, encoding == ENCODING_DECIMAL_DOD, AS_VALUES, null, vs, at);
         }
         cursorCount = 0;
         return n;
@@ -466,32 +468,35 @@ public final class ChunkReader implements SampleCursor {
     }
 
     /**
-     * The first n values of a DECIMAL chunk, exactly {@code s / 10^k}, as bits into {@code bits[0, n)} or, when
-     * {@code bits} is null, as doubles into {@code out[at, at + n)}. One fused loop: the division overlaps the
+     * The first n values of a DECIMAL chunk, exactly {@code s / 10^k}: {@link #AS_BITS} as bits into
+     * {@code bits[0, n)}, {@link #AS_VALUES} as doubles into {@code out[at, at + n)}, {@link #AS_SCALED} the scaled
+     * integers s themselves into {@code bits[0, n)} (the partial decodes fold min/max on them); returns 10^k. One
+     * fused loop: the division overlaps the
      * unpacking (a separate conversion pass measured ~1 ns/sample slower). Widths up to 57 take one 8-byte load per
      * value (a value then never straddles it) and no per-value bounds check: the block's bits are checked once,
      * again after each escape; other blocks, and truncated ones, take the value-by-value checked loop.
      */
-    private void readDecimal(final int n, final boolean dod, final long[] bits, final double[] out, final int at) {
+    private double readDecimal(final int n, final boolean dod, final int as, final long[] bits, final double[] out,
+                               final int at) {
         final int k = (int) in.readBits(4);
         if (k > MAX_DECIMAL_DIGITS) {
             throw in.corrupt("bad decimal digits " + k);
         }
         final double scale = ChunkDescriptor.POW10[k];
         long s = unzigzag(in.readVarBits());
-        put(bits, out, at, 0, s, scale);
+        put(as, bits, out, at, 0, s, scale);
         if (n == 1) {
-            return;
+            return scale;
         }
         long delta = 0;
         int from = 1;
         if (dod) {
             delta = unzigzag(in.readVarBits());
             s += delta;
-            put(bits, out, at, 1, s, scale);
+            put(as, bits, out, at, 1, s, scale);
             from = 2;
             if (n == 2) {
-                return;
+                return scale;
             }
         }
         final int width = forWidth();
@@ -501,9 +506,9 @@ public final class ChunkReader implements SampleCursor {
             for (int i = from; i < n; i++) {
                 delta = dod ? delta + min : min;
                 s += delta;
-                put(bits, out, at, i, s, scale);
+                put(as, bits, out, at, i, s, scale);
             }
-            return;
+            return scale;
         }
         final byte[] d = in.data();
         final long end = in.bitEnd();
@@ -525,7 +530,7 @@ public final class ChunkReader implements SampleCursor {
                 }
                 delta = dod ? delta + min + u : min + u;
                 s += delta;
-                put(bits, out, at, i, s, scale);
+                put(as, bits, out, at, i, s, scale);
             }
         }
         for (; i < n; i++) {
@@ -543,19 +548,24 @@ public final class ChunkReader implements SampleCursor {
             }
             delta = dod ? delta + min + u : min + u;
             s += delta;
-            put(bits, out, at, i, s, scale);
+            put(as, bits, out, at, i, s, scale);
         }
         in.position(p);
+        return scale;
     }
 
     /**
      * Value i, exactly {@code s / scale}; for k = 0 that is the conversion alone (dividing by 1.0 is exact, and a
      * long converts to +0.0, never -0.0), with no division.
      */
-    private static void put(final long[] bits, final double[] out, final int at, final int i, final long s,
-                            final double scale) {
+    private static void put(final int as, final long[] bits, final double[] out, final int at, final int i,
+                            final long s, final double scale) {
+        if (as == AS_SCALED) {
+            bits[i] = s;
+            return;
+        }
         final double v = scale == 1.0 ? (double) s : s / scale;
-        if (bits != null) {
+        if (as == AS_BITS) {
             bits[i] = Double.doubleToRawLongBits(v);
         } else {
             out[at + i] = v;
@@ -595,103 +605,6 @@ public final class ChunkReader implements SampleCursor {
         }
         in.position(p);
         return null;
-    }
-
-    /**
-     * Decodes the n scaled integers s of a DECIMAL chunk for the partial decodes: {@link #AS_VALUES} the values into
-     * {@code values}, {@link #AS_SCALED} s itself into {@code valueBits}; returns 10^k. Converting inside the
-     * decode loop lets the division overlap the prefix sum (a second pass cost ~30 % of a values decode).
-     */
-    private double readScaled(final int n, final boolean dod, final int as) {
-        final int k = (int) in.readBits(4);
-        if (k > MAX_DECIMAL_DIGITS) {
-            throw in.corrupt("bad decimal digits " + k);
-        }
-        final double scale = ChunkDescriptor.POW10[k];
-        final long[] vb = valueBits;
-        final double[] out = values;
-        long s = unzigzag(in.readVarBits());
-        store(vb, out, 0, s, scale, as);
-        if (n == 1) {
-            return scale;
-        }
-        long delta;
-        int from = 1;
-        if (dod) {
-            delta = unzigzag(in.readVarBits());
-            s += delta;
-            store(vb, out, 1, s, scale, as);
-            from = 2;
-            if (n == 2) {
-                return scale;
-            }
-        } else {
-            delta = 0;
-        }
-        final int width = forWidth();
-        final long min = unzigzag(in.readVarBits());
-        if (width == 0) {
-            // constant delta (or delta-of-delta): no per-sample bits
-            for (int i = from; i < n; i++) {
-                delta = dod ? delta + min : min;
-                s += delta;
-                store(vb, out, i, s, scale, as);
-            }
-            return scale;
-        }
-        final byte[] d = in.data();
-        final long end = in.bitEnd();
-        final long escape = width == 64 ? -1L : (1L << width) - 1;
-        final long blockAt = in.position();
-        long p = blockAt;
-        int i = from;
-        if (width <= 57 && p + (long) (n - from) * width <= end) {
-            // as readDecimal's fast loop
-            final int drop = 64 - width;
-            for (; i < n; i++) {
-                long u = ((long) LONG_BE.get(d, (int) (p >>> 3)) << (p & 7)) >>> drop;
-                p += width;
-                if (u == escape) {
-                    if (p + 64 + (long) (n - 1 - i) * width > end) {
-                        throw truncation(blockAt, n - from, width);
-                    }
-                    u = BitReader.bits(d, p, 64);
-                    p += 64;
-                }
-                delta = dod ? delta + min + u : min + u;
-                s += delta;
-                store(vb, out, i, s, scale, as);
-            }
-        }
-        for (; i < n; i++) {
-            if (p + width > end) {
-                throw in.corruptAt(p, "bit stream ends early in a frame-of-reference block");
-            }
-            long u = BitReader.bits(d, p, width);
-            p += width;
-            if (u == escape) {
-                if (p + 64 > end) {
-                    throw in.corruptAt(p, "bit stream ends early in a frame-of-reference escape");
-                }
-                u = BitReader.bits(d, p, 64);
-                p += 64;
-            }
-            delta = dod ? delta + min + u : min + u;
-            s += delta;
-            store(vb, out, i, s, scale, as);
-        }
-        in.position(p);
-        return scale;
-    }
-
-    private static void store(final long[] bits, final double[] out, final int i, final long s, final double scale,
-                              final int as) {
-        if (as == AS_VALUES) {
-            // exactly s / scale, without the division for k = 0 (see put)
-            out[i] = scale == 1.0 ? (double) s : s / scale;
-        } else {
-            bits[i] = s;
-        }
     }
 
     /** Encoding of the chunk last decoded ({@link ChunkDescriptor#ENCODING_XOR} ...). */

@@ -48,23 +48,14 @@ class JitActivityTest {
 
     @Test
     void shouldStopWaitingWhenInterrupted() throws Exception {
-        final JitActivity.Turn first = JitActivity.takeTurn();
         final AtomicReference<Throwable> thrown = new AtomicReference<>();
-        final Thread other = new Thread(() -> {
+        interruptWhileWaiting(() -> {
             try {
                 JitActivity.takeTurn().close();
             } catch (final InterruptedException e) {
                 thrown.set(e);
             }
         });
-        try {
-            other.start();
-            awaitWaiting(other);
-            other.interrupt();
-            other.join();
-        } finally {
-            first.close();
-        }
         assertInstanceOf(InterruptedException.class, thrown.get());
     }
 
@@ -82,13 +73,20 @@ class JitActivityTest {
 
     @Test
     void shouldAnswerStoppedAndKeepTheInterruptWhenInterruptedWhileWaiting() throws Exception {
-        final JitActivity.Turn first = JitActivity.takeTurn();
         final AtomicReference<String> answer = new AtomicReference<>();
         final AtomicReference<Boolean> interrupted = new AtomicReference<>();
-        final Thread other = new Thread(() -> {
+        interruptWhileWaiting(() -> {
             answer.set(JitActivity.inTurn(waitedMs -> "ran", e -> "stopped"));
             interrupted.set(Thread.currentThread().isInterrupted());
         });
+        assertEquals("stopped", answer.get());
+        assertEquals(Boolean.TRUE, interrupted.get());
+    }
+
+    /** Runs {@code waiter} on a thread while this one holds the turn, and interrupts it once it waits for it. */
+    private static void interruptWhileWaiting(final Runnable waiter) throws InterruptedException {
+        final JitActivity.Turn first = JitActivity.takeTurn();
+        final Thread other = new Thread(waiter);
         try {
             other.start();
             awaitWaiting(other);
@@ -97,8 +95,6 @@ class JitActivityTest {
         } finally {
             first.close();
         }
-        assertEquals("stopped", answer.get());
-        assertEquals(Boolean.TRUE, interrupted.get());
     }
 
     /** Until {@code t} parks on the turn (a condition, not a sleep). */

@@ -1,5 +1,8 @@
 package io.metricstream.ingestion.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,6 +24,10 @@ public final class NumberParser {
     private static final long MULT_MIN = Long.MIN_VALUE / 10;
     private static final long UNSIGNED_MULT_MAX = Long.divideUnsigned(-1L, 10);
     private static final long UNSIGNED_LAST_DIGIT = Long.remainderUnsigned(-1L, 10);
+    // up to 18 digits cannot overflow an int64 (10^18 - 1 < 2^63 - 1), so they need no bound checks per digit
+    private static final int UNCHECKED_DIGITS = 18;
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+        ByteOrder.LITTLE_ENDIAN);
 
     private double doubleValue;
     private long longValue;
@@ -137,6 +144,9 @@ public final class NumberParser {
         if (i == end) {
             return false;
         }
+        if (end - i <= UNCHECKED_DIGITS) {
+            return parseShort(b, i, end, negative);
+        }
         long v = 0;
         while (i < end) {
             final int d = b[i] - '0';
@@ -160,6 +170,44 @@ public final class NumberParser {
         }
         longValue = negative ? v : -v;
         return true;
+    }
+
+    /**
+     * Parses 1..18 digits from {@code i} into {@link #longValue}: eight at a time while eight remain (a 13-digit ms
+     * timestamp is one word and five digits; parseLong was 7% of an Influx parse in a JFR profile of ParseBench).
+     */
+    private boolean parseShort(final byte[] b, final int from, final int end, final boolean negative) {
+        long v = 0;
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            final long w = (long) LONG_LE.get(b, i);
+            if (!isEightDigits(w)) {
+                return false;
+            }
+            v = v * 100_000_000L + eightDigits(w);
+        }
+        for (; i < end; i++) {
+            final int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return false;
+            }
+            v = v * 10 + d;
+        }
+        longValue = negative ? -v : v;
+        return true;
+    }
+
+    /** Whether all eight bytes of the little-endian {@code w} are ASCII digits (SWAR, as simdjson). */
+    static boolean isEightDigits(final long w) {
+        return ((w & 0xF0F0F0F0F0F0F0F0L) | ((w + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) >>> 4)
+            == 0x3333333333333333L;
+    }
+
+    /** The value of eight ASCII digits read as a little-endian {@code w} (first digit lowest; simdjson's). */
+    static long eightDigits(final long w) {
+        long v = (w & 0x0F0F0F0F0F0F0F0FL) * 2561 >>> 8;
+        v = (v & 0x00FF00FF00FF00FFL) * 6553601 >>> 16;
+        return (v & 0x0000FFFF0000FFFFL) * 42949672960001L >>> 32;
     }
 
     /** Parses {@code digits} into an unsigned int64 (kept in a long's bits); false on overflow. */

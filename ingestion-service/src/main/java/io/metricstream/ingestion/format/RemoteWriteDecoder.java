@@ -1,6 +1,5 @@
 package io.metricstream.ingestion.format;
 
-import io.metricstream.contracts.wire.Hashing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.xerial.snappy.Snappy;
@@ -109,7 +108,7 @@ public final class RemoteWriteDecoder {
 
     private boolean decodeSeries(final byte[] b, final int start, final int end, final StagedSamples out) {
         final int labelsEnd = leadingLabelsEnd(b, start, end);
-        final long rawHash = labelsEnd > start ? Hashing.hash64(b, start, labelsEnd - start) : 0;
+        final long rawHash = labelsEnd > start ? RawSeriesCache.hash(b, start, labelsEnd - start) : 0;
         if (labelsEnd > start && seriesCache.find(rawHash, b, start, labelsEnd - start)
             && noLabelFrom(b, labelsEnd, end)) {
             // a series this event loop already checked and keyed: copy its key, stage its samples

@@ -293,7 +293,7 @@ public final class StagedSamples {
         final int[] c = counts.length > seriesCount ? counts : new int[Math.max(seriesCount + 1, counts.length * 2)];
         java.util.Arrays.fill(c, 0, seriesCount + 1, 0);
         for (int i = 0; i < sampleCount; i++) {
-            c[entries.getInt(i * ENTRY_LENGTH + ORDINAL_AT) + 1]++;
+            c[ordinal(i) + 1]++;
         }
         for (int o = 1; o <= seriesCount; o++) {
             c[o] += c[o - 1];
@@ -301,14 +301,30 @@ public final class StagedSamples {
         final int bytes = sampleCount * ENTRY_LENGTH;
         final ByteBuf grouped = entries.alloc().heapBuffer(bytes, bytes);
         grouped.writerIndex(bytes);
-        for (int i = 0; i < sampleCount; i++) {
-            final int to = c[entries.getInt(i * ENTRY_LENGTH + ORDINAL_AT)]++;
-            grouped.setBytes(to * ENTRY_LENGTH, entries, i * ENTRY_LENGTH, ENTRY_LENGTH);
+        final byte[] from = readArray();
+        if (from != null && grouped.hasArray()) {
+            // array copies instead of checked ByteBuf copies: grouping was 15% of StageBench's lp stage (JFR)
+            final byte[] to = grouped.array();
+            final int toBase = grouped.arrayOffset();
+            for (int i = 0; i < sampleCount; i++) {
+                System.arraycopy(from, readBase + i * ENTRY_LENGTH, to, toBase + c[ordinal(i)]++ * ENTRY_LENGTH,
+                    ENTRY_LENGTH);
+            }
+        } else {
+            for (int i = 0; i < sampleCount; i++) {
+                grouped.setBytes(c[ordinal(i)]++ * ENTRY_LENGTH, entries, i * ENTRY_LENGTH, ENTRY_LENGTH);
+            }
         }
         entries.release();
         entries = grouped;
         readArray = null;
         return c;
+    }
+
+    private int ordinal(final int i) {
+        final byte[] a = readArray();
+        return a != null ? (int) INT_BE.get(a, readBase + i * ENTRY_LENGTH + ORDINAL_AT)
+            : entries.getInt(i * ENTRY_LENGTH + ORDINAL_AT);
     }
 
     private byte[] readArray() {

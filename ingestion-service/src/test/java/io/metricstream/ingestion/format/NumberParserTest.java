@@ -73,4 +73,39 @@ class NumberParserTest {
         assertTrue(parser.parseLong("17".getBytes(StandardCharsets.US_ASCII), 0, 2));
         assertFalse(parser.parseLong("1.7".getBytes(StandardCharsets.US_ASCII), 0, 3));
     }
+
+    @Test
+    void shouldAgreeWithLongParseLongWhenDigitStringsHoldAnyByte() {
+        final long seed = System.nanoTime();
+        System.out.println("NumberParserTest seed=" + seed);
+        final SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < 200_000; i++) {
+            // 1..20 digits (the eight-at-a-time path and both sides of its 18-digit bound), a sign now and then,
+            // and now and then one byte of any value anywhere (the bytes next to '0' and '9' included)
+            final int n = 1 + random.nextInt(20);
+            final byte[] b = new byte[n + 10];
+            final int at = 1 + random.nextInt(8);
+            for (int k = 0; k < b.length; k++) {
+                b[k] = (byte) ('0' + random.nextInt(10));
+            }
+            if (random.nextInt(4) == 0) {
+                b[at] = (byte) (random.nextBoolean() ? '-' : '+');
+            }
+            if (random.nextInt(3) == 0) {
+                b[at + random.nextInt(n)] = (byte) random.nextInt(256);
+            }
+            final String text = new String(b, at, n, StandardCharsets.ISO_8859_1);
+            Long want;
+            try {
+                want = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                want = null;
+            }
+            final boolean ok = parser.parseLong(b, at, n);
+            assertEquals(want != null, ok, text);
+            if (ok) {
+                assertEquals(want.longValue(), parser.longValue(), text);
+            }
+        }
+    }
 }

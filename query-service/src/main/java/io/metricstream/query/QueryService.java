@@ -112,7 +112,10 @@ public final class QueryService implements Service {
             warmup.complete(null);
             apiExecutor = executor;
         }
-        final PromApiRoutes api = new PromApiRoutes(engine, source, apiExecutor, timeoutMs,
+        // big answers' other JSON parts on the decoding threads (idle once the query's samples are in; started
+        // with the service), or the query threads when the source is injected
+        final PromApiRoutes api = new PromApiRoutes(engine, source, apiExecutor,
+            decoder != null ? decoder.executor() : executor, timeoutMs,
             host.metrics().counterFamily("query_requests_total", "API requests by endpoint and outcome",
                 "endpoint", "outcome"),
             host.metrics().latency("query_request_duration_seconds", "API request latency"));

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,16 +48,29 @@ public final class PromApiRoutes {
     private final Engine engine;
     private final SeriesSource source;
     private final ExecutorService executor;
+    private final Executor answerParts;
     private final long timeoutMs;
     private final CounterFamily requests;
     private final LatencyRecorder latency;
 
-    /** Routes over the engine; queries run on {@code executor}. Metrics may be null. */
+    /** Routes over the engine; queries run on {@code executor}, and so do big answers' other JSON parts. */
     public PromApiRoutes(final Engine engine, final SeriesSource source, final ExecutorService executor,
                          final long timeoutMs, final CounterFamily requests, final LatencyRecorder latency) {
+        this(engine, source, executor, executor, timeoutMs, requests, latency);
+    }
+
+    /**
+     * Routes over the engine; queries run on {@code executor}, big answers' JSON parts other than the first on
+     * {@code answerParts} (see {@link PromJson#successResultBuf(io.netty.buffer.ByteBufAllocator,
+     * io.metricstream.query.eval.QueryResult, Executor)}). Metrics may be null.
+     */
+    public PromApiRoutes(final Engine engine, final SeriesSource source, final ExecutorService executor,
+                         final Executor answerParts, final long timeoutMs, final CounterFamily requests,
+                         final LatencyRecorder latency) {
         this.engine = engine;
         this.source = source;
         this.executor = executor;
+        this.answerParts = answerParts;
         this.timeoutMs = timeoutMs;
         this.requests = requests;
         this.latency = latency;
@@ -89,7 +103,8 @@ public final class PromApiRoutes {
         final String t = x.formOrQueryParam("time");
         final long timeMs = t == null || t.isEmpty() ? System.currentTimeMillis() : ApiParams.timeMs("time", t);
         final long timeout = timeout(x);
-        runEncoded(x, "query", () -> PromJson.successResultBuf(x.alloc(), engine.instant(q, timeMs, timeout)));
+        runEncoded(x, "query", () -> PromJson.successResultBuf(x.alloc(), engine.instant(q, timeMs, timeout),
+            answerParts));
     }
 
     private void queryRange(final HttpExchange x) {
@@ -110,7 +125,7 @@ public final class PromApiRoutes {
         }
         final long timeout = timeout(x);
         runEncoded(x, "query_range", () -> PromJson.successResultBuf(x.alloc(),
-            engine.range(q, start, end, step, timeout)));
+            engine.range(q, start, end, step, timeout), answerParts));
     }
 
     private void series(final HttpExchange x) {

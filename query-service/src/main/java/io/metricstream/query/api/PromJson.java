@@ -8,6 +8,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes Prometheus's JSON shapes: {@code {"status":"success","data":...}} and
@@ -56,14 +59,21 @@ public final class PromJson {
         return result(sb, r).append('}');
     }
 
+    /** {@link #successResultBuf(ByteBufAllocator, QueryResult, Executor)} with every part written by the caller. */
+    public static ByteBuf successResultBuf(final ByteBufAllocator alloc, final QueryResult r) {
+        return successResultBuf(alloc, r, Runnable::run);
+    }
+
     /**
      * {@link #successResult} as UTF-8 in a buffer from {@code alloc} (the caller owns it), written by
      * {@link JsonByteWriter}. A matrix of at least {@link #PARALLEL_MIN_POINTS} points is written in one part per
-     * core, each a run of whole series balanced by points, the first on the calling thread and the others on the
-     * common fork-join pool, and answered as one composite buffer of the parts; the bytes equal
-     * {@link #successResult}'s.
+     * core, each a run of whole series balanced by points, and answered as one composite buffer of the parts; the
+     * bytes equal {@link #successResult}'s. The caller writes the first part; the others are handed to
+     * {@code parts} (the service's own threads: the common fork-join pool's are started on demand, cold, and shared
+     * with anything in the JVM), and the caller writes any part no thread of {@code parts} has taken yet by the time
+     * it is done, so a busy or saturated executor delays no answer and cannot deadlock one.
      */
-    public static ByteBuf successResultBuf(final ByteBufAllocator alloc, final QueryResult r) {
+    public static ByteBuf successResultBuf(final ByteBufAllocator alloc, final QueryResult r, final Executor parts) {
         final int cores = Runtime.getRuntime().availableProcessors();
         if (!(r instanceof QueryResult.Matrix m) || cores < 2 || m.series().size() < 2
             || points(m.series(), 0, m.series().size()) < PARALLEL_MIN_POINTS) {
@@ -77,37 +87,90 @@ public final class PromJson {
                 throw e;
             }
         }
-        final List<QueryResult.Series> series = m.series();
-        final int parts = Math.min(cores, series.size());
-        final long total = points(series, 0, series.size());
-        final int[] bounds = new int[parts + 1];
-        long done = 0;
-        int at = 0;
-        for (int p = 1; p < parts; p++) {
-            final long goal = total * p / parts;
-            while (at < series.size() - (parts - p) && (done < goal || at < bounds[p - 1] + 1)) {
-                done += series.get(at++).timestamps().length;
+        final MatrixParts written = new MatrixParts(alloc, m.series(), Math.min(cores, m.series().size()));
+        for (int p = 1; p < written.out.length; p++) {
+            try {
+                parts.execute(written);
+            } catch (final RejectedExecutionException e) {
+                // a shut-down or bounded executor: the caller writes that part below
+                break;
             }
-            bounds[p] = at;
         }
-        bounds[parts] = series.size();
-        final ByteBuf[] out = new ByteBuf[parts];
-        final CompletableFuture<?>[] rest = new CompletableFuture<?>[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            final int part = p;
-            rest[p - 1] = CompletableFuture.runAsync(() -> out[part] = matrixPart(alloc, series, bounds, part, parts));
-        }
-        final CompletableFuture<?> others = CompletableFuture.allOf(rest);
+        final CompletableFuture<?> others = CompletableFuture.allOf(written.rest);
         try {
-            out[0] = matrixPart(alloc, series, bounds, 0, parts);
+            written.out[0] = written.part(0);
+            written.run();
             others.join();
         } catch (final RuntimeException | Error e) {
             // the other parts' buffers are released once all have finished, whether they failed or not
+            written.abandon();
             others.handle((ignored, t) -> null).join();
-            releaseAll(out);
+            releaseAll(written.out);
             throw e;
         }
-        return Unpooled.wrappedBuffer(out.length, out);
+        return Unpooled.wrappedBuffer(written.out.length, written.out);
+    }
+
+    /**
+     * The parts of one matrix answer: part 0 is the caller's; {@link #run} takes parts 1.. one at a time until none
+     * is left, on whichever threads run it (the executor's and, at the end, the caller's).
+     */
+    private static final class MatrixParts implements Runnable {
+        private final ByteBufAllocator alloc;
+        private final List<QueryResult.Series> series;
+        /** Part p holds series [bounds[p], bounds[p + 1]); immutable after construction. */
+        private final int[] bounds;
+        /** Written by the thread that took the part, read by the caller after {@link #rest} completes. */
+        private final ByteBuf[] out;
+        /** Completion of parts 1.. (index p - 1). */
+        private final CompletableFuture<?>[] rest;
+        /** The next part to take. */
+        private final AtomicInteger next = new AtomicInteger(1);
+
+        MatrixParts(final ByteBufAllocator alloc, final List<QueryResult.Series> series, final int parts) {
+            this.alloc = alloc;
+            this.series = series;
+            this.out = new ByteBuf[parts];
+            this.rest = new CompletableFuture<?>[parts - 1];
+            for (int p = 0; p < rest.length; p++) {
+                rest[p] = new CompletableFuture<Void>();
+            }
+            final long total = points(series, 0, series.size());
+            this.bounds = new int[parts + 1];
+            long done = 0;
+            int at = 0;
+            for (int p = 1; p < parts; p++) {
+                final long goal = total * p / parts;
+                while (at < series.size() - (parts - p) && (done < goal || at < bounds[p - 1] + 1)) {
+                    done += series.get(at++).timestamps().length;
+                }
+                bounds[p] = at;
+            }
+            bounds[parts] = series.size();
+        }
+
+        @Override
+        public void run() {
+            for (int p = next.getAndIncrement(); p < out.length; p = next.getAndIncrement()) {
+                try {
+                    out[p] = part(p);
+                    rest[p - 1].complete(null);
+                } catch (final RuntimeException | Error e) {
+                    rest[p - 1].completeExceptionally(e);
+                }
+            }
+        }
+
+        /** Parts nobody has taken yet are not written (they complete empty): the answer has failed. */
+        void abandon() {
+            for (int p = next.getAndSet(out.length); p < out.length; p++) {
+                rest[p - 1].complete(null);
+            }
+        }
+
+        ByteBuf part(final int p) {
+            return matrixPart(alloc, series, bounds, p, out.length);
+        }
     }
 
     private static void releaseAll(final ByteBuf[] bufs) {

@@ -17,14 +17,26 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The byte writer's answer (parallel parts for big matrices) equals the one-builder answer byte for byte. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PromJsonTest {
+    /** Stands for the service's decoding threads, which take the parts after the first. */
+    private static final ExecutorService PARTS = Executors.newFixedThreadPool(2);
+
+    @AfterAll
+    static void stopParts() {
+        PARTS.shutdownNow();
+    }
+
     private static QueryResult.Matrix matrix(final SplittableRandom rnd, final int seriesCount, final int maxPoints) {
         final List<QueryResult.Series> series = new ArrayList<>();
         for (int i = 0; i < seriesCount; i++) {
@@ -42,7 +54,7 @@ class PromJsonTest {
 
     /** The bytes of {@link PromJson#successResultBuf} (pooled, so a leak fails the paranoid leak detector). */
     private static byte[] written(final QueryResult r) {
-        final ByteBuf buf = PromJson.successResultBuf(PooledByteBufAllocator.DEFAULT, r);
+        final ByteBuf buf = PromJson.successResultBuf(PooledByteBufAllocator.DEFAULT, r, PARTS);
         try {
             return ByteBufUtil.getBytes(buf);
         } finally {
@@ -126,10 +138,38 @@ class PromJsonTest {
     @Test
     void shouldSplitOverCoresWhenMatrixHasManyPoints() {
         final QueryResult.Matrix m = matrix(new SplittableRandom(1), 200, 2_000);
-        final ByteBuf buf = PromJson.successResultBuf(PooledByteBufAllocator.DEFAULT, m);
+        final ByteBuf buf = PromJson.successResultBuf(PooledByteBufAllocator.DEFAULT, m, PARTS);
         try {
             final int cores = Runtime.getRuntime().availableProcessors();
             assertEquals(cores < 2 ? 1 : Math.min(cores, 200), buf.nioBufferCount());
+            assertArrayEquals(reference(m), ByteBufUtil.getBytes(buf));
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void shouldWriteEveryPartOnCallerWhenExecutorNeverRunsThem() {
+        // a saturated executor: the parts it was handed would start after the answer, so the caller takes them
+        final List<Runnable> queued = new ArrayList<>();
+        final QueryResult.Matrix m = matrix(new SplittableRandom(5), 200, 2_000);
+        final ByteBuf buf = PromJson.successResultBuf(PooledByteBufAllocator.DEFAULT, m, queued::add);
+        try {
+            assertArrayEquals(reference(m), ByteBufUtil.getBytes(buf));
+        } finally {
+            buf.release();
+        }
+        // a part started late finds nothing left to write
+        queued.forEach(Runnable::run);
+    }
+
+    @Test
+    void shouldWriteEveryPartOnCallerWhenExecutorRejects() {
+        final QueryResult.Matrix m = matrix(new SplittableRandom(6), 200, 2_000);
+        final ByteBuf buf = PromJson.successResultBuf(PooledByteBufAllocator.DEFAULT, m, task -> {
+            throw new RejectedExecutionException("shut down");
+        });
+        try {
             assertArrayEquals(reference(m), ByteBufUtil.getBytes(buf));
         } finally {
             buf.release();
@@ -190,7 +230,7 @@ class PromJsonTest {
         final int cores = Runtime.getRuntime().availableProcessors();
         for (int failAt = 1; failAt <= Math.min(cores, 200); failAt++) {
             final FailingAllocator alloc = new FailingAllocator(failAt);
-            assertThrows(RuntimeException.class, () -> PromJson.successResultBuf(alloc, m));
+            assertThrows(RuntimeException.class, () -> PromJson.successResultBuf(alloc, m, PARTS));
             for (final ByteBuf b : alloc.allocated) {
                 assertEquals(0, b.refCnt(), "a part's buffer was not released (failAt=" + failAt + ")");
             }

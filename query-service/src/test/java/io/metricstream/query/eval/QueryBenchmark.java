@@ -26,8 +26,10 @@ import java.util.Map;
  * {@code <query index> <iterations>} to loop one query for a profiler).
  */
 public final class QueryBenchmark {
-    static final long START_MS = 1_704_067_200_000L;
-    static final long END_MS = START_MS + 86_400_000L;
+    /** PEERS.md's range: the data set's day. */
+    public static final long START_MS = 1_704_067_200_000L;
+    /** End of PEERS.md's range. */
+    public static final long END_MS = START_MS + 86_400_000L;
     static final String[][] QUERIES = {
         {"range", "sum by (region)(rate(http_requests_total[5m]))"},
         {"range", "avg_over_time(node_cpu_utilization_percent{host=~\"h1.*\"}[10m])"},
@@ -96,7 +98,8 @@ public final class QueryBenchmark {
         return ms;
     }
 
-    static InMemorySeriesSource load(final Path file) throws IOException {
+    /** The gen.py prom-format file as an in-memory storage fake. */
+    public static InMemorySeriesSource load(final Path file) throws IOException {
         final InMemorySeriesSource data = new InMemorySeriesSource();
         final Map<String, LabelSet> labels = new HashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -47,13 +47,10 @@ public final class RangeFunctions {
 
     /**
      * Below this much work (sample visits, see {@link #work}) a range function runs on the calling thread; above,
-     * series are split over the common fork-join pool. 200k visits is ~1 ms of window work, where the fork/join
-     * overhead (~50 µs) stops mattering.
+     * series are split over the source's decoding threads and the calling thread. 200k visits is ~1 ms of window
+     * work, where the fork/join overhead (~50 µs) stops mattering.
      */
     static final long PARALLEL_MIN_WORK = 200_000;
-
-    /** Largest magnitude below which four-window means cannot overflow to infinity (no infinity rule applies). */
-    private static final double AVG_LANES_MAX_ABS = 1e300;
 
     /**
      * Applies {@code f} to every window. {@code a1}/{@code a2} are per-step scalar arguments (quantile,
@@ -141,7 +138,7 @@ public final class RangeFunctions {
     /** The function over every window of one series; null when no window yields a value. */
     private static StepSeries one(final Evaluator ev, final Function f, final Windows w, final RangeSeries s,
                                   final double[] a1, final double[] a2) {
-        if (f == Function.AVG_OVER_TIME && finiteAndSmall(s.values(), s.size())) {
+        if (f == Function.AVG_OVER_TIME && meansInRange(s.values(), s.size())) {
             return avgOverTime(ev, w, s);
         }
         if (f == Function.RATE || f == Function.INCREASE || f == Function.DELTA) {
@@ -262,9 +259,9 @@ public final class RangeFunctions {
         return new StepSeries(s.labels().withoutMetricName(), values, present);
     }
 
-    private static boolean finiteAndSmall(final double[] vs, final int n) {
+    private static boolean meansInRange(final double[] vs, final int n) {
         for (int k = 0; k < n; k++) {
-            if (!(Math.abs(vs[k]) <= AVG_LANES_MAX_ABS)) {
+            if (!WindowMeans.inRange(vs[k])) {
                 return false;
             }
         }
@@ -272,9 +269,10 @@ public final class RangeFunctions {
     }
 
     /**
-     * avg_over_time of a series whose values are finite and far from overflow, many windows at a time
-     * ({@link WindowMeans}). Each window runs exactly {@link WindowFunction#over}'s arithmetic
-     * ({@code mean += v / count - mean / count}; its infinity rules cannot apply to such values), so results are
+     * avg_over_time of a series whose values are all {@link WindowMeans#inRange} (0, or finite, far from overflow
+     * and from subnormals), many windows at a time ({@link WindowMeans}). Each window runs exactly
+     * {@link WindowFunction#over}'s arithmetic ({@code mean += v / count - mean / count}; its infinity rules cannot
+     * apply to such values), so results are
      * bit-identical; running independent division chains side by side lets the CPU overlap them (one chain is
      * latency-bound) and vectorize them.
      */

@@ -20,6 +20,10 @@ final class WindowMeans {
      * 32 / 64 / 128 took 121 / 94 / 82 / 135 µs (AVX-512 EPYC, same JVM, back to back).
      */
     static final int LANES = 64;
+    /** Smallest magnitude of a nonzero value {@link #averages} takes (see there). */
+    static final double MIN_ABS = 0x1p-600;
+    /** Largest magnitude of a value {@link #averages} takes. */
+    static final double MAX_ABS = 1e300;
     /** Largest transposed block (doubles); windows longer than this / LANES fall back to four at a time. */
     private static final int MAX_SCRATCH = 1 << 16;
     private static final ThreadLocal<WindowMeans> PER_THREAD = ThreadLocal.withInitial(WindowMeans::new);
@@ -33,6 +37,12 @@ final class WindowMeans {
     private WindowMeans() {
     }
 
+    /** Whether {@link #averages} takes {@code v}: 0, or a magnitude in [{@link #MIN_ABS}, {@link #MAX_ABS}]. */
+    static boolean inRange(final double v) {
+        final double a = Math.abs(v);
+        return a <= MAX_ABS && (a >= MIN_ABS || a == 0);
+    }
+
     /** The calling thread's instance. */
     static WindowMeans get() {
         return PER_THREAD.get();
@@ -40,7 +50,14 @@ final class WindowMeans {
 
     /**
      * The mean of every window {@code values[from[i] .. to[i])} ({@code to[i] > from[i]}), i in [0, windows), into
-     * {@code out[outAt[i]]}. Every value must be finite with magnitude at most 1e300.
+     * {@code out[outAt[i]]}. Every value must be {@link #inRange}.
+     *
+     * <p>Why blocks may divide by {@link #quotient}: with every value 0 or of magnitude in [2^-600, 1e300], a running
+     * mean is 0 or of magnitude in [2^-772, 1e300] (a sample of 2^-600 or more divided by a count of at most 1,024
+     * leaves a mean of at least 2^-611 unless it cancels one of comparable size, which leaves a multiple of
+     * ulp(2^-710) or 0; zeros shrink a mean by at most (count0 - 1) / count <= 1,024 in all), so every quotient is 0
+     * or normal. A -0 sample gives a +0 quotient instead of -0; a mean is never -0 (it starts at +0 and a sum is -0
+     * only of two -0s), and {@code mean + (dv - dm)} with dv = +-0 is the same double either way.
      */
     void averages(final double[] values, final int[] from, final int[] to, final int windows, final double[] out,
                   final int[] outAt) {
@@ -59,6 +76,23 @@ final class WindowMeans {
         for (; k < windows; k++) {
             out[outAt[k]] = WindowFunction.AVG.over(values, from[k], to[k]);
         }
+    }
+
+    /**
+     * {@code a / b} correctly rounded, from {@code inverse = 1 / b} (correctly rounded): {@code q = a * inverse}, then
+     * one correction {@code q + (a - b q) inverse} in fused operations, as {@link #block}'s loop computes it (there
+     * inline, where the JIT vectorizes it: a division costs 4-16 cycles per vector, a fused multiply-add 0.5-1).
+     * For an integer {@code 1 <= b <= 2^31}, {@code |a| <= 1e300} and {@code a = 0} or {@code a / b} normal, this is
+     * exactly {@code a / b} (Markstein, "Computation of elementary functions on the IBM RISC System/6000 processor",
+     * 1990): q is within 1.5 ulp of a / b, so {@code a - b q} is a multiple of ulp(q) below 2^53 ulp(q), exact in the
+     * fused multiply-add; the corrected sum is {@code a/b + (a/b - q) delta} with {@code |delta| <= 2^-53} (the
+     * inverse's rounding), within 2^-52 ulp of a / b, while a / b is at least ulp / (2 b) from any midpoint between
+     * two doubles (it is never one: a = b M has no room in 53 bits), so it rounds to what a / b rounds to. A zero
+     * {@code a} gives +0 where the division gives -0 for a = -0; see {@link #averages} for why that changes no mean.
+     */
+    static double quotient(final double a, final double b, final double inverse) {
+        final double q = a * inverse;
+        return Math.fma(Math.fma(-b, q, a), inverse, q);
     }
 
     /** Windows {@code k .. k + LANES}, or false (nothing written) when their lengths differ too much. */
@@ -88,10 +122,18 @@ final class WindowMeans {
         }
         for (int j = 0; j < common; j++) {
             final double count = j + 1;
+            final double inverse = 1 / count;
+            final double minusCount = -count;
             final int row = (j + 1) * LANES;
             for (int w = 0; w < LANES; w++) {
-                // WindowFunction.meanStep without its infinity rules, which finite values never reach
-                c[row + w] = c[row - LANES + w] + (c[row + w] / count - c[row - LANES + w] / count);
+                // WindowFunction.meanStep without its infinity rules, which values in range never reach; each
+                // division by count is quotient(): its correctly rounded result from multiplications
+                final double v = c[row + w];
+                final double mean = c[row - LANES + w];
+                final double qv = v * inverse;
+                final double qm = mean * inverse;
+                c[row + w] = mean + (Math.fma(Math.fma(minusCount, qv, v), inverse, qv)
+                    - Math.fma(Math.fma(minusCount, qm, mean), inverse, qm));
             }
         }
         final int last = common * LANES;

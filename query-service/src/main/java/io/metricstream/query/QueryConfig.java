@@ -60,8 +60,9 @@ public final class QueryConfig {
     /** Startup warm-up rounds after the fixed ones, until the JIT settles. */
     public static final ConfigKey<Integer> WARMUP_SETTLE_ROUNDS = ConfigKey.key("query.warmup_settle_rounds")
         .intType().defaultValue(12).atLeast(0).atMost(10_000)
-        .doc("Most warm-up rounds run after query.warmup_rounds while the JIT still compiles (a method of query or "
-            + "contracts code was being compiled or queued at the end of one of the last two rounds), so the paths are "
+        .doc("Most warm-up rounds run after query.warmup_rounds while the JIT still compiles (at the end of one of "
+            + "the last two rounds a method of query or contracts code was being compiled or queued, or fewer of them "
+            + "ran tier-2/3 code than the round before, or one waited at tier 2 for a long C2 queue), so the paths are "
             + "at C2 (tier 4) before the first query; 0: only the fixed rounds.");
     /** Startup warm-up time cap. */
     public static final ConfigKey<Long> WARMUP_BUDGET_MS = ConfigKey.key("query.warmup_budget_ms").longType()

@@ -94,9 +94,10 @@ public final class StorageConfig {
     /** Startup warm-up rounds after the fixed ones, until the JIT settles. */
     public static final ConfigKey<Integer> WARMUP_SETTLE_ROUNDS = ConfigKey.key("storage.warmup_settle_rounds")
         .intType().defaultValue(30).atLeast(0).atMost(100_000)
-        .doc("Most warm-up rounds run after storage.warmup_rounds while the JIT still compiles (a "
-            + "method of storage or contracts code was being compiled or queued at the end of one of the last two "
-            + "rounds), so the select path is at C2 (tier 4) before the first select; 0: only the fixed rounds.");
+        .doc("Most warm-up rounds run after storage.warmup_rounds while the JIT still compiles (at the end of one "
+            + "of the last two rounds a method of storage or contracts code was being compiled or queued, or fewer of "
+            + "them ran tier-2/3 code than the round before, or one waited at tier 2 for a long C2 queue), so the "
+            + "select path is at C2 (tier 4) before the first select; 0: only the fixed rounds.");
     /** Startup warm-up time cap. */
     public static final ConfigKey<Long> WARMUP_BUDGET_MS = ConfigKey.key("storage.warmup_budget_ms").longType()
         .defaultValue(10_000L).atLeast(1).atMost(600_000L).unit("ms")

@@ -157,6 +157,9 @@ public final class QueryWarmup {
         int settleRounds = 0;
         boolean settled = false;
         List<String> stillQueued = List.of();
+        List<String> midTier = List.of();
+        int midTierCount = -1;
+        long c2WaitMs = 0;
         Throwable failure = null;
         final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             final Thread t = new Thread(r, "query-warmup-eval");
@@ -188,19 +191,24 @@ public final class QueryWarmup {
                         jit.fixedRoundEnded();
                     }
                 }
-                // then until rounds end with none of the path queued for compilation: it is compiled, at tier 4
-                while (round == rounds && !jit.settled() && settleRounds < maxSettleRounds && jit.measurable()
-                    && going(deadline)) {
-                    queries += round(client, base, deadline);
-                    if (queries % QUERIES.size() == 0) {
-                        settleRounds++;
-                        jit.roundEnded();
+                // then until rounds end with none of the path queued for compilation and the path's hot code
+                // no longer leaving tier 2/3 (JitActivity): compiled at tier 4 from the warm-up's profiles; a
+                // round the deadline cut short is the last
+                if (round == rounds) {
+                    final int[] asked = {0};
+                    settleRounds = jit.settle(maxSettleRounds, () -> going(deadline), () -> {
+                        asked[0] += round(client, base, deadline);
+                    });
+                    queries += asked[0];
+                    if (asked[0] < settleRounds * QUERIES.size()) {
+                        settleRounds--;
                     }
                 }
                 settled = jit.settled();
-                if (!settled) {
-                    stillQueued = jit.queuedMethods(5);
-                }
+                stillQueued = settled ? List.of() : jit.queuedMethods(5);
+                midTier = jit.midTierMethods(5);
+                midTierCount = jit.midTierCount();
+                c2WaitMs = jit.c2WaitMs();
             } finally {
                 server.stopAccepting();
                 server.drainAndClose(Duration.ofSeconds(1));
@@ -225,8 +233,10 @@ public final class QueryWarmup {
         } else {
             LOG.info("query warm-up: {} rounds of {} queries over HTTP on loopback, {} synthetic samples served "
                 + "over the storage protocol ({}), then {} rounds until the JIT {}, in {} ms (warm-up thread CPU {} "
-                + "ms; {} ms waiting for its turn)", round, QUERIES.size(), source.samples(), traffic, settleRounds,
-                settling(report, stillQueued), report.wallMs(), report.threadCpuMs(), waitMs);
+                + "ms; {} ms waiting for its turn; {} ms for C2's queue); {} of its methods left at tier 2/3 {}", round,
+                QUERIES.size(),
+                source.samples(), traffic, settleRounds, settling(report, stillQueued), report.wallMs(),
+                report.threadCpuMs(), waitMs, c2WaitMs, midTierCount, midTier);
         }
         return report;
     }

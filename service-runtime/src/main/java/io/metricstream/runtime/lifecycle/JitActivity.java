@@ -1,9 +1,14 @@
 package io.metricstream.runtime.lifecycle;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -21,13 +26,31 @@ import javax.management.ObjectName;
  * warm-ups and services starting in the same JVM keep it busy). Used by the startup warm-ups of query and
  * storage. Warm-ups in one JVM ({@code ./metricstream up}) take turns ({@link #takeTurn}): the compile queue is the
  * JVM's, and code both run (contracts: frames, chunks, label sets) compiled for one kept the other's round from ever
- * ending quiet, so side by side neither settled. Not thread-safe.
+ * ending quiet, so side by side neither settled.
+ *
+ * <p>A quiet queue is not enough: with the C2 queue long (startup, five services compiling) HotSpot compiles hot
+ * methods at tier 2 (C1 without profiling) and moves them to tier 3 only once that queue is short again
+ * ({@code Tier3DelayOff}); a warm-up that stops then leaves no profile, and the user's first query builds the tier-4
+ * code from its own shape (Q5 of loadgen/bench/cold.sh hit an uncommon trap in {@code WindowQuerier.foldWhole}). So
+ * where the code list can be read ({@code Compiler.codelist}) a round is quiet only when also the set of watched
+ * methods at tier 2/3 (or its tier-2 part) did not shrink during it (the warm-up still gets methods to tier 4) and no
+ * watched method waits at tier 2 for a long C2 queue; while one does, {@link #settle} waits for the queue instead of
+ * running rounds. Methods at tier 2/3 that the warm-up calls too rarely to reach tier 4 stop the set from shrinking
+ * and end the wait. Not thread-safe.
  */
 public final class JitActivity {
     /** Quiet rounds in a row that count as settled: a method may turn hot again in the round after its compile. */
     public static final int QUIET_ROUNDS = 2;
     /** Without the compile queue: compilation time of a round below which it is quiet (one small C2 compile). */
     public static final long QUIET_MS = 15;
+    /** Highest tier that is not C2's: in use, a watched method at tier 2 or 3 may still move to tier 4. */
+    static final int TIER_C1_FULL_PROFILE = 3;
+    /** C1 with invocation counters only: chosen instead of tier 3 while the C2 queue is long. */
+    static final int TIER_C1_LIMITED_PROFILE = 2;
+    /** {@code nmethod} state of code that runs (not yet made not entrant). */
+    static final int STATE_IN_USE = 0;
+    /** How often {@link #settle} looks at a long C2 queue while it waits for it. */
+    static final long POLL_NS = 10_000_000;
     private static final String[] NO_ARGS = {};
     private static final String[] SIGNATURE = {String[].class.getName()};
     /** Held by the warm-up that runs; fair, so they run in the order they asked. */
@@ -35,30 +58,89 @@ public final class JitActivity {
 
     private final String[] packages;
     private final CompilationMXBean jit;
-    private final MBeanServer server;
-    private final ObjectName diagnostics;
+    private final Diagnostics diagnostics;
+    /** C2 queue length up to which HotSpot moves tier-2 methods to tier 3 ({@code Tier3DelayOff} x C2 threads). */
+    private final int c2QueueShort;
     private long lastMs;
     private int quietRounds;
+    /** Watched methods at tier 2/3 at the end of the previous round, with their tier; null before the first. */
+    private Map<String, Integer> lastMidTier;
+    /** The last round ended with watched code at tier 2 and the C2 queue too long for it to move to tier 3. */
+    private boolean blockedOnC2;
+    private long c2WaitMs;
+
+    /**
+     * HotSpot's diagnostic commands as {@code jcmd PID Compiler.queue} and {@code Compiler.codelist} print them; null
+     * where one cannot be read. A seam for tests, which feed captured snapshots.
+     */
+    public interface Diagnostics {
+        /** {@code Compiler.queue}. */
+        String compilerQueue();
+
+        /** {@code Compiler.codelist}: one line {@code compileId tier state method [addresses]} per code blob. */
+        String codelist();
+    }
 
     /** Watching methods whose class names start with one of {@code packages} ({@code "io.metricstream.query."}). */
     public JitActivity(final String... packages) {
+        this(platformDiagnostics(), compilationBean(), c2QueueShort(), packages);
+    }
+
+    JitActivity(final Diagnostics diagnostics, final CompilationMXBean jit, final int c2QueueShort,
+                final String... packages) {
         this.packages = packages.clone();
-        final CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
-        jit = bean != null && bean.isCompilationTimeMonitoringSupported() ? bean : null;
-        MBeanServer s = null;
-        ObjectName name = null;
-        try {
-            s = ManagementFactory.getPlatformMBeanServer();
-            name = new ObjectName("com.sun.management:type=DiagnosticCommand");
-            if (!s.isRegistered(name)) {
-                name = null;
-            }
-        } catch (final JMException | RuntimeException e) {
-            name = null;
-        }
-        server = s;
-        diagnostics = name;
+        this.diagnostics = diagnostics;
+        this.jit = jit;
+        this.c2QueueShort = c2QueueShort;
         lastMs = totalMs();
+    }
+
+    /** A round of a warm-up; it may throw what the warm-up's requests throw. */
+    @FunctionalInterface
+    public interface Round {
+        /** Runs one round. */
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs rounds after the fixed ones until {@link #settled}, {@code maxRounds} more ran, or {@code going} answers
+     * false (the budget ended, the service closes; asked before each round); returns the rounds run. Nothing is run
+     * where settling cannot be seen ({@link #measurable}).
+     */
+    public int settle(final int maxRounds, final BooleanSupplier going, final Round round) throws Exception {
+        int n = 0;
+        while (!settled() && n < maxRounds && measurable() && going.getAsBoolean()) {
+            awaitShortC2Queue(going);
+            if (!going.getAsBoolean()) {
+                break;
+            }
+            round.run();
+            n++;
+            roundEnded();
+        }
+        return n;
+    }
+
+    /**
+     * While watched code waits at tier 2 for the C2 queue to shorten (the last round ended so), waits for that
+     * instead of running rounds: on two cores a round takes the CPU C2 needs, and tier-2 code profiles nothing. Polls
+     * the queue every {@link #POLL_NS} (HotSpot has no event for it), until {@code going} answers false.
+     */
+    private void awaitShortC2Queue(final BooleanSupplier going) {
+        if (!blockedOnC2) {
+            return;
+        }
+        final long t0 = System.nanoTime();
+        for (String queue = compilerQueue(); queue != null && c2QueueLength(queue) > c2QueueShort
+            && going.getAsBoolean(); queue = compilerQueue()) {
+            LockSupport.parkNanos(POLL_NS);
+        }
+        c2WaitMs += (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** Milliseconds the settle rounds waited for the C2 queue to shorten ({@link #settle}). */
+    public long c2WaitMs() {
+        return c2WaitMs;
     }
 
     /**
@@ -134,16 +216,154 @@ public final class JitActivity {
         final long now = totalMs();
         final long compileMs = now - lastMs;
         lastMs = now;
-        final int queued = queued();
-        return queued >= 0 ? queued == 0 : compileMs < QUIET_MS;
+        final String codes = diagnostics == null ? null : diagnostics.codelist();
+        final String queue = compilerQueue();
+        final int queued = queue == null ? -1 : queued(queue);
+        final Map<String, Integer> midTier = codes == null ? null : midTier(codes, packages);
+        final Map<String, Integer> before = lastMidTier;
+        lastMidTier = midTier;
+        blockedOnC2 = queue != null && midTier != null && anyAt(midTier, TIER_C1_LIMITED_PROFILE)
+            && c2QueueLength(queue) > c2QueueShort;
+        if (queued < 0) {
+            return compileMs < QUIET_MS;
+        }
+        if (queued > 0) {
+            return false;
+        }
+        if (midTier == null) {
+            return true;
+        }
+        return !moved(before, midTier) && !blockedOnC2;
+    }
+
+    /**
+     * Whether the tier-2/3 set, or its tier-2 part, shrank from {@code before} to {@code now}: the warm-up still gets
+     * code to tier 4 (or from tier 2 to a profiled tier 3). Counts, not names: with a hundred watched methods at tier
+     * 2/3 one or another moves in most rounds, and a method that turns hot (interpreter to tier 3) offsets one that
+     * leaves. False for the first round.
+     */
+    static boolean moved(final Map<String, Integer> before, final Map<String, Integer> now) {
+        return before != null && (now.size() < before.size()
+            || count(now, TIER_C1_LIMITED_PROFILE) < count(before, TIER_C1_LIMITED_PROFILE));
+    }
+
+    private static long count(final Map<String, Integer> midTier, final int tier) {
+        return midTier.values().stream().filter(t -> t == tier).count();
+    }
+
+    private static boolean anyAt(final Map<String, Integer> midTier, final int tier) {
+        return midTier.containsValue(tier);
+    }
+
+    /**
+     * Watched methods (name and signature) whose best code in use is C1's profiled tier 2 or 3, with that tier, from
+     * {@code Compiler.codelist} output; a method with tier-4 code in use (or OSR code beside it) is done.
+     */
+    static Map<String, Integer> midTier(final String codelist, final String[] packages) {
+        final Map<String, Integer> best = new HashMap<>();
+        for (final String line : codelist.split("\n")) {
+            final Code code = Code.parse(line);
+            if (code != null && code.state() == STATE_IN_USE && watched(code.method(), packages)) {
+                best.merge(code.method(), code.tier(), Math::max);
+            }
+        }
+        best.values().removeIf(t -> t < TIER_C1_LIMITED_PROFILE || t > TIER_C1_FULL_PROFILE);
+        return best;
+    }
+
+    private static boolean watched(final String method, final String[] packages) {
+        for (final String p : packages) {
+            if (method.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One line of {@code Compiler.codelist}, e.g. {@code 2197 3 0 io.x.Foo.bar(J)V [0x.., 0x.. - 0x..]}.
+     *
+     * @param compileId HotSpot's compile id
+     * @param tier 0 native wrapper, 1-3 C1, 4 C2
+     * @param state 0 in use, 1 not entrant
+     * @param method class, method name and signature
+     */
+    record Code(int compileId, int tier, int state, String method) {
+        /** The line's code blob, or null for a line of another shape (the {@code PID:} header, blank lines). */
+        static Code parse(final String line) {
+            final String[] f = line.trim().split(" ", 5);
+            if (f.length < 4 || !digits(f[0]) || !digits(f[1]) || !f[2].matches("-?\\d+")) {
+                return null;
+            }
+            return new Code(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3]);
+        }
+
+        private static boolean digits(final String s) {
+            return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
+        }
+    }
+
+    /**
+     * Entries of the C2 compile queue in {@code Compiler.queue} output (the lines under {@code C2 compile queue:}
+     * up to the next blank line; {@code Empty} is none).
+     */
+    static int c2QueueLength(final String queue) {
+        int n = 0;
+        boolean inC2 = false;
+        for (final String line : queue.split("\n")) {
+            final String t = line.trim();
+            if (t.startsWith("C2 compile queue")) {
+                inC2 = true;
+            } else if (inC2 && (t.isEmpty() || t.endsWith("compile queue:"))) {
+                inC2 = false;
+            } else if (inC2 && !"Empty".equals(t)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Up to {@code max} watched methods at tier 2/3 now, as {@code Class.method@tier} (package and signature left
+     * out), for a warm-up's log line: what the warm-up left for the first queries to compile; empty where the code
+     * list cannot be read.
+     */
+    public List<String> midTierMethods(final int max) {
+        final String codes = diagnostics == null ? null : diagnostics.codelist();
+        final List<String> out = new ArrayList<>();
+        if (codes == null) {
+            return out;
+        }
+        for (final Map.Entry<String, Integer> e : midTier(codes, packages).entrySet()) {
+            if (out.size() == max) {
+                break;
+            }
+            out.add(shortName(e.getKey()) + "@" + e.getValue());
+        }
+        return out;
+    }
+
+    /** Watched methods at tier 2/3 now, or -1 where the code list cannot be read. */
+    public int midTierCount() {
+        final String codes = diagnostics == null ? null : diagnostics.codelist();
+        return codes == null ? -1 : midTier(codes, packages).size();
+    }
+
+    private static String shortName(final String method) {
+        final int paren = method.indexOf('(');
+        final String name = paren < 0 ? method : method.substring(0, paren);
+        final int method0 = name.lastIndexOf('.');
+        final int class0 = method0 <= 0 ? -1 : name.lastIndexOf('.', method0 - 1);
+        return name.substring(class0 + 1);
     }
 
     /** Watched methods being compiled or queued, or -1 where the compile queue cannot be read. */
     public int queued() {
         final String queue = compilerQueue();
-        if (queue == null) {
-            return -1;
-        }
+        return queue == null ? -1 : queued(queue);
+    }
+
+    private int queued(final String queue) {
         int n = 0;
         for (final String p : packages) {
             for (int at = queue.indexOf(p); at >= 0; at = queue.indexOf(p, at + p.length())) {
@@ -178,13 +398,55 @@ public final class JitActivity {
 
     /** HotSpot's compile queue as {@code jcmd PID Compiler.queue} prints it, or null where it cannot be read. */
     private String compilerQueue() {
-        if (diagnostics == null) {
-            return null;
-        }
+        return diagnostics == null ? null : diagnostics.compilerQueue();
+    }
+
+    /** The platform's DiagnosticCommand MBean, or null where it is missing. */
+    private static Diagnostics platformDiagnostics() {
         try {
-            return (String) server.invoke(diagnostics, "compilerQueue", new Object[] {NO_ARGS}, SIGNATURE);
+            final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            final ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
+            if (!server.isRegistered(name)) {
+                return null;
+            }
+            return new Diagnostics() {
+                @Override
+                public String compilerQueue() {
+                    return invoke("compilerQueue");
+                }
+
+                @Override
+                public String codelist() {
+                    return invoke("compilerCodelist");
+                }
+
+                private String invoke(final String command) {
+                    try {
+                        return (String) server.invoke(name, command, new Object[] {NO_ARGS}, SIGNATURE);
+                    } catch (final JMException | RuntimeException e) {
+                        return null;
+                    }
+                }
+            };
         } catch (final JMException | RuntimeException e) {
             return null;
+        }
+    }
+
+    private static CompilationMXBean compilationBean() {
+        final CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
+        return bean != null && bean.isCompilationTimeMonitoringSupported() ? bean : null;
+    }
+
+    /** {@code Tier3DelayOff} x C2 compiler threads (HotSpot gives C2 two thirds of {@code CICompilerCount}). */
+    private static int c2QueueShort() {
+        try {
+            final HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            final int delayOff = Integer.parseInt(hotspot.getVMOption("Tier3DelayOff").getValue());
+            final int compilers = Integer.parseInt(hotspot.getVMOption("CICompilerCount").getValue());
+            return delayOff * Math.max(1, compilers - Math.max(1, compilers / 3));
+        } catch (final RuntimeException e) {
+            return 2; // HotSpot's default Tier3DelayOff with one C2 thread
         }
     }
 

@@ -1,10 +1,20 @@
 package io.metricstream.runtime.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -81,6 +91,216 @@ class JitActivityTest {
         });
         assertEquals("stopped", answer.get());
         assertEquals(Boolean.TRUE, interrupted.get());
+    }
+
+    private static final String[] STORAGE = {"io.metricstream.storage.", "io.metricstream.contracts.chunk."};
+    private static final String HEAD = "io.metricstream.storage.head.";
+
+    @Test
+    void shouldParseACodelistLineWhenHotSpotPrintsOne() throws IOException {
+        // lines of `jcmd PID Compiler.codelist` from ./metricstream up during its warm-ups (codelist-startup.txt)
+        final String line = fixture("codelist-startup.txt").lines().filter(l -> l.startsWith("1939 ")).findFirst()
+            .orElseThrow();
+        final JitActivity.Code code = JitActivity.Code.parse(line);
+        assertEquals(new JitActivity.Code(1939, 2, 0, HEAD + "Head$WriterContext.clearCounts()V"), code);
+        assertNull(JitActivity.Code.parse("17923:"));
+        assertNull(JitActivity.Code.parse(""));
+        assertNull(JitActivity.Code.parse("Current compiles: "));
+    }
+
+    @Test
+    void shouldListInUseTier2And3CodeOfWatchedMethodsWhenReadingTheCodelist() throws IOException {
+        final Map<String, Integer> midTier = JitActivity.midTier(fixture("codelist-startup.txt"), STORAGE);
+        // sameKey, sameWindow, writeBits: tier 4 in use beside not-entrant tier 2/3 code; Object.<init> not watched
+        assertEquals(Map.of(
+            HEAD + "Head$WriterContext.clearCounts()V", 2,
+            HEAD + "MemSeries.cut(Lio/metricstream/storage/head/Head$WriterContext;)V", 2,
+            HEAD + "HeadChunk.<init>(JJI[B)V", 2,
+            "io.metricstream.storage.select.warmup.SelectWarmup.fill(Lio/metricstream/storage/db/TimeSeriesDb;J)V", 3,
+            "io.metricstream.contracts.chunk.ChunkWriter.encode([J[JILio/metricstream/contracts/chunk/BitWriter;)I", 3,
+            "io.metricstream.contracts.chunk.ChunkWriter.encode(Lio/metricstream/contracts/chunk/BitWriter;)I", 3),
+            midTier);
+    }
+
+    @Test
+    void shouldCountTheC2QueueWhenReadingCompilerQueue() throws IOException {
+        assertEquals(53, JitActivity.c2QueueLength(fixture("queue-startup.txt")));
+        assertEquals(0, JitActivity.c2QueueLength(fixture("queue-c2-empty.txt")));
+    }
+
+    @Test
+    void shouldKeepSettlingWhileTheTier23SetShrinks() throws Exception {
+        final FakeDiagnostics jvm = new FakeDiagnostics()
+            .round(QUEUE_SHORT, Map.of("A", 3, "B", 3, "C", 2)) // end of the fixed rounds
+            .round(QUEUE_SHORT, Map.of("A", 3, "B", 3, "C", 3)) // C to tier 3
+            .round(QUEUE_SHORT, Map.of("B", 3, "C", 3))         // A to tier 4
+            .round(QUEUE_SHORT, Map.of("C", 3, "D", 3))         // B to tier 4, D turned hot: no shrink
+            .round(QUEUE_SHORT, Map.of("C", 3, "D", 3));        // stalled: C, D too rarely called
+        final JitActivity jit = jvm.activity();
+        jit.fixedRoundEnded();
+        assertEquals(4, jit.settle(10, () -> true, () -> { }));
+        assertTrue(jit.settled());
+        assertEquals(0, jvm.rounds.size());
+    }
+
+    @Test
+    void shouldStopSettlingWhenTheTier23SetStopsShrinking() throws Exception {
+        final FakeDiagnostics jvm = new FakeDiagnostics()
+            .round(QUEUE_SHORT, Map.of("A", 3, "B", 2))
+            .round(QUEUE_SHORT, Map.of("A", 3, "B", 2))
+            .round(QUEUE_SHORT, Map.of("A", 3, "B", 2));
+        final JitActivity jit = jvm.activity();
+        jit.fixedRoundEnded();
+        assertEquals(1, jit.settle(10, () -> true, () -> { }));
+        assertTrue(jit.settled());
+    }
+
+    @Test
+    void shouldWaitForTier2CodeWhileTheC2QueueIsLong() throws Exception {
+        // HotSpot moves tier-2 code to tier 3 only once the C2 queue is short: an unchanged set is no stall then
+        final FakeDiagnostics jvm = new FakeDiagnostics()
+            .round(QUEUE_LONG, Map.of("A", 2))
+            .round(QUEUE_LONG, Map.of("A", 2))
+            .round(QUEUE_LONG, Map.of("A", 2))
+            .round(QUEUE_SHORT, Map.of("A", 2))
+            .round(QUEUE_SHORT, Map.of("A", 3))
+            .round(QUEUE_SHORT, Map.of())
+            .round(QUEUE_SHORT, Map.of())
+            .round(QUEUE_SHORT, Map.of());
+        final JitActivity jit = jvm.activity();
+        jit.fixedRoundEnded();
+        assertEquals(7, jit.settle(10, () -> true, () -> { }));
+        assertTrue(jit.settled());
+        // before each of the rounds after a long-queue one it waited: two long polls, then a short one
+        assertEquals(3 * (FakeDiagnostics.LONG_POLLS + 1), jvm.waitPolls);
+    }
+
+    @Test
+    void shouldStopWaitingForTheC2QueueWhenTheBudgetEnds() throws Exception {
+        final FakeDiagnostics jvm = new FakeDiagnostics().round(QUEUE_LONG, Map.of("A", 2));
+        final JitActivity jit = jvm.activity();
+        jit.fixedRoundEnded();
+        final int[] asked = {0};
+        // the budget ends during the wait: no round runs after it
+        assertEquals(0, jit.settle(10, () -> asked[0]++ < 2, () -> {
+            throw new AssertionError("a round ran after the budget");
+        }));
+        assertFalse(jit.settled());
+    }
+
+    @Test
+    void shouldNotCountARoundQuietWhileAWatchedMethodIsQueued() throws Exception {
+        final FakeDiagnostics jvm = new FakeDiagnostics()
+            .round(QUEUE_SHORT + "\n4711       4       io.metricstream.storage.head.A::a (7 bytes)\n", Map.of())
+            .round(QUEUE_SHORT, Map.of())
+            .round(QUEUE_SHORT, Map.of());
+        final JitActivity jit = jvm.activity();
+        jit.fixedRoundEnded();
+        assertEquals(2, jit.settle(10, () -> true, () -> { }));
+        assertTrue(jit.settled());
+    }
+
+    @Test
+    void shouldStopSettlingWhenTheBudgetEnds() throws Exception {
+        final FakeDiagnostics jvm = new FakeDiagnostics();
+        final Map<String, Integer> set = new LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            set.put("M" + i, 3);
+        }
+        for (int i = 0; i < 20; i++) {
+            jvm.round(QUEUE_SHORT, Map.copyOf(set)); // one method to tier 4 per round: never stalls
+            set.remove("M" + i);
+        }
+        final JitActivity jit = jvm.activity();
+        jit.fixedRoundEnded();
+        final int[] ran = {0};
+        assertEquals(3, jit.settle(10, () -> ran[0] < 3, () -> ran[0]++));
+        assertFalse(jit.settled());
+        final JitActivity capped = jvm.activity();
+        capped.fixedRoundEnded();
+        assertEquals(5, capped.settle(5, () -> true, () -> { }), "maxRounds bounds it too");
+        assertFalse(capped.settled());
+    }
+
+    @Test
+    void shouldNameTheMethodsLeftAtTier2Or3() throws IOException {
+        final JitActivity jit = new JitActivity(new JitActivity.Diagnostics() {
+            @Override
+            public String compilerQueue() {
+                return null;
+            }
+
+            @Override
+            public String codelist() {
+                return fixture("codelist-startup.txt");
+            }
+        }, null, 2, STORAGE);
+        assertEquals(6, jit.midTierCount());
+        final List<String> names = jit.midTierMethods(10);
+        assertTrue(names.contains("MemSeries.cut@2") && names.contains("SelectWarmup.fill@3"), names.toString());
+        assertEquals(2, jit.midTierMethods(2).size());
+    }
+
+    private static final String QUEUE_SHORT = "1:\nC1 compile queue:\nEmpty\n\nC2 compile queue:\n"
+        + "1737       4       java.lang.Class::cast (27 bytes)\n";
+    private static final String QUEUE_LONG = QUEUE_SHORT
+        + "1855       4       java.util.List::copyOf (5 bytes)\n"
+        + "2236 %     4       java.util.Arrays::fill @ 10 (28 bytes)\n";
+
+    /**
+     * Snapshots of the code list and compile queue, one pair per round end (the code list is read first); watched
+     * package {@link #HEAD}. Polled again (JitActivity waiting for a long C2 queue), the queue stays as it was for
+     * {@link #LONG_POLLS} polls, then is short.
+     */
+    private static final class FakeDiagnostics implements JitActivity.Diagnostics {
+        static final int LONG_POLLS = 2;
+        private final Deque<String[]> rounds = new ArrayDeque<>();
+        private String[] now;
+        private int polls;
+        private int waitPolls;
+
+        FakeDiagnostics round(final String queue, final Map<String, Integer> midTier) {
+            final StringBuilder codes = new StringBuilder("1:\n13 4 1 java.lang.Object.<init>()V [0x1, 0x2 - 0x3]\n");
+            int id = 100;
+            for (final Map.Entry<String, Integer> e : midTier.entrySet()) {
+                codes.append(id++).append(' ').append(e.getValue()).append(" 0 ").append(HEAD).append(e.getKey())
+                    .append("()V [0x1, 0x2 - 0x3]\n");
+            }
+            codes.append(id).append(" 4 0 ").append(HEAD).append("Done.run()V [0x1, 0x2 - 0x3]\n");
+            rounds.add(new String[] {queue, codes.toString()});
+            return this;
+        }
+
+        JitActivity activity() {
+            return new JitActivity(this, null, 2, HEAD);
+        }
+
+        @Override
+        public String compilerQueue() {
+            if (now == null) {
+                return null;
+            }
+            if (polls++ == 0) {
+                return now[0];
+            }
+            waitPolls++;
+            return polls <= LONG_POLLS + 1 ? now[0] : QUEUE_SHORT;
+        }
+
+        @Override
+        public String codelist() {
+            now = rounds.poll(); // asked first at each round end
+            polls = 0;
+            return now == null ? null : now[1];
+        }
+    }
+
+    private static String fixture(final String name) {
+        try (InputStream in = JitActivityTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (final IOException e) {
+            throw new IllegalStateException(name, e);
+        }
     }
 
     /** Runs {@code waiter} on a thread while this one holds the turn, and interrupts it once it waits for it. */

@@ -150,6 +150,9 @@ public final class SelectWarmup {
         int settleRounds = 0;
         boolean settled = false;
         List<String> stillQueued = List.of();
+        List<String> midTier = List.of();
+        int midTierCount = -1;
+        long c2WaitMs = 0;
         final SelectMetrics metrics = new SelectMetrics(new MetricsRegistry());
         Throwable failure = null;
         Path dir = null;
@@ -181,18 +184,21 @@ public final class SelectWarmup {
                         requests += all.size();
                         jit.fixedRoundEnded();
                     }
-                    // then until rounds end with none of the path queued for compilation: it is compiled, at tier 4
-                    while (fixedRounds == rounds && !jit.settled() && settleRounds < maxSettleRounds
-                        && jit.measurable() && going(deadline)) {
-                        answerBytes += round(all, client);
-                        requests += all.size();
-                        settleRounds++;
-                        jit.roundEnded();
+                    // then until rounds end with none of the path queued for compilation and the path's hot code
+                    // no longer leaving tier 2/3 (JitActivity): compiled at tier 4 from the warm-up's profiles
+                    if (fixedRounds == rounds) {
+                        final long[] bytes = {0};
+                        settleRounds = jit.settle(maxSettleRounds, () -> going(deadline), () -> {
+                            bytes[0] += round(all, client);
+                        });
+                        answerBytes += bytes[0];
+                        requests += settleRounds * all.size();
                     }
                     settled = jit.settled();
-                    if (!settled) {
-                        stillQueued = jit.queuedMethods(5);
-                    }
+                    stillQueued = settled ? List.of() : jit.queuedMethods(5);
+                    midTier = jit.midTierMethods(5);
+                    midTierCount = jit.midTierCount();
+                    c2WaitMs = jit.c2WaitMs();
                 } finally {
                     server.stopAccepting();
                     server.closeConnections(Duration.ofSeconds(1));
@@ -219,9 +225,11 @@ public final class SelectWarmup {
         } else {
             LOG.info("select warm-up: {} requests over {} synthetic series, {} answer bytes ({} windows from rollups, "
                 + "{} series folded from chunks), {} rounds then {} until the JIT {}, in {} ms ({} ms writing the "
-                + "database; warm-up thread CPU {} ms; {} ms waiting for its turn)", requests, METRICS.length * HOSTS,
-                answerBytes, report.windowsFromRollups(), report.windowSeriesFromChunks(), fixedRounds, settleRounds,
-                settling(report, stillQueued), report.wallMs(), fillMs, report.threadCpuMs(), waitMs);
+                + "database; warm-up thread CPU {} ms; {} ms waiting for its turn; {} ms for C2's queue); {} of its "
+                + "methods left at tier 2/3 {}", requests, METRICS.length * HOSTS, answerBytes,
+                report.windowsFromRollups(), report.windowSeriesFromChunks(), fixedRounds, settleRounds,
+                settling(report, stillQueued),
+                report.wallMs(), fillMs, report.threadCpuMs(), waitMs, c2WaitMs, midTierCount, midTier);
         }
         return report;
     }
@@ -279,8 +287,7 @@ public final class SelectWarmup {
                     final double v = switch (m) {
                         case 0 -> counter += h % 4 == 1 ? 100 : random.nextInt(3_000);
                         case 1 -> h % 2 == 0 ? hundredths / 100.0 : random.nextDouble() * 100;
-                        // a smooth gauge (a slow ramp of hundredths): values delta-of-delta encoded
-                        default -> h % 4 == 2 ? (5_000 + (t - start) / scrapeMs % 2_000) / 100.0 : hundredths / 100.0;
+                        default -> h % 4 == 2 ? smooth((t - start) / scrapeMs) : hundredths / 100.0;
                     };
                     // a quarter of the series scraped exactly on time, as a fixed-interval data set is: chunks whose
                     // timestamp deltas are all equal (a zero-width FOR block) take their own decoder branch
@@ -292,6 +299,16 @@ public final class SelectWarmup {
         db.flush(start + COMPACTED_BLOCKS * blockMs);
         db.compact();
         db.flush(start + (COMPACTED_BLOCKS + 1) * blockMs);
+    }
+
+    /**
+     * The smooth gauge's {@code k}-th value: a parabola of tenths, so its chunks are ENCODING_DECIMAL_DOD (constant
+     * delta-of-deltas). The ramp of hundredths it replaces had constant deltas, so every decimal chunk of the warm-up
+     * was DECIMAL_DELTA, and the first Q5 of loadgen/bench/cold.sh over the peers data set trapped (unstable_if) in
+     * the tier-4 {@code ChunkReader.resetAggregate} at its DOD branch, in all four cycles of session 7's JIT log.
+     */
+    static double smooth(final long k) {
+        return (k * k + 7 * k) / 10.0;
     }
 
     /** One request: how it is asked, answering the chunk or window bytes of its answer; its function or null. */

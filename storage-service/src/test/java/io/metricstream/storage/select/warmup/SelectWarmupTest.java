@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metricstream.contracts.chunk.BitWriter;
+import io.metricstream.contracts.chunk.ChunkDescriptor;
+import io.metricstream.contracts.chunk.ChunkWriter;
 import io.metricstream.contracts.frame.FrameDescriptor;
 import io.metricstream.contracts.storage.WindowFunction;
 import io.metricstream.storage.head.HeadOptions;
@@ -24,6 +27,20 @@ import org.junit.jupiter.api.io.TempDir;
 class SelectWarmupTest {
     @TempDir
     Path tmp;
+
+    @Test
+    void shouldWriteTheSmoothGaugeAsDeltaOfDeltaChunks() {
+        // the user's smooth gauges take resetAggregate's DOD branch: the warm-up's chunks must take it too
+        for (final long first : new long[] {0, 120, 1_000, 2_040}) {
+            final ChunkWriter chunk = new ChunkWriter(120);
+            for (long k = first; k < first + 120; k++) {
+                chunk.append(k * SelectWarmup.SCRAPE_MS, SelectWarmup.smooth(k));
+            }
+            final BitWriter out = new BitWriter(1 << 10);
+            chunk.encode(out);
+            assertEquals(ChunkDescriptor.ENCODING_DECIMAL_DOD, out.array()[0] & 0xFF, "chunk from sample " + first);
+        }
+    }
 
     @Test
     void shouldAnswerEverySelectAndDeleteItsDatabaseWhenRun() throws IOException {

@@ -324,11 +324,10 @@ public final class ChunkReader implements SampleCursor {
         final long escape = width == 64 ? -1L : (1L << width) - 1;
         final long blockAt = in.position();
         long p = blockAt;
-        int i = 1;
         if (width <= 57 && p + (long) (n - 1) * width <= end) {
             // as readDecimal's fast loop; any error is re-found from the block's start by forError
             final int drop = 64 - width;
-            for (; i < n; i++) {
+            for (int i = 1; i < n; i++) {
                 long u = ((long) LONG_BE.get(d, (int) (p >>> 3)) << (p & 7)) >>> drop;
                 p += width;
                 if (u == escape) {
@@ -345,29 +344,14 @@ public final class ChunkReader implements SampleCursor {
                 ts[at + i] = next;
                 t = next;
             }
+            in.position(p);
+            return;
         }
-        for (; i < n; i++) {
-            if (p + width > end) {
-                throw in.corruptAt(p, "bit stream ends early in a frame-of-reference block");
-            }
-            long u = BitReader.bits(d, p, width);
-            p += width;
-            if (u == escape) {
-                if (p + 64 > end) {
-                    throw in.corruptAt(p, "bit stream ends early in a frame-of-reference escape");
-                }
-                u = BitReader.bits(d, p, 64);
-                p += 64;
-            }
-            final long next = t + min + u;
-            if (next <= t) {
-                in.position(p);
-                throw in.corrupt("timestamps not increasing at sample " + i);
-            }
-            ts[at + i] = next;
-            t = next;
+        // wide deltas or a block near the stream's end: one value at a time, every bound checked
+        final ChunkCorruptException e = walkFor(blockAt, n, width, min, ts[at], ts, at);
+        if (e != null) {
+            throw e;
         }
-        in.position(p);
     }
 
     /**
@@ -377,12 +361,26 @@ public final class ChunkReader implements SampleCursor {
      */
     private ChunkCorruptException forError(final long from, final int m, final int width, final long min,
                                            final long t0) {
+        final ChunkCorruptException e = walkFor(from, m + 1, width, min, t0, null, 0);
+        if (e == null) {
+            throw new IllegalStateException("frame-of-reference block at bit " + from + " holds no error");
+        }
+        return e;
+    }
+
+    /**
+     * Walks the FOR block of {@code n - 1} timestamp deltas at bit {@code from} (after first timestamp {@code t0})
+     * one value at a time, every bound checked: writes the timestamps into {@code ts[at + 1, at + n)} unless
+     * {@code ts} is null; returns the first error, or null with the reader positioned after the block.
+     */
+    private ChunkCorruptException walkFor(final long from, final int n, final int width, final long min,
+                                          final long t0, final long[] ts, final int at) {
         final byte[] d = in.data();
         final long end = in.bitEnd();
         final long escape = width == 64 ? -1L : (1L << width) - 1;
         long p = from;
         long t = t0;
-        for (int i = 1; i <= m; i++) {
+        for (int i = 1; i < n; i++) {
             if (p + width > end) {
                 return in.corruptAt(p, "bit stream ends early in a frame-of-reference block");
             }
@@ -399,9 +397,13 @@ public final class ChunkReader implements SampleCursor {
             if (next <= t) {
                 return in.corruptAt(p, "timestamps not increasing at sample " + i);
             }
+            if (ts != null) {
+                ts[at + i] = next;
+            }
             t = next;
         }
-        throw new IllegalStateException("frame-of-reference block at bit " + from + " holds no error");
+        in.position(p);
+        return null;
     }
 
     private int forWidth() {

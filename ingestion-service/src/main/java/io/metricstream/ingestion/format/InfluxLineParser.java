@@ -29,9 +29,10 @@ import java.util.Arrays;
  * The first problem stops the parse with {@link ParseStatus#ERROR}; {@link #error()} names line and field.
  *
  * <p>Known series skip the label path: a {@link RawSeriesCache} that lives as long as the parser (one per event
- * loop, across requests) maps a line's raw {@code measurement,tags} bytes, field name and naming flag to the series
- * key they built, so a hit costs a hash and a compare instead of tokenising, unescaping, validating, sorting and
- * hashing the labels. Only series that passed every check are put, and the limits are final, so a hit never lets
+ * loop, across requests) maps a line's raw {@code measurement,tags} bytes, field key (both as sent) and naming flag
+ * to the series key they built, so a hit costs a hash and a compare instead of tokenising, unescaping, validating,
+ * sorting and hashing the labels. The series bytes are hashed while their end is scanned for, and compared where
+ * they are in the body. Only series that passed every check are put, and the limits are final, so a hit never lets
  * an invalid series through. The first hit of a series in a body copies its key into the staging; later hits in
  * the same body reuse that staged key (and its ordinal and partition). Before the cache lived across requests it
  * lived for one body: ParseBench on the peers data set, 5,000-line bodies, 363 → 225 ns per sample.
@@ -45,8 +46,11 @@ public final class InfluxLineParser {
         ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class,
         ByteOrder.LITTLE_ENDIAN);
-    // a cache probe: raw series bytes, field name, int32 raw length, naming flag (the length makes it unambiguous)
+    // a cache entry's raw bytes: raw series bytes, field key as sent, int32 raw length, naming flag (the length
+    // makes it unambiguous); a probe holds all but the series bytes, which are compared where they are, in the body
     private static final int PROBE_TRAILER = Integer.BYTES + 1;
+    private static final long HASH_K1 = 0x9E3779B97F4A7C15L;
+    private static final long HASH_K2 = 0xFF51AFD7ED558CCDL;
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     private static final int MEASUREMENT = 0;
@@ -65,7 +69,11 @@ public final class InfluxLineParser {
     private final int[] stagedOrdinal = new int[RawSeriesCache.SLOTS];
     private int bodyGeneration;
     private byte[] probe = new byte[256];
+    private byte[] entry = new byte[256];
+    private int probeRawAt;
     private int probeRawLength;
+    // hash state over the line's raw series bytes, taken by scanSeriesEnd while it scans them
+    private long rawHash;
     private int[] hitSlot = new int[16];
     private int[] hitKeyAt = new int[16];
     private int[] hitKeyLength = new int[16];
@@ -81,6 +89,9 @@ public final class InfluxLineParser {
     private int tagCount;
     private int[] fieldKeyAt = new int[16];
     private int[] fieldKeyLength = new int[16];
+    // where each field key is in the body, as sent (escapes and all): what cache entries are keyed by
+    private int[] fieldRawAt = new int[16];
+    private int[] fieldRawLength = new int[16];
     private long[] fieldBits = new long[16];
     private boolean[] fieldIsString = new boolean[16];
     private int fieldCount;
@@ -200,6 +211,10 @@ public final class InfluxLineParser {
      * 5,000-line body's parse in ParseBench's profile, one byte per step).
      */
     private int scanSeriesEnd(final int from) {
+        // the words and bytes hashed depend only on the bytes scanned, so equal series text hashes equal; two lanes
+        // taking turns halve the chain of dependent multiplies the cache probe waits for
+        long h = HASH_K1;
+        long g = HASH_K2;
         int i = from;
         while (i < end) {
             while (i + Long.BYTES <= end) {
@@ -207,25 +222,58 @@ public final class InfluxLineParser {
                 final long stops = hasByte(w, ' ' * ONES) | hasByte(w, '\n' * ONES) | hasByte(w, '\\' * ONES);
                 if (stops != 0) {
                     // the lowest flagged byte is a real match (the borrow only flags bytes above one)
-                    i += Long.numberOfTrailingZeros(stops) >>> 3;
+                    final int k = Long.numberOfTrailingZeros(stops) >>> 3;
+                    if (k > 0) {
+                        final long t = mix(h, w & -1L >>> (Long.SIZE - k * Byte.SIZE));
+                        h = g;
+                        g = t;
+                    }
+                    i += k;
                     break;
                 }
+                final long t = mix(h, w);
+                h = g;
+                g = t;
                 i += Long.BYTES;
             }
             if (i >= end) {
-                return end;
+                break;
             }
             final byte c = body[i];
             if (c == '\\' && i + 1 < end && isEscapable(body[i + 1])) {
+                h = mix(h, c | body[i + 1] << Byte.SIZE);
                 i += 2;
                 continue;
             }
             if (c == ' ' || c == '\n') {
+                rawHash = h ^ Long.rotateLeft(g, 32);
                 return i;
             }
+            h = mix(h, c & 0xFF);
             i++;
         }
+        rawHash = h ^ Long.rotateLeft(g, 32);
         return end;
+    }
+
+    private static long mix(final long h, final long w) {
+        return Long.rotateLeft((h ^ w) * HASH_K1, 29);
+    }
+
+    /** The cache hash of the line's series bytes ({@link #rawHash}) followed by the {@code n} probe bytes. */
+    private long probeHash(final int n) {
+        long h = rawHash;
+        int i = 0;
+        for (; i + Long.BYTES <= n; i += Long.BYTES) {
+            h = mix(h, (long) LONG_LE.get(probe, i));
+        }
+        long w = 0;
+        for (int k = n - 1; k >= i; k--) {
+            w = w << Byte.SIZE | probe[k] & 0xFF;
+        }
+        h = mix(h, w ^ (long) n << 48);
+        h = (h ^ h >>> 33) * HASH_K2;
+        return h ^ h >>> 33;
     }
 
     /**
@@ -235,12 +283,13 @@ public final class InfluxLineParser {
      */
     private int tryCached(final int lineAt, final int rawEnd, final InfluxPrecision precision, final long nowMs,
                           final StagedSamples out) {
-        probeRaw(lineAt, rawEnd - lineAt);
+        probeRawAt = lineAt;
+        probeRawLength = rawEnd - lineAt;
         arenaPos = NAME_LABEL_LENGTH;
         fieldCount = 0;
         pos = rawEnd;
         skipSpaces();
-        if (!parseFields() || !parseTimestamp(precision, nowMs)) {
+        if (!parseRawFields() || !parseTimestamp(precision, nowMs)) {
             return 0;
         }
         final boolean bare = skipSingleField && fieldCount == 1;
@@ -255,7 +304,7 @@ public final class InfluxLineParser {
                 continue;
             }
             final int n = probeField(f, bare);
-            if (n < 0 || !cache.find(RawSeriesCache.hash(probe, 0, n), probe, 0, n)) {
+            if (n < 0 || !cache.find(probeHash(n), body, probeRawAt, probeRawLength, probe, 0, n)) {
                 return 0;
             }
             hitSlot[f] = cache.slot();
@@ -284,25 +333,19 @@ public final class InfluxLineParser {
         return 1;
     }
 
-    /** Starts the cache probes of a line with its raw {@code measurement,tags} bytes. */
-    private void probeRaw(final int at, final int length) {
-        if (probe.length < length + PROBE_TRAILER) {
-            probe = new byte[Math.max(probe.length * 2, length + PROBE_TRAILER)];
-        }
-        System.arraycopy(body, at, probe, 0, length);
-        probeRawLength = length;
-    }
-
-    /** Completes the probe for field {@code f} after the line's raw bytes; its length, or -1 when too long. */
+    /**
+     * Writes the probe for field {@code f}, what follows the line's raw series bytes in a cache entry; returns its
+     * length, or -1 when the entry would be too long to cache.
+     */
     private int probeField(final int f, final boolean bare) {
-        final int n = probeRawLength + fieldKeyLength[f] + PROBE_TRAILER;
-        if (n > RawSeriesCache.MAX_ENTRY_BYTES) {
+        final int n = fieldRawLength[f] + PROBE_TRAILER;
+        if (probeRawLength + n > RawSeriesCache.MAX_ENTRY_BYTES) {
             return -1;
         }
         if (probe.length < n) {
             probe = Arrays.copyOf(probe, Math.max(probe.length * 2, n));
         }
-        System.arraycopy(arena, fieldKeyAt[f], probe, probeRawLength, fieldKeyLength[f]);
+        System.arraycopy(body, fieldRawAt[f], probe, 0, fieldRawLength[f]);
         INT_LE.set(probe, n - PROBE_TRAILER, probeRawLength);
         probe[n - 1] = (byte) (bare ? 1 : 0);
         return n;
@@ -325,9 +368,15 @@ public final class InfluxLineParser {
         if (n < 0) {
             return;
         }
-        final long h = RawSeriesCache.hash(probe, 0, n);
-        if (!cache.find(h, probe, 0, n)) {
-            final int slot = cache.put(h, probe, 0, n, out.keys(), out.seriesKeyAt(), out.seriesKeyLength(),
+        final long h = probeHash(n);
+        if (!cache.find(h, body, probeRawAt, probeRawLength, probe, 0, n)) {
+            final int length = probeRawLength + n;
+            if (entry.length < length) {
+                entry = new byte[Math.max(entry.length * 2, length)];
+            }
+            System.arraycopy(body, probeRawAt, entry, 0, probeRawLength);
+            System.arraycopy(probe, 0, entry, probeRawLength, n);
+            final int slot = cache.put(h, entry, 0, length, out.keys(), out.seriesKeyAt(), out.seriesKeyLength(),
                 out.seriesHash());
             if (slot >= 0) {
                 remember(slot, out);
@@ -376,6 +425,7 @@ public final class InfluxLineParser {
 
     private boolean parseFields() {
         while (true) {
+            final int rawAt = pos;
             final int keyAt = token(KEY);
             final int keyLength = tokenLength;
             if (keyLength == 0) {
@@ -392,6 +442,8 @@ public final class InfluxLineParser {
             }
             fieldKeyAt[fieldCount] = keyAt;
             fieldKeyLength[fieldCount] = keyLength;
+            fieldRawAt[fieldCount] = rawAt;
+            fieldRawLength[fieldCount] = pos - 1 - rawAt;
             if (pos < end && body[pos] == '"') {
                 if (!skipString(keyAt, keyLength)) {
                     return false;
@@ -399,6 +451,52 @@ public final class InfluxLineParser {
                 fieldIsString[fieldCount] = true;
             } else {
                 if (!parseFieldValue(keyAt, keyLength)) {
+                    return false;
+                }
+                fieldIsString[fieldCount] = false;
+            }
+            fieldCount++;
+            if (pos < end && body[pos] == ',') {
+                pos++;
+            } else {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * The fields of a line on the cached path: each key is only located in the body (the cache is keyed by its
+     * bytes as sent, so a hit needs no unescaping, converting or copying of it); a key with a backslash, or any
+     * problem, returns false for the full path to parse the line again and report it.
+     */
+    private boolean parseRawFields() {
+        while (true) {
+            final int keyAt = pos;
+            int i = keyAt;
+            while (i < end && body[i] != '=') {
+                final byte c = body[i];
+                if (c == '\\' || c == ',' || c == ' ' || c == '\n') {
+                    return false;
+                }
+                i++;
+            }
+            if (i == keyAt || i >= end) {
+                return false;
+            }
+            if (fieldCount == fieldKeyAt.length) {
+                growFields();
+            }
+            fieldRawAt[fieldCount] = keyAt;
+            fieldRawLength[fieldCount] = i - keyAt;
+            pos = i + 1;
+            // on a bad value these report with an empty field name: the full path reports it properly
+            if (pos < end && body[pos] == '"') {
+                if (!skipString(0, 0)) {
+                    return false;
+                }
+                fieldIsString[fieldCount] = true;
+            } else {
+                if (!parseFieldValue(0, 0)) {
                     return false;
                 }
                 fieldIsString[fieldCount] = false;
@@ -439,6 +537,12 @@ public final class InfluxLineParser {
 
     private boolean parseFieldValue(final int keyAt, final int keyLength) {
         final int at = pos;
+        final int simpleEnd = numbers.parseSimple(body, at, end);
+        if (simpleEnd >= 0 && (simpleEnd == end || isValueEnd(body[simpleEnd]))) {
+            fieldBits[fieldCount] = Double.doubleToRawLongBits(numbers.doubleValue());
+            pos = simpleEnd;
+            return true;
+        }
         while (pos < end) {
             final byte c = body[pos];
             if (c == ',' || c == ' ' || c == '\n' || c == '\r') {
@@ -469,6 +573,10 @@ public final class InfluxLineParser {
         return true;
     }
 
+    private static boolean isValueEnd(final byte c) {
+        return c == ',' || c == ' ' || c == '\n' || c == '\r';
+    }
+
     private boolean isBoolean(final int at, final int length) {
         return switch (length) {
             case 1 -> body[at] == 't' || body[at] == 'T' || body[at] == 'f' || body[at] == 'F';
@@ -494,6 +602,18 @@ public final class InfluxLineParser {
             return skipLineEnd();
         }
         final int at = pos;
+        final int digitsEnd = numbers.parseDigits(body, at, end);
+        if (digitsEnd >= 0 && (digitsEnd == end || body[digitsEnd] == ' ' || body[digitsEnd] == '\n'
+            || body[digitsEnd] == '\r')) {
+            pos = digitsEnd;
+            final long ms = precision.toMillis(numbers.longValue());
+            if (ms != Long.MIN_VALUE) {
+                timestampMs = ms;
+                skipSpaces();
+                return skipLineEnd();
+            }
+            pos = at;
+        }
         while (pos < end && body[pos] != ' ' && body[pos] != '\n' && body[pos] != '\r') {
             pos++;
         }
@@ -644,6 +764,8 @@ public final class InfluxLineParser {
         final int n = fieldKeyAt.length * 2;
         fieldKeyAt = Arrays.copyOf(fieldKeyAt, n);
         fieldKeyLength = Arrays.copyOf(fieldKeyLength, n);
+        fieldRawAt = Arrays.copyOf(fieldRawAt, n);
+        fieldRawLength = Arrays.copyOf(fieldRawLength, n);
         fieldBits = Arrays.copyOf(fieldBits, n);
         fieldIsString = Arrays.copyOf(fieldIsString, n);
     }

@@ -94,6 +94,29 @@ final class RawSeriesCache {
     }
 
     /**
+     * As {@link #find(long, byte[], int, int)} for raw bytes given in two pieces, {@code a} then {@code b}, so a
+     * caller need not copy them together to look them up (an Influx line's series text in the body, then its
+     * field name and trailer).
+     */
+    boolean find(final long h, final byte[] a, final int aAt, final int aLength, final byte[] b, final int bAt,
+                 final int bLength) {
+        int slot = (int) (h ^ h >>> 32) & MASK;
+        final int length = aLength + bLength;
+        while (generation[slot] == current) {
+            final int at = rawAt[slot];
+            if (rawHash[slot] == h && rawLength[slot] == length
+                && Arrays.equals(bytes, at + aLength, at + length, b, bAt, bAt + bLength)
+                && Arrays.equals(bytes, at, at + aLength, a, aAt, aAt + aLength)) {
+                found = slot;
+                return true;
+            }
+            slot = slot + 1 & MASK;
+        }
+        found = -1;
+        return false;
+    }
+
+    /**
      * Remembers raw bytes (hash {@code h}) and the key they built, {@code keyBytes} at {@code keysAt} of
      * {@code keys} with hash {@code seriesKeyHash}; returns the entry's slot, or -1 when the entry is too large to
      * keep. Call only after {@link #find} missed for the same bytes.

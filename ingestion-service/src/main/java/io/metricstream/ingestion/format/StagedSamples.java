@@ -62,6 +62,10 @@ public final class StagedSamples {
     private int seriesCount;
     private int sampleCount;
     private int skippedValues;
+    // the ordinal of the last staged sample, and whether some sample's ordinal was lower than its predecessor's:
+    // while ordinals never decrease, each series' samples are already adjacent and in ordinal order
+    private int lastOrdinal;
+    private boolean outOfOrder;
     private boolean released;
 
     /** Empty staging with buffers from {@code alloc}; {@code partitions} of the topic at parse time. */
@@ -88,6 +92,8 @@ public final class StagedSamples {
         this.sampleCount = 0;
         this.seriesCount = 0;
         this.skippedValues = 0;
+        this.lastOrdinal = 0;
+        this.outOfOrder = false;
     }
 
     /** Samples of this request all carry a client id whose {@link Hashing#hash64} is {@code hash}. */
@@ -187,6 +193,8 @@ public final class StagedSamples {
             return false;
         }
         readArray = null;
+        outOfOrder |= seriesOrdinal < lastOrdinal;
+        lastOrdinal = seriesOrdinal;
         if (entries.hasArray()) {
             // one capacity check per entry instead of six checked writes (a sixth of the event loop's samples)
             final int w = entries.writerIndex();
@@ -283,11 +291,12 @@ public final class StagedSamples {
 
     /**
      * Makes each series' samples adjacent, keeping their order (a counting sort by series ordinal into a new
-     * pooled buffer); does nothing when no series repeats. {@code counts} is the caller's reusable scratch; the
+     * pooled buffer); does nothing when no series repeats or the samples are already in series order (ordinals
+     * never decrease: the sort would return them as they are). {@code counts} is the caller's reusable scratch; the
      * (possibly grown) scratch is returned for next time.
      */
     public int[] groupBySeries(final int[] counts) {
-        if (seriesCount >= sampleCount) {
+        if (seriesCount >= sampleCount || !outOfOrder) {
             return counts;
         }
         final int[] c = counts.length > seriesCount ? counts : new int[Math.max(seriesCount + 1, counts.length * 2)];
@@ -318,6 +327,8 @@ public final class StagedSamples {
         entries.release();
         entries = grouped;
         readArray = null;
+        outOfOrder = false;
+        lastOrdinal = seriesCount - 1;
         return c;
     }
 

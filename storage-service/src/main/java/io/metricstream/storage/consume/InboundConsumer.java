@@ -12,6 +12,7 @@ import io.metricstream.contracts.record.RecordBatchView;
 import io.metricstream.contracts.wire.DecodeStatus;
 import io.metricstream.runtime.logging.DistinctErrorLog;
 import io.metricstream.storage.db.TimeSeriesDb;
+import io.metricstream.storage.head.Head;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.HashMap;
@@ -233,6 +234,16 @@ public final class InboundConsumer implements AutoCloseable {
     }
 
     private void apply(final int partition, final ByteBuf buf) {
+        final Head head = db.head();
+        head.beginBatch();
+        try {
+            applyBatches(partition, buf, head);
+        } finally {
+            head.endBatch();
+        }
+    }
+
+    private void applyBatches(final int partition, final ByteBuf buf, final Head head) {
         long next = offsets.applied(partition);
         int at = buf.readerIndex();
         final int end = buf.writerIndex();
@@ -251,8 +262,7 @@ public final class InboundConsumer implements AutoCloseable {
                 if (DuplicateFilter.alreadyApplied(offset, next)) {
                     continue;
                 }
-                db.head().appendRecord(buf, cursor.keyAt(), cursor.keyLength(), cursor.valueAt(),
-                    cursor.valueLength());
+                head.appendRecord(buf, cursor.keyAt(), cursor.keyLength(), cursor.valueAt(), cursor.valueLength());
                 next = offset + 1;
                 recordsApplied++;
             }

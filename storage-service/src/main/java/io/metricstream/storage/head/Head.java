@@ -30,6 +30,8 @@ public final class Head {
     private final WriterContext ctx;
     // written by the ingest thread, read by anyone
     private volatile long maxTimeMs = Long.MIN_VALUE;
+    // ingest thread: inside beginBatch/endBatch, where the append counts are published once at the end
+    private boolean batching;
 
     /** A head with {@code options}, counting into {@code metrics}. */
     public Head(final HeadOptions options, final HeadMetrics metrics) {
@@ -79,15 +81,34 @@ public final class Head {
         if (series == null) {
             return;
         }
-        // one lock and one update of each counter per record instead of per sample; the value is copied out in
-        // one bulk read, so the samples are read from an array, not through two checked ByteBuf getters each
+        // one lock and one update of each counter per record (per batch between beginBatch and endBatch) instead
+        // of per sample; the value is copied out in one bulk read, so the samples are read from an array, not
+        // through two checked ByteBuf getters each
         final byte[] values = ctx.values(valueLength);
         buf.getBytes(valueAt, values, 0, valueLength);
-        ctx.clearCounts();
         series.appendRecord(values, samples, ctx);
+        if (!batching) {
+            publishCounts();
+        }
+    }
+
+    /**
+     * Starts a batch of {@link #appendRecord} calls (the records of one fetched answer) whose outcomes are counted
+     * once, by {@link #endBatch}: one atomic add per batch instead of one per record (the adds were ≈ 7 % of the
+     * ingest thread). Until then the counters and {@link #maxTimeMs} lag the samples already visible in the
+     * series. Ingest thread.
+     */
+    public void beginBatch() {
+        batching = true;
+    }
+
+    /** Ends the batch {@link #beginBatch} started: publishes its counts. Ingest thread. */
+    public void endBatch() {
+        batching = false;
         publishCounts();
     }
 
+    /** Publishes the outcomes counted into the writer context since the last publication, and clears them. */
     private void publishCounts() {
         if (ctx.appended > 0) {
             metrics.appended.add(ctx.appended);
@@ -104,6 +125,7 @@ public final class Head {
         if (ctx.tooOld > 0) {
             metrics.tooOld.add(ctx.tooOld);
         }
+        ctx.clearCounts();
     }
 
     /** The series for a key, creating it within the limits; null (counted) when rejected. Ingest thread. */
@@ -179,10 +201,11 @@ public final class Head {
 
     /** Appends one sample to a series from {@link #resolve}; counts the outcome. Ingest thread. */
     public AppendStatus append(final MemSeries series, final long tsMs, final long valueBits) {
-        ctx.clearCounts();
         final AppendStatus status = series.append(tsMs, valueBits, ctx);
         ctx.count(status, tsMs);
-        publishCounts();
+        if (!batching) {
+            publishCounts();
+        }
         return status;
     }
 
@@ -292,7 +315,7 @@ public final class Head {
         // Head.resolve's series prediction: the last series resolved, and the one that followed it last time
         MemSeries previous;
         MemSeries predicted;
-        // outcomes of one record's samples (MemSeries.appendRecord), published by Head.publishCounts
+        // outcomes of the samples since the last Head.publishCounts (one record, or one batch), which clears them
         long appended;
         long duplicates;
         long conflicts;
@@ -303,6 +326,7 @@ public final class Head {
             this.maxSamples = options.maxSamplesPerChunk();
             this.blockDurationMs = options.blockDurationMs();
             this.outOfOrder = new OutOfOrderWindow(options.outOfOrderWindowMs());
+            clearCounts();
         }
 
         byte[] key(final int length) {

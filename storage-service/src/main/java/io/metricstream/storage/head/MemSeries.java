@@ -119,11 +119,63 @@ public final class MemSeries {
      * {@code values} from index 0.
      */
     synchronized void appendRecord(final byte[] values, final int samples, final Head.WriterContext ctx) {
+        if (appendInOrder(values, samples, ctx)) {
+            return;
+        }
         for (int i = 0; i < samples; i++) {
             final int at = i * SampleRecordCodec.SAMPLE_LENGTH;
             final long ts = (long) LONGS.get(values, at);
             ctx.count(appendLocked(ts, (long) LONGS.get(values, at + 8), ctx), ts);
         }
+    }
+
+    /**
+     * The common record, taken whole: its samples strictly ascending, all newer than the series' newest, no late
+     * chunk to settle, and all of them fitting in the open chunk's room and block window (so no cut is due before
+     * any of them). Then {@link #appendLocked} would append each one to the open chunk, and this does the same in
+     * one copy with one set of checks. False, having changed nothing, for any other record.
+     */
+    private boolean appendInOrder(final byte[] values, final int samples, final Head.WriterContext ctx) {
+        if (samples == 0 || lateIndex >= 0 || openCount + samples > ctx.maxSamples) {
+            return false;
+        }
+        final long first = (long) LONGS.get(values, 0);
+        if (maxTs != Long.MIN_VALUE && first <= maxTs) {
+            return false;
+        }
+        long last = first;
+        for (int i = 1; i < samples; i++) {
+            final long ts = (long) LONGS.get(values, i * SampleRecordCodec.SAMPLE_LENGTH);
+            if (ts <= last) {
+                return false;
+            }
+            last = ts;
+        }
+        // the window is one contiguous range and openTs[0] <= maxTs < first < ... < last
+        if (!ctx.sameWindow(last, openCount > 0 ? openTs[0] : first)) {
+            return false;
+        }
+        if (openCount + samples > openTs.length) {
+            final int capacity = Math.min(ctx.maxSamples, Math.max(openCount + samples, openTs.length * 2));
+            openTs = Arrays.copyOf(openTs, capacity);
+            openBits = Arrays.copyOf(openBits, capacity);
+        }
+        final long[] t = openTs;
+        final long[] b = openBits;
+        int w = openCount;
+        for (int i = 0; i < samples; i++, w++) {
+            final int at = i * SampleRecordCodec.SAMPLE_LENGTH;
+            t[w] = (long) LONGS.get(values, at);
+            b[w] = (long) LONGS.get(values, at + 8);
+        }
+        openCount = w;
+        openChunk = null;
+        maxTs = last;
+        ctx.appended += samples;
+        if (last > ctx.maxAppendedTs) {
+            ctx.maxAppendedTs = last;
+        }
+        return true;
     }
 
     private AppendStatus appendLocked(final long ts, final long bits, final Head.WriterContext ctx) {

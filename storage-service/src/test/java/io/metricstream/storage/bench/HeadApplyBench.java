@@ -30,8 +30,12 @@ import java.util.SplittableRandom;
  * order) comes from {@code metricstream loadgen dataset --format prom --out dataset.prom}. The data set is cut into
  * requests of 5,000 samples as loadgen sends them, each request into one record per series (key + its samples);
  * {@code connections} > 1 shuffles every run of that many consecutive requests (seeded), as concurrent loadgen
- * connections reorder them, so each series sees out-of-order samples around its chunk cuts. Reports the thread
- * CPU time of applying every record to a fresh head, per sample, median (min) of the rounds after one warm-up.
+ * connections reorder them, so each series sees out-of-order samples around its chunk cuts. Each request's records
+ * are applied as one batch ({@link Head#beginBatch}, as the consumer applies one fetched answer); a fourth argument
+ * {@code per-record} publishes the counts per record instead. Reports the thread CPU time of applying every record
+ * to a fresh head, per sample, median (min) of the rounds after one warm-up. Run it with the launcher's
+ * {@code --sun-misc-unsafe-memory-access=allow}: without it Netty's direct buffers copy through a ByteBuffer
+ * duplicate per read.
  */
 public final class HeadApplyBench {
     private static final int SAMPLES_PER_REQUEST = 5_000;
@@ -42,6 +46,7 @@ public final class HeadApplyBench {
     public static void main(final String[] args) throws Exception {
         final int connections = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         final int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        final boolean batches = args.length <= 3 || !"per-record".equals(args[3]);
         final List<ByteBuf> requests = requests(Path.of(args[0]));
         shuffle(requests, connections, new SplittableRandom(42));
         long samples = 0;
@@ -55,7 +60,13 @@ public final class HeadApplyBench {
             final Head head = new Head(HeadOptions.DEFAULT, metrics);
             final long t0 = threads.getCurrentThreadCpuTime();
             for (final ByteBuf r : requests) {
+                if (batches) {
+                    head.beginBatch();
+                }
                 apply(head, r);
+                if (batches) {
+                    head.endBatch();
+                }
             }
             final long ns = threads.getCurrentThreadCpuTime() - t0;
             if (round >= 0) {
@@ -66,8 +77,9 @@ public final class HeadApplyBench {
                 metrics.tooOld());
         }
         Arrays.sort(usPerSample);
-        System.out.printf(Locale.ROOT, "requests=%d samples=%d connections=%d: %.3f (%.3f) us/sample median (min)%n",
-            requests.size(), samples, connections, usPerSample[rounds / 2], usPerSample[0]);
+        System.out.printf(Locale.ROOT, "requests=%d samples=%d connections=%d batches=%b: %.3f (%.3f) us/sample "
+            + "median (min)%n", requests.size(), samples, connections, batches, usPerSample[rounds / 2],
+            usPerSample[0]);
     }
 
     /** One request's records: [int keyLength][key][int valueLength][samples] repeated. */

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metricstream.contracts.chunk.BitWriter;
+import io.metricstream.contracts.chunk.ChunkReader;
+import io.metricstream.contracts.chunk.ChunkWriter;
 import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.contracts.model.StaleMarker;
+import io.metricstream.contracts.storage.SeriesChunks;
 import io.metricstream.contracts.storage.WindowFunction;
 import io.metricstream.query.eval.Evaluator;
 import io.metricstream.query.eval.QueryContext;
@@ -15,6 +20,7 @@ import io.metricstream.query.eval.Windows;
 import io.metricstream.query.promql.ast.Function;
 import io.metricstream.query.remote.ChunkDecoder;
 import io.metricstream.query.remote.InMemorySeriesSource;
+import io.metricstream.query.remote.RangeDecoding;
 import io.metricstream.query.remote.SeriesSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,6 +151,171 @@ class RangeFunctionsTest {
             assertEquals(any, got != null, why);
         }
         assertTrue(values > 1_000, "only " + values + " values compared, seed=" + seed);
+    }
+
+    /**
+     * The sliding rate/increase/delta (its reset scan skipped for series that never decrease, its extrapolation to
+     * zero skipped where it cannot change the result) against a plain transcription of Prometheus 2.x's
+     * {@code extrapolatedRate} per window, over series as scrapes make them: a regular interval with occasional
+     * jitter, missed scrapes and longer gaps, counter resets, NaN and stale markers (dropped by decoding, so the
+     * series runs through {@link RangeDecoding} from chunks), counters starting near zero (the extrapolation to
+     * zero), and steps that are or are not multiples of the interval.
+     */
+    @Test
+    void shouldEqualPrometheusExtrapolatedRateBitForBitOverRegularScrapes() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("RangeFunctionsTest regular seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final Function[] functions = {Function.RATE, Function.INCREASE, Function.DELTA};
+        final ChunkReader reader = new ChunkReader();
+        int values = 0;
+        for (int round = 0; round < 300; round++) {
+            final long intervalMs = 1_000L * (1 + rnd.nextInt(60));
+            final long stepMs = rnd.nextBoolean() ? intervalMs * (1 + rnd.nextInt(8)) : 1_000L * (1 + rnd.nextInt(120));
+            final long rangeMs = intervalMs * (2 + rnd.nextInt(40)) + (rnd.nextInt(4) == 0 ? rnd.nextInt(5_000) : 0);
+            final int steps = 1 + rnd.nextInt(400);
+            final long[] ends = new long[steps];
+            final long first = rnd.nextLong(0, 3_600_000);
+            for (int i = 0; i < steps; i++) {
+                ends[i] = first + rangeMs + i * stepMs;
+            }
+            final RangeSeries s = RangeDecoding.decode(scrapes(rnd, intervalMs, ends[steps - 1] + intervalMs), 0,
+                Long.MAX_VALUE, reader);
+            final Function f = functions[rnd.nextInt(functions.length)];
+            final Evaluator ev = new Evaluator(new QueryContext(null, 300_000, ends[0], ends[steps - 1],
+                Long.MAX_VALUE, 1_000_000, 60_000, 0), ends[0], ends[steps - 1], stepMs);
+            final StepSeries got = RangeFunctions.one(ev, f, new Windows(List.of(s), ends, rangeMs), s);
+            final String why = "seed=" + seed + " round=" + round + " " + f;
+            boolean any = false;
+            for (int i = 0; i < steps; i++) {
+                int lo = 0;
+                while (lo < s.size() && s.timestamps()[lo] < ends[i] - rangeMs) {
+                    lo++;
+                }
+                int hi = lo;
+                while (hi < s.size() && s.timestamps()[hi] <= ends[i]) {
+                    hi++;
+                }
+                final double want = prometheusExtrapolatedRate(s.timestamps(), s.values(), lo, hi, ends[i] - rangeMs,
+                    ends[i], rangeMs, f != Function.DELTA, f == Function.RATE);
+                final boolean present = Double.doubleToRawLongBits(want)
+                    != Double.doubleToRawLongBits(RangeFunctions.NO_VALUE);
+                any |= present;
+                if (got == null) {
+                    continue;
+                }
+                assertEquals(present, got.present()[i], why + " step " + i);
+                if (present) {
+                    values++;
+                    assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(got.values()[i]),
+                        why + " step " + i);
+                }
+            }
+            assertEquals(any, got != null, why);
+        }
+        assertTrue(values > 10_000, "only " + values + " values compared, seed=" + seed);
+    }
+
+    /**
+     * Prometheus 2.x's {@code extrapolatedRate} (promql/functions.go) for the window [lo, hi), transcribed as is
+     * (the range in seconds as the engine computes it): NO_VALUE when it has fewer than two samples.
+     */
+    private static double prometheusExtrapolatedRate(final long[] ts, final double[] vs, final int lo, final int hi,
+                                                     final long rangeStart, final long rangeEnd, final long rangeMs,
+                                                     final boolean isCounter, final boolean isRate) {
+        if (hi - lo < 2) {
+            return RangeFunctions.NO_VALUE;
+        }
+        double resultValue = vs[hi - 1] - vs[lo];
+        if (isCounter) {
+            double lastValue = 0;
+            for (int k = lo; k < hi; k++) {
+                if (vs[k] < lastValue) {
+                    resultValue += lastValue;
+                }
+                lastValue = vs[k];
+            }
+        }
+        double durationToStart = (ts[lo] - rangeStart) / 1000.0;
+        final double durationToEnd = (rangeEnd - ts[hi - 1]) / 1000.0;
+        final double sampledInterval = (ts[hi - 1] - ts[lo]) / 1000.0;
+        final double averageDurationBetweenSamples = sampledInterval / (hi - lo - 1);
+        if (isCounter && resultValue > 0 && vs[lo] >= 0) {
+            final double durationToZero = sampledInterval * (vs[lo] / resultValue);
+            if (durationToZero < durationToStart) {
+                durationToStart = durationToZero;
+            }
+        }
+        final double extrapolationThreshold = averageDurationBetweenSamples * 1.1;
+        double extrapolateToInterval = sampledInterval;
+        if (durationToStart < extrapolationThreshold) {
+            extrapolateToInterval += durationToStart;
+        } else {
+            extrapolateToInterval += averageDurationBetweenSamples / 2;
+        }
+        if (durationToEnd < extrapolationThreshold) {
+            extrapolateToInterval += durationToEnd;
+        } else {
+            extrapolateToInterval += averageDurationBetweenSamples / 2;
+        }
+        double factor = extrapolateToInterval / sampledInterval;
+        if (isRate) {
+            factor /= rangeMs / 1000.0;
+        }
+        return resultValue * factor;
+    }
+
+    /**
+     * Scrapes every {@code intervalMs} from 0 to {@code spanMs} in 120-sample chunks: sometimes a few ms late, missed,
+     * or after a longer gap; values a counter (small increments from near zero, resets, NaN, stale markers) or a
+     * gauge.
+     */
+    private static SeriesChunks scrapes(final SplittableRandom rnd, final long intervalMs, final long spanMs) {
+        final boolean counter = rnd.nextInt(4) != 0;
+        final int jitterOneIn = rnd.nextBoolean() ? Integer.MAX_VALUE : 1 + rnd.nextInt(50);
+        final ChunkWriter writer = new ChunkWriter(120);
+        final BitWriter out = new BitWriter(4096);
+        final List<byte[]> chunks = new ArrayList<>();
+        final List<Long> mins = new ArrayList<>();
+        final List<Long> maxs = new ArrayList<>();
+        double c = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(100_000);
+        long last = -1;
+        for (long t = 0; t <= spanMs; t += rnd.nextInt(200) == 0 ? intervalMs * (2 + rnd.nextInt(30)) : intervalMs) {
+            if (rnd.nextInt(100) == 0) {
+                continue;
+            }
+            final long ts = Math.max(last + 1, rnd.nextInt(jitterOneIn) == 0 ? t + rnd.nextInt(-500, 501) : t);
+            c = counter ? (rnd.nextInt(300) == 0 ? rnd.nextInt(50) : c + rnd.nextInt(50)) : rnd.nextDouble() * 1e3;
+            final int kind = rnd.nextInt(400);
+            final double v = kind == 0 ? Double.NaN : kind == 1 ? StaleMarker.VALUE : c;
+            if (writer.count() == 0) {
+                mins.add(ts);
+            }
+            writer.append(ts, v);
+            last = ts;
+            if (writer.count() == 120) {
+                maxs.add(ts);
+                chunks.add(encode(writer, out));
+            }
+        }
+        if (writer.count() > 0) {
+            maxs.add(last);
+            chunks.add(encode(writer, out));
+        }
+        final long[] minTimes = new long[mins.size()];
+        final long[] maxTimes = new long[maxs.size()];
+        for (int k = 0; k < minTimes.length; k++) {
+            minTimes[k] = mins.get(k);
+            maxTimes[k] = maxs.get(k);
+        }
+        return new SeriesChunks(LabelSet.of("__name__", "m"), minTimes, maxTimes, chunks.toArray(new byte[0][]));
+    }
+
+    private static byte[] encode(final ChunkWriter writer, final BitWriter out) {
+        out.reset();
+        writer.encode(out);
+        writer.reset();
+        return out.toByteArray();
     }
 
     /** A counter with resets (sometimes holding NaN or NO_VALUE's NaN) or one of {@link #randomSeries}. */

@@ -19,6 +19,7 @@ import io.metricstream.query.remote.SeriesSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -114,16 +115,43 @@ public final class WarmupSource implements SeriesSource {
         return new SeriesChunks(labels, mins, maxs, bytes);
     }
 
-    /** The matching series' whole chunk lists, of series with a chunk overlapping the range (as storage selects). */
+    /**
+     * The matching series' chunks overlapping the range, of series with one (as storage selects: its ChunkQuerier
+     * skips the others). Whole chunk lists trained {@code RangeDecoding}'s skip of chunks outside the range, which no
+     * storage answer takes, and its tier-4 code trapped there during the warm-up (session 8's JIT logs:
+     * {@code RangeDecoding.estimate}, unstable_if), re-profiling it at tier 3 when the budget ended.
+     */
     List<SeriesChunks> matching(final List<LabelMatcher> matchers, final long minMs, final long maxMs) {
         final List<SeriesChunks> matching = new ArrayList<>();
         for (final SeriesChunks s : series) {
-            if (matches(s.labels(), matchers) && s.minTimes()[0] <= maxMs
-                && s.maxTimes()[s.chunkCount() - 1] >= minMs) {
-                matching.add(s);
+            if (matches(s.labels(), matchers)) {
+                final SeriesChunks overlapping = overlapping(s, minMs, maxMs);
+                if (overlapping != null) {
+                    matching.add(overlapping);
+                }
             }
         }
         return matching;
+    }
+
+    /** The chunks of {@code s} overlapping [minMs, maxMs] ({@code s} itself when all do), or null when none does. */
+    static SeriesChunks overlapping(final SeriesChunks s, final long minMs, final long maxMs) {
+        int from = 0;
+        while (from < s.chunkCount() && s.maxTimes()[from] < minMs) {
+            from++;
+        }
+        int to = s.chunkCount();
+        while (to > from && s.minTimes()[to - 1] > maxMs) {
+            to--;
+        }
+        if (from == to) {
+            return null;
+        }
+        if (from == 0 && to == s.chunkCount()) {
+            return s;
+        }
+        return new SeriesChunks(s.labels(), Arrays.copyOfRange(s.minTimes(), from, to),
+            Arrays.copyOfRange(s.maxTimes(), from, to), Arrays.copyOfRange(s.chunks(), from, to));
     }
 
     /** The matching series' chunks overlapping the range, as a storage answer travels: encoded, then decoded. */

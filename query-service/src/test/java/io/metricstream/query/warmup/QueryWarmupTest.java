@@ -51,6 +51,35 @@ class QueryWarmupTest {
     }
 
     @Test
+    void shouldAnswerOnlyChunksOverlappingTheRangeAsStorageDoes() {
+        // storage never sends a chunk outside the range: the warm-up must not train RangeDecoding to skip one
+        final List<LabelMatcher> cpu = List.of(LabelMatcher.eq("__name__", "warmup_cpu_percent"));
+        final long end = WarmupSource.START_MS + WarmupSource.SPAN_MS;
+        final long[][] ranges = {{WarmupSource.START_MS, end}, {end - 300_000, end}, {WarmupSource.START_MS + 3_600_000,
+            WarmupSource.START_MS + 3_660_000}, {WarmupSource.START_MS - 600_000, WarmupSource.START_MS + 1}};
+        for (final long[] r : ranges) {
+            final List<SeriesChunks> all = source.matching(cpu, r[0], r[1]);
+            assertEquals(WarmupSource.SERIES_PER_METRIC, all.size(), "series in " + r[0] + ".." + r[1]);
+            for (final SeriesChunks s : all) {
+                assertTrue(s.chunkCount() > 0);
+                for (int c = 0; c < s.chunkCount(); c++) {
+                    assertTrue(s.maxTimes()[c] >= r[0] && s.minTimes()[c] <= r[1],
+                        "chunk " + c + " [" + s.minTimes()[c] + ", " + s.maxTimes()[c] + "] outside " + r[0] + ".."
+                            + r[1]);
+                }
+            }
+        }
+        // the whole span keeps every chunk: 6 h of 15 s samples in chunks of 120
+        final int chunks = (int) ((WarmupSource.SPAN_MS / WarmupSource.SCRAPE_MS + 1 + WarmupSource.CHUNK_SAMPLES - 1)
+            / WarmupSource.CHUNK_SAMPLES);
+        assertEquals(chunks, source.matching(cpu, WarmupSource.START_MS, end).getFirst().chunkCount());
+        // minute 60 to 61 are samples 240-244 (a few jittered by < 40 ms): the third chunk only
+        assertEquals(1, source.matching(cpu, WarmupSource.START_MS + 3_600_000, WarmupSource.START_MS + 3_660_000)
+            .getFirst().chunkCount(), "one chunk");
+        assertTrue(source.matching(cpu, end + 1, end + 600_000).isEmpty(), "nothing after the data");
+    }
+
+    @Test
     void shouldRunWholeRoundsOverHttpWhenSourceIsSynthetic() {
         final QueryWarmup.Report report = new QueryWarmup(Engine.Options.DEFAULT, source, decoder, 2, 60_000).run();
         assertNull(report.failure());

@@ -138,7 +138,28 @@ public final class JitActivity {
         c2WaitMs += (System.nanoTime() - t0) / 1_000_000;
     }
 
-    /** Milliseconds the settle rounds waited for the C2 queue to shorten ({@link #settle}). */
+    /**
+     * Before a warm-up's first round: waits while the C2 queue is longer than {@code Tier3DelayOff} allows tier 3
+     * (the services starting beside the warm-up fill it), polling every {@link #POLL_NS}, at most {@code maxMs} and
+     * while {@code going} answers true; returns the milliseconds waited (also counted in {@link #c2WaitMs}). Rounds
+     * run against a long queue get their hot methods compiled at tier 2, which profiles nothing: C2 then builds the
+     * tier-4 code later, from fewer rounds (session 7's JIT logs: {@code ChunkQuerier.touches},
+     * {@code Block.chunkAt} at tier 2 to the end of the select warm-up, recompiled during the first query). On two
+     * cores the wait also leaves the CPU to the compiler threads. Returns at once where the queue cannot be read.
+     */
+    public long awaitShortC2Queue(final long maxMs, final BooleanSupplier going) {
+        final long t0 = System.nanoTime();
+        final long end = t0 + maxMs * 1_000_000;
+        for (String queue = compilerQueue(); queue != null && c2QueueLength(queue) > c2QueueShort
+            && System.nanoTime() - end < 0 && going.getAsBoolean(); queue = compilerQueue()) {
+            LockSupport.parkNanos(POLL_NS);
+        }
+        final long waited = (System.nanoTime() - t0) / 1_000_000;
+        c2WaitMs += waited;
+        return waited;
+    }
+
+    /** Milliseconds the warm-up waited for the C2 queue to shorten ({@link #settle}, {@link #awaitShortC2Queue}). */
     public long c2WaitMs() {
         return c2WaitMs;
     }

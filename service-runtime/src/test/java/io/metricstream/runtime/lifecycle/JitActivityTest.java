@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -173,6 +174,51 @@ class JitActivityTest {
         assertTrue(jit.settled());
         // before each of the rounds after a long-queue one it waited: two long polls, then a short one
         assertEquals(3 * (FakeDiagnostics.LONG_POLLS + 1), jvm.waitPolls);
+    }
+
+    @Test
+    void shouldWaitBeforeTheFirstRoundUntilTheC2QueueIsShort() {
+        final Deque<String> queues = new ArrayDeque<>(List.of(QUEUE_LONG, QUEUE_LONG, QUEUE_SHORT, QUEUE_LONG));
+        final JitActivity jit = new JitActivity(queueOnly(queues::poll), null, 2, HEAD);
+        jit.awaitShortC2Queue(60_000, () -> true);
+        assertEquals(List.of(QUEUE_LONG), List.copyOf(queues), "polled up to the first short queue, no further");
+    }
+
+    @Test
+    void shouldStopWaitingBeforeTheFirstRoundWhenTheBudgetOrTheCapEnds() {
+        final int[] polls = {0};
+        final JitActivity jit = new JitActivity(queueOnly(() -> {
+            polls[0]++;
+            return QUEUE_LONG;
+        }), null, 2, HEAD);
+        final int[] asked = {0};
+        jit.awaitShortC2Queue(60_000, () -> asked[0]++ < 3);
+        assertEquals(4, polls[0], "three polls while going, the fourth ends the wait");
+        polls[0] = 0;
+        jit.awaitShortC2Queue(0, () -> true);
+        assertEquals(1, polls[0], "a cap of 0 ms reads the queue once and does not wait");
+        // where the queue cannot be read there is nothing to wait for
+        polls[0] = 0;
+        new JitActivity(queueOnly(() -> {
+            polls[0]++;
+            return null;
+        }), null, 2, HEAD).awaitShortC2Queue(60_000, () -> true);
+        assertEquals(1, polls[0], "an unreadable queue is read once");
+    }
+
+    /** Diagnostics with a compile queue from {@code queues} (null: unreadable) and no code list. */
+    private static JitActivity.Diagnostics queueOnly(final Supplier<String> queues) {
+        return new JitActivity.Diagnostics() {
+            @Override
+            public String compilerQueue() {
+                return queues.get();
+            }
+
+            @Override
+            public String codelist() {
+                return null;
+            }
+        };
     }
 
     @Test

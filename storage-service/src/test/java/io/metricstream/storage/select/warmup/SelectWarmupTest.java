@@ -10,11 +10,16 @@ import io.metricstream.contracts.chunk.ChunkDescriptor;
 import io.metricstream.contracts.chunk.ChunkWriter;
 import io.metricstream.contracts.frame.FrameDescriptor;
 import io.metricstream.contracts.storage.WindowFunction;
+import io.metricstream.runtime.metrics.MetricsRegistry;
+import io.metricstream.storage.block.BlockMeta;
+import io.metricstream.storage.db.TimeSeriesDb;
+import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -39,6 +44,24 @@ class SelectWarmupTest {
             final BitWriter out = new BitWriter(1 << 10);
             chunk.encode(out);
             assertEquals(ChunkDescriptor.ENCODING_DECIMAL_DOD, out.array()[0] & 0xFF, "chunk from sample " + first);
+        }
+    }
+
+    @Test
+    void shouldListTheCompactedBlockAfterTheNewerOneWhenFilled() throws IOException {
+        // a user's merged old data is listed after its newer blocks, so select sorts each series' chunks
+        // (ChunkList.swap): the warm-up's database must be listed out of time order the same way
+        final long blockMs = HeadOptions.DEFAULT.blockDurationMs();
+        try (TimeSeriesDb db = TimeSeriesDb.open(tmp, SelectWarmup.dbOptions(HeadOptions.DEFAULT),
+            new HeadMetrics(new MetricsRegistry()))) {
+            SelectWarmup.fill(db, blockMs);
+            final List<BlockMeta> blocks = db.blocks().stream().map(b -> b.meta()).toList();
+            assertEquals(2, blocks.size(), blocks.toString());
+            final long start = SelectWarmup.startMs(blockMs);
+            assertEquals(List.of(1, 2), blocks.stream().map(BlockMeta::level).toList(), "newer block, then merged");
+            assertEquals(start + SelectWarmup.COMPACTED_BLOCKS * blockMs, blocks.get(0).minTimeMs(), "newer block");
+            assertEquals(start, blocks.get(1).minTimeMs(), "compacted block");
+            assertTrue(db.head().maxTimeMs() > blocks.get(0).maxTimeMs(), "the head holds the newest samples");
         }
     }
 

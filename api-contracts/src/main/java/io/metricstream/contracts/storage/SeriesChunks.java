@@ -96,34 +96,52 @@ public record SeriesChunks(LabelSet labels, long[] minTimes, long[] maxTimes, by
     /**
      * Decodes one SELECT_CHUNKS answer body, adding its series to {@code into} (chunk bytes are copied out of
      * {@code buf}); false when malformed. A series continuing the previous entry (same key) is joined to it.
+     *
+     * <p>Its own loop over the entries, not {@link AnswerSeries#decodeEntries}'s: that loop, shared with the windows
+     * and samples answers, was compiled from whichever answers came first (query.sh's count_over_time probe:
+     * windows), and a first range query's chunks answer then trapped in it (session 8 JIT logs: profile_predicate).
      */
     public static boolean decodeList(final WireReader r, final ByteBuf buf, final List<SeriesChunks> into) {
-        return AnswerSeries.decodeEntries(r, buf, (labels, i) -> {
-            final int chunkCount = r.int32("chunkCount");
-            if (!r.ok() || chunkCount < 1 || chunkCount > r.remaining() / CHUNK_ENTRY_OVERHEAD) {
-                r.fail("bad chunk count " + chunkCount + " in series " + i);
+        final int count = AnswerSeries.count(r);
+        if (count < 0) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            final LabelSet labels = AnswerSeries.key(r, buf, i);
+            if (labels == null || !decodeEntry(r, buf, labels, i, into)) {
                 return false;
             }
-            final long[] mins = new long[chunkCount];
-            final long[] maxs = new long[chunkCount];
-            final byte[][] chunks = new byte[chunkCount][];
-            for (int c = 0; c < chunkCount; c++) {
-                mins[c] = r.int64("minTimeMs");
-                maxs[c] = r.int64("maxTimeMs");
-                final int at = r.bytes32("chunk");
-                if (!r.ok()) {
-                    return false;
-                }
-                if (maxs[c] < mins[c] || c > 0 && mins[c] < mins[c - 1]) {
-                    r.fail("chunk " + c + " of series " + i + " out of order or with maxTimeMs < minTimeMs");
-                    return false;
-                }
-                chunks[c] = new byte[r.lastLength()];
-                buf.getBytes(at, chunks[c]);
+        }
+        return r.expectEnd("select chunks answer");
+    }
+
+    /** The chunks of series {@code i} after its key; false when malformed. */
+    private static boolean decodeEntry(final WireReader r, final ByteBuf buf, final LabelSet labels, final int i,
+                                       final List<SeriesChunks> into) {
+        final int chunkCount = r.int32("chunkCount");
+        if (!r.ok() || chunkCount < 1 || chunkCount > r.remaining() / CHUNK_ENTRY_OVERHEAD) {
+            r.fail("bad chunk count " + chunkCount + " in series " + i);
+            return false;
+        }
+        final long[] mins = new long[chunkCount];
+        final long[] maxs = new long[chunkCount];
+        final byte[][] chunks = new byte[chunkCount][];
+        for (int c = 0; c < chunkCount; c++) {
+            mins[c] = r.int64("minTimeMs");
+            maxs[c] = r.int64("maxTimeMs");
+            final int at = r.bytes32("chunk");
+            if (!r.ok()) {
+                return false;
             }
-            join(into, new SeriesChunks(labels, mins, maxs, chunks));
-            return true;
-        }) && r.expectEnd("select chunks answer");
+            if (maxs[c] < mins[c] || c > 0 && mins[c] < mins[c - 1]) {
+                r.fail("chunk " + c + " of series " + i + " out of order or with maxTimeMs < minTimeMs");
+                return false;
+            }
+            chunks[c] = new byte[r.lastLength()];
+            buf.getBytes(at, chunks[c]);
+        }
+        join(into, new SeriesChunks(labels, mins, maxs, chunks));
+        return true;
     }
 
     private static void join(final List<SeriesChunks> into, final SeriesChunks s) {

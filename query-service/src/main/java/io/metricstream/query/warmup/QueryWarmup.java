@@ -189,7 +189,7 @@ public final class QueryWarmup {
                 // leave the path at tier 2, unprofiled; at most a quarter of the budget, the rest for rounds
                 firstWaitMs = jit.awaitShortC2Queue(startWaitCapMs(deadline), () -> going(deadline));
                 while (round < rounds && going(deadline)) {
-                    queries += round(client, base, deadline);
+                    queries += round(client, base, deadline, decoder);
                     if (queries % QUERIES.size() == 0) {
                         round++;
                         jit.fixedRoundEnded();
@@ -201,7 +201,7 @@ public final class QueryWarmup {
                 if (round == rounds) {
                     final int[] asked = {0};
                     settleRounds = jit.settle(maxSettleRounds, () -> going(deadline), () -> {
-                        asked[0] += round(client, base, deadline);
+                        asked[0] += round(client, base, deadline, decoder);
                     });
                     queries += asked[0];
                     if (asked[0] < settleRounds * QUERIES.size()) {
@@ -245,9 +245,13 @@ public final class QueryWarmup {
         return report;
     }
 
-    /** One round of {@link #QUERIES} (fewer past the deadline); returns the queries run. */
-    private static int round(final HttpClient client, final String base, final long deadline)
-        throws IOException, InterruptedException {
+    /**
+     * One round of {@link #QUERIES} (fewer past the deadline), on new scratch arrays ({@link
+     * ChunkDecoder#renewScratches}); returns the queries run.
+     */
+    private static int round(final HttpClient client, final String base, final long deadline,
+                             final ChunkDecoder decoder) throws IOException, InterruptedException {
+        decoder.renewScratches();
         int queries = 0;
         for (int i = 0; i < QUERIES.size() && going(deadline); i++) {
             ask(client, base, QUERIES.get(i));

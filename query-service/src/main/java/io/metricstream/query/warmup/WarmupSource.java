@@ -134,6 +134,28 @@ public final class WarmupSource implements SeriesSource {
         return matching;
     }
 
+    /**
+     * The answer entries of {@code series} as storage may send them: a series of two chunks or more as two entries
+     * (its last chunk apart), as storage continues a series its answer frame cut. Decoding joins them again
+     * ({@code SeriesChunks.join}), a branch the warm-up never took when each series was one entry: a user's first
+     * Q1 trapped there (session 8 JIT logs).
+     */
+    static List<SeriesChunks> entries(final List<SeriesChunks> series) {
+        final List<SeriesChunks> out = new ArrayList<>(series.size() * 2);
+        for (final SeriesChunks s : series) {
+            final int n = s.chunkCount();
+            if (n < 2) {
+                out.add(s);
+                continue;
+            }
+            out.add(new SeriesChunks(s.labels(), Arrays.copyOf(s.minTimes(), n - 1),
+                Arrays.copyOf(s.maxTimes(), n - 1), Arrays.copyOf(s.chunks(), n - 1)));
+            out.add(new SeriesChunks(s.labels(), Arrays.copyOfRange(s.minTimes(), n - 1, n),
+                Arrays.copyOfRange(s.maxTimes(), n - 1, n), Arrays.copyOfRange(s.chunks(), n - 1, n)));
+        }
+        return out;
+    }
+
     /** The chunks of {@code s} overlapping [minMs, maxMs] ({@code s} itself when all do), or null when none does. */
     static SeriesChunks overlapping(final SeriesChunks s, final long minMs, final long maxMs) {
         int from = 0;
@@ -159,7 +181,7 @@ public final class WarmupSource implements SeriesSource {
         final List<SeriesChunks> matching = matching(matchers, minMs, maxMs);
         final ByteBuf buf = alloc.buffer();
         try {
-            SeriesChunks.encodeList(buf, matching);
+            SeriesChunks.encodeList(buf, entries(matching));
             final List<SeriesChunks> decoded = new ArrayList<>(matching.size());
             final WireReader r = new WireReader().wrap(buf, buf.readerIndex(), buf.readableBytes());
             if (!SeriesChunks.decodeList(r, buf, decoded)) {

@@ -94,8 +94,8 @@ final class WarmupStorage implements AutoCloseable {
                         error(ctx, correlationId, ErrorCode.INVALID_REQUEST, reader.problem());
                     } else if (key == ApiKey.SELECT_CHUNKS) {
                         // the chunks are copied as storage copies its blocks' chunks: no decoding on this side
-                        final List<SeriesChunks> chunks = source.matching(q.matchers(), q.minTimeMs(),
-                            q.maxTimeMs());
+                        final List<SeriesChunks> chunks = WarmupSource.entries(source.matching(q.matchers(),
+                            q.minTimeMs(), q.maxTimeMs()));
                         chunkFrames.addAndGet(answer(ctx, correlationId, chunks, WarmupStorage::chunkBytes,
                             SeriesChunks::encodeList));
                         selectChunks.incrementAndGet();

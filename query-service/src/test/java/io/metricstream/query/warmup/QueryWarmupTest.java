@@ -1,5 +1,6 @@
 package io.metricstream.query.warmup;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,11 +14,14 @@ import io.metricstream.contracts.storage.SeriesChunks;
 import io.metricstream.contracts.storage.StorageClient;
 import io.metricstream.contracts.storage.WindowFunction;
 import io.metricstream.contracts.storage.WindowRequest;
+import io.metricstream.contracts.wire.WireReader;
 import io.metricstream.query.eval.Engine;
 import io.metricstream.query.eval.QueryResult;
 import io.metricstream.query.remote.ChunkDecoder;
 import io.metricstream.runtime.lifecycle.EventLoops;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +51,37 @@ class QueryWarmupTest {
             final int n = r instanceof QueryResult.Matrix m ? m.series().size()
                 : r instanceof QueryResult.Vector v ? v.samples().size() : 0;
             assertTrue(n > 0, () -> q.promql() + " answered nothing: " + r);
+        }
+    }
+
+    @Test
+    void shouldSendSeriesAsTwoEntriesThatDecodingJoinsBackIntoTheSameSeries() {
+        // storage continues a series its answer frame cut: the warm-up's answers must make decoding join entries
+        final List<LabelMatcher> cpu = List.of(LabelMatcher.eq("__name__", "warmup_cpu_percent"));
+        final List<SeriesChunks> series = source.matching(cpu, WarmupSource.START_MS,
+            WarmupSource.START_MS + WarmupSource.SPAN_MS);
+        final List<SeriesChunks> entries = WarmupSource.entries(series);
+        assertEquals(2 * series.size(), entries.size(), "every series of several chunks cut in two");
+        final ByteBuf buf = PooledByteBufAllocator.DEFAULT.buffer();
+        try {
+            SeriesChunks.encodeList(buf, entries);
+            final List<SeriesChunks> decoded = new ArrayList<>();
+            assertTrue(SeriesChunks.decodeList(new WireReader().wrap(buf, buf.readerIndex(), buf.readableBytes()), buf,
+                decoded));
+            assertEquals(series.size(), decoded.size(), "entries joined");
+            for (int i = 0; i < series.size(); i++) {
+                final SeriesChunks want = series.get(i);
+                final SeriesChunks got = decoded.get(i);
+                assertEquals(want.labels(), got.labels());
+                assertArrayEquals(want.minTimes(), got.minTimes());
+                assertArrayEquals(want.maxTimes(), got.maxTimes());
+                assertEquals(want.chunkCount(), got.chunkCount());
+                for (int c = 0; c < want.chunkCount(); c++) {
+                    assertArrayEquals(want.chunks()[c], got.chunks()[c], "series " + i + " chunk " + c);
+                }
+            }
+        } finally {
+            buf.release();
         }
     }
 

@@ -341,9 +341,98 @@ public final class WindowQuerier {
             steps = new int[q.stepCount()];
             values = new double[q.stepCount()];
         }
-        final WindowFunction fn = q.function();
         Arrays.fill(cursor, 0, orderedCount, 0);
         headCursor = 0;
+        // one window loop per partial decode, each compiled from its own profile: one shared loop switching on the
+        // function per chunk was compiled for the functions it had seen (query.sh's count_over_time probe after a
+        // warm-up that left it at tier 2), and a first max_over_time then trapped in it (session 8 JIT logs:
+        // foldWhole's switch, unstable_if) and ran interpreted; a trap here, once per series, costs a small method
+        final int points = switch (q.function()) {
+            case COUNT -> directCount(q, windows);
+            case MIN, MAX, LAST -> directAggregate(q, windows);
+            case SUM, AVG -> directValues(q, windows);
+        };
+        return repeatInstant(q, points);
+    }
+
+    /** COUNT of each window ({@link #evaluateDirect}): whole chunks from their headers. */
+    private int directCount(final WindowRequest q, final int windows) {
+        int points = 0;
+        for (int i = 0; i < windows; i++) {
+            final long a = q.endMs(i) - q.rangeMs();
+            final long b = q.endMs(i);
+            accCount = 0;
+            for (int k = 0; k < orderedCount; k++) {
+                final Querier.Source s = ordered[k];
+                final SeriesEntry e = s.entry();
+                final long[] mins = e.chunkMinTimes();
+                final long[] maxs = e.chunkMaxTimes();
+                for (int c = firstChunk(k, a); c < mins.length && mins[c] <= b; c++) {
+                    if (a <= mins[c] && maxs[c] <= b) {
+                        countWhole(blockChunk.of(s.block(), e, c));
+                    } else {
+                        countInside(a, b, s.block().readChunkUpTo(e, c, reader, b));
+                    }
+                }
+            }
+            for (int c = firstHeadChunk(a); c < headChunks.size() && headChunks.get(c).minTimeMs() <= b; c++) {
+                final HeadChunk h = headChunks.get(c);
+                if (a <= h.minTimeMs() && h.maxTimeMs() <= b) {
+                    countWhole(headBytes.of(headBuffers[c], h.data().length));
+                } else {
+                    countInside(a, b, reader.resetUpTo(headBuffers[c], 0, h.data().length, "head", 0, b));
+                }
+            }
+            if (accCount > 0) {
+                steps[points] = i;
+                values[points++] = accCount;
+            }
+        }
+        return points;
+    }
+
+    /** MIN, MAX or LAST of each window ({@link #evaluateDirect}): whole chunks from their aggregates. */
+    private int directAggregate(final WindowRequest q, final int windows) {
+        final WindowFunction fn = q.function();
+        int points = 0;
+        for (int i = 0; i < windows; i++) {
+            final long a = q.endMs(i) - q.rangeMs();
+            final long b = q.endMs(i);
+            accCount = 0;
+            for (int k = 0; k < orderedCount; k++) {
+                final Querier.Source s = ordered[k];
+                final SeriesEntry e = s.entry();
+                final long[] mins = e.chunkMinTimes();
+                final long[] maxs = e.chunkMaxTimes();
+                for (int c = firstChunk(k, a); c < mins.length && mins[c] <= b; c++) {
+                    if (a <= mins[c] && maxs[c] <= b) {
+                        wholeChunksFolded++;
+                        foldAggregate(s.block().readChunkAggregate(e, c, reader));
+                    } else {
+                        foldInside(fn, a, b, s.block().readChunkUpTo(e, c, reader, b));
+                    }
+                }
+            }
+            for (int c = firstHeadChunk(a); c < headChunks.size() && headChunks.get(c).minTimeMs() <= b; c++) {
+                final HeadChunk h = headChunks.get(c);
+                if (a <= h.minTimeMs() && h.maxTimeMs() <= b) {
+                    wholeChunksFolded++;
+                    foldAggregate(reader.resetAggregate(headBuffers[c], 0, h.data().length, "head", 0));
+                } else {
+                    foldInside(fn, a, b, reader.resetUpTo(headBuffers[c], 0, h.data().length, "head", 0, b));
+                }
+            }
+            if (accCount > 0) {
+                steps[points] = i;
+                values[points++] = fn == WindowFunction.MIN ? accMin : fn == WindowFunction.MAX ? accMax : accLast;
+            }
+        }
+        return points;
+    }
+
+    /** SUM or AVG of each window ({@link #evaluateDirect}): whole chunks from their values. */
+    private int directValues(final WindowRequest q, final int windows) {
+        final WindowFunction fn = q.function();
         int points = 0;
         for (int i = 0; i < windows; i++) {
             final long a = q.endMs(i) - q.rangeMs();
@@ -356,47 +445,77 @@ public final class WindowQuerier {
                 final SeriesEntry e = s.entry();
                 final long[] mins = e.chunkMinTimes();
                 final long[] maxs = e.chunkMaxTimes();
-                int c = cursor[k];
-                while (c < mins.length && maxs[c] < a) {
-                    c++;
-                }
-                cursor[k] = c;
-                for (; c < mins.length && mins[c] <= b; c++) {
+                for (int c = firstChunk(k, a); c < mins.length && mins[c] <= b; c++) {
                     if (a <= mins[c] && maxs[c] <= b) {
-                        foldWholeChunk(s, c, fn);
+                        wholeChunksFolded++;
+                        final ChunkReader r = s.block().readChunkValues(e, c, reader);
+                        foldValues(fn, r.values(), r.valueCount());
                     } else {
-                        final ChunkReader r = s.block().readChunkUpTo(e, c, reader, b);
-                        foldInside(fn, a, b, r.decodedCount(), r);
+                        foldInside(fn, a, b, s.block().readChunkUpTo(e, c, reader, b));
                     }
                 }
             }
-            foldHead(fn, a, b);
+            for (int c = firstHeadChunk(a); c < headChunks.size() && headChunks.get(c).minTimeMs() <= b; c++) {
+                final HeadChunk h = headChunks.get(c);
+                if (a <= h.minTimeMs() && h.maxTimeMs() <= b) {
+                    wholeChunksFolded++;
+                    final ChunkReader r = reader.resetValues(headBuffers[c], 0, h.data().length, "head", 0);
+                    foldValues(fn, r.values(), r.valueCount());
+                } else {
+                    foldInside(fn, a, b, reader.resetUpTo(headBuffers[c], 0, h.data().length, "head", 0, b));
+                }
+            }
             if (accCount > 0) {
                 steps[points] = i;
-                values[points++] = switch (fn) {
-                    case MIN -> accMin;
-                    case MAX -> accMax;
-                    case SUM -> accSum;
-                    case COUNT -> accCount;
-                    case AVG -> accMean;
-                    case LAST -> accLast;
-                };
+                values[points++] = fn == WindowFunction.SUM ? accSum : accMean;
             }
         }
-        return repeatInstant(q, points);
+        return points;
     }
 
-    private void foldWholeChunk(final Querier.Source s, final int c, final WindowFunction fn) {
-        foldWhole(fn, blockChunk.of(s.block(), s.entry(), c));
+    /** The first chunk of ordered source {@code k} that may reach into a window from {@code a} (windows advance). */
+    private int firstChunk(final int k, final long a) {
+        final long[] maxs = ordered[k].entry().chunkMaxTimes();
+        int c = cursor[k];
+        while (c < maxs.length && maxs[c] < a) {
+            c++;
+        }
+        cursor[k] = c;
+        return c;
     }
 
-    /** A chunk wholly inside a window, read partially as {@code fn} needs ({@link #foldWhole}). */
+    /** The first head chunk that may reach into a window from {@code a} (windows advance). */
+    private int firstHeadChunk(final long a) {
+        int c = headCursor;
+        while (c < headChunks.size() && headChunks.get(c).maxTimeMs() < a) {
+            c++;
+        }
+        headCursor = c;
+        return c;
+    }
+
+    /** Counts a chunk wholly inside the window: from its header unless it may hold stale markers. */
+    private void countWhole(final WholeChunk chunk) {
+        wholeChunksFolded++;
+        final ChunkReader r = chunk.header(reader);
+        accCount += r.mayHoldStale() ? chunk.values(reader).valueCount() : r.count();
+    }
+
+    /** Counts the non-stale samples inside [a, b] of the decoded samples of {@code r}. */
+    private void countInside(final long a, final long b, final ChunkReader r) {
+        int w = 0;
+        for (int j = 0; j < r.decodedCount(); j++) {
+            final long t = r.timestampAt(j);
+            w += t >= a && t <= b && r.valueBitsAt(j) != StaleMarker.BITS ? 1 : 0;
+        }
+        accCount += w;
+    }
+
+    /** A chunk wholly inside a window, read partially for COUNT ({@link #countWhole}). */
     private interface WholeChunk {
         ChunkReader header(ChunkReader r);
 
         ChunkReader values(ChunkReader r);
-
-        ChunkReader aggregate(ChunkReader r);
     }
 
     /** Chunk {@code c} of a block series (bounds and CRC checked by the block). Reused. */
@@ -421,11 +540,6 @@ public final class WindowQuerier {
         public ChunkReader values(final ChunkReader r) {
             return block.readChunkValues(entry, c, r);
         }
-
-        @Override
-        public ChunkReader aggregate(final ChunkReader r) {
-            return block.readChunkAggregate(entry, c, r);
-        }
     }
 
     /** A head chunk's bytes. Reused. */
@@ -448,48 +562,6 @@ public final class WindowQuerier {
         public ChunkReader values(final ChunkReader r) {
             return r.resetValues(buf, 0, length, "head", 0);
         }
-
-        @Override
-        public ChunkReader aggregate(final ChunkReader r) {
-            return r.resetAggregate(buf, 0, length, "head", 0);
-        }
-    }
-
-    /** Folds a chunk wholly inside the window: COUNT from its header, MIN/MAX/LAST from its aggregate. */
-    private void foldWhole(final WindowFunction fn, final WholeChunk chunk) {
-        wholeChunksFolded++;
-        switch (fn) {
-            case COUNT -> {
-                final ChunkReader r = chunk.header(reader);
-                accCount += r.mayHoldStale() ? chunk.values(reader).valueCount() : r.count();
-            }
-            case MIN, MAX, LAST -> foldAggregate(chunk.aggregate(reader));
-            default -> {
-                final ChunkReader r = chunk.values(reader);
-                foldValues(fn, r.values(), r.valueCount());
-            }
-        }
-    }
-
-    /** Folds the head chunks of window [a, b] as {@link #evaluateDirect} folds a block's (after every block). */
-    private void foldHead(final WindowFunction fn, final long a, final long b) {
-        int c = headCursor;
-        final int n = headChunks.size();
-        while (c < n && headChunks.get(c).maxTimeMs() < a) {
-            c++;
-        }
-        headCursor = c;
-        for (; c < n && headChunks.get(c).minTimeMs() <= b; c++) {
-            final HeadChunk h = headChunks.get(c);
-            final ByteBuffer buf = headBuffers[c];
-            final int length = h.data().length;
-            if (a <= h.minTimeMs() && h.maxTimeMs() <= b) {
-                foldWhole(fn, headBytes.of(buf, length));
-            } else {
-                final ChunkReader r = reader.resetUpTo(buf, 0, length, "head", 0, b);
-                foldInside(fn, a, b, r.decodedCount(), r);
-            }
-        }
     }
 
     /** Continues MIN/MAX/LAST with a chunk's aggregate ({@link ChunkReader#resetAggregate}). */
@@ -508,8 +580,9 @@ public final class WindowQuerier {
         accCount += r.valueCount();
     }
 
-    /** Folds the non-stale samples inside [a, b] of the first {@code n} decoded samples of {@code r}. */
-    private void foldInside(final WindowFunction fn, final long a, final long b, final int n, final ChunkReader r) {
+    /** Folds the non-stale samples inside [a, b] of the decoded samples of {@code r}. */
+    private void foldInside(final WindowFunction fn, final long a, final long b, final ChunkReader r) {
+        final int n = r.decodedCount();
         if (inside.length < n) {
             inside = new double[n];
         }

@@ -223,9 +223,13 @@ public final class TimeSeriesDb implements AutoCloseable {
                 added.add(Block.open(blocksDir.resolve(meta.name())));
             }
         }
+        // order: the blocks are visible, the queries that may hold the block list from before are done, and only
+        // then does the head drop the chunks (and the series left empty): no query finds the samples in neither
         swap(List.of(), added);
-        head.dropBefore(boundaryMs);
-        LOG.info("flushed {} block(s) from the head before {}", added.size(), boundaryMs);
+        head.readers().awaitEarlier();
+        final int removed = head.dropBefore(boundaryMs);
+        LOG.info("flushed {} block(s) from the head before {}; head GC removed {} series", added.size(), boundaryMs,
+            removed);
         return added.size();
     }
 

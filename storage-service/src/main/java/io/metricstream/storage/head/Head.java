@@ -28,6 +28,7 @@ public final class Head {
     private final HeadMetrics metrics;
     private final SeriesRegistry registry;
     private final WriterContext ctx;
+    private final HeadReaders readers = new HeadReaders();
     // written by the ingest thread, read by anyone
     private volatile long maxTimeMs = Long.MIN_VALUE;
     // ingest thread: inside beginBatch/endBatch, where the append counts are published once at the end
@@ -54,6 +55,11 @@ public final class Head {
     /** The registry (queries use its postings). */
     public SeriesRegistry registry() {
         return registry;
+    }
+
+    /** The queries reading the head: a flush waits for the earlier ones before dropping data ({@link HeadReaders}). */
+    public HeadReaders readers() {
+        return readers;
     }
 
     /** The counters. */
@@ -141,7 +147,9 @@ public final class Head {
         // order request after request, so the series that followed the previous record's series last time is
         // nearly always this record's: one key compare then replaces the hash and the map probe.
         final MemSeries predicted = ctx.predicted;
-        if (predicted != null && predicted.keyEquals(key, keyLength)) {
+        // removed: head GC clears every prediction pointing at a removed series; checked anyway, since appending to
+        // a series no longer in the registry would lose the samples
+        if (predicted != null && !predicted.removed && predicted.keyEquals(key, keyLength)) {
             return follow(predicted);
         }
         final long hash = Hashing.hash64(key, 0, keyLength);
@@ -199,9 +207,15 @@ public final class Head {
         return longest;
     }
 
-    /** Appends one sample to a series from {@link #resolve}; counts the outcome. Ingest thread. */
+    /**
+     * Appends one sample to a series from {@link #resolve}; counts the outcome. A series head GC removed since (held
+     * across a flush) is looked up again (created, limits unchecked, as {@link #append(LabelSet, long, double)}), so
+     * the sample lands in the registry's series. Ingest thread.
+     */
     public AppendStatus append(final MemSeries series, final long tsMs, final long valueBits) {
-        final AppendStatus status = series.append(tsMs, valueBits, ctx);
+        final MemSeries live = series.removed
+            ? registry.getOrCreate(series.labels(), options.maxSamplesPerChunk()) : series;
+        final AppendStatus status = live.append(tsMs, valueBits, ctx);
         ctx.count(status, tsMs);
         if (!batching) {
             publishCounts();
@@ -242,16 +256,46 @@ public final class Head {
         return out;
     }
 
-    /** Drops chunks before {@code boundaryMs} once they are in a visible block. Ingest thread. */
-    public void dropBefore(final long boundaryMs) {
+    /**
+     * Drops chunks before {@code boundaryMs} once they are in a visible block (and the queries that may have read the
+     * block list before it have finished: {@link HeadReaders#awaitEarlier}), then garbage-collects the series left
+     * with no sample: they leave the registry, its postings and the series limit's count, as in Prometheus's head GC.
+     * A later sample of the same labels creates the series anew. Returns how many series were removed. Ingest thread.
+     */
+    public int dropBefore(final long boundaryMs) {
         for (final MemSeries s : registry.all()) {
             s.dropChunksBefore(boundaryMs, ctx);
         }
+        final List<MemSeries> removed = registry.removeEmpty();
+        if (removed.isEmpty()) {
+            return 0;
+        }
+        // no prediction may lead to a removed series (nor keep it reachable)
+        if (ctx.previous != null && ctx.previous.removed) {
+            ctx.previous = null;
+        }
+        if (ctx.predicted != null && ctx.predicted.removed) {
+            ctx.predicted = null;
+        }
+        for (final MemSeries s : registry.all()) {
+            final MemSeries next = s.nextSeen;
+            if (next != null && next.removed) {
+                s.nextSeen = null;
+            }
+        }
+        metrics.seriesRemoved.add(removed.size());
+        return removed.size();
     }
 
-    /** Restores one series from a checkpoint. Ingest thread, before ingest starts. */
+    /**
+     * Restores one series from a checkpoint. A series without chunks (written before head GC existed) is skipped,
+     * as head GC would remove it. Ingest thread, before ingest starts.
+     */
     public void restore(final LabelSet labels, final long seriesMaxTs, final long flushedMaxTs,
                         final HeadChunk[] chunks) {
+        if (chunks.length == 0) {
+            return;
+        }
         final MemSeries s = registry.getOrCreate(labels, options.maxSamplesPerChunk());
         s.restore(chunks, seriesMaxTs, flushedMaxTs, ctx);
         if (seriesMaxTs > maxTimeMs) {

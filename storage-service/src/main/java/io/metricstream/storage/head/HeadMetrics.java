@@ -9,6 +9,7 @@ public final class HeadMetrics {
     final Counter appended;
     final Counter duplicates;
     final Counter seriesCreated;
+    final Counter seriesRemoved;
     final Counter tooOld;
     final Counter conflict;
     final Counter maxSeries;
@@ -23,6 +24,8 @@ public final class HeadMetrics {
         duplicates = registry.counter("storage_samples_duplicate_total",
             "Samples dropped idempotently: same series, timestamp and value already stored.");
         seriesCreated = registry.counter("storage_series_created_total", "Series created in the head.");
+        seriesRemoved = registry.counter("storage_head_series_removed_total",
+            "Series removed from the head by head GC (no sample left after a flush).");
         final CounterFamily rejected = registry.counterFamily("storage_samples_rejected_total",
             "Samples rejected, by reason.", "reason");
         tooOld = rejected.labels("too_old");
@@ -37,6 +40,16 @@ public final class HeadMetrics {
     /** Samples appended so far. */
     public long appended() {
         return appended.value();
+    }
+
+    /** Series created so far. */
+    public long seriesCreated() {
+        return seriesCreated.value();
+    }
+
+    /** Series removed by head GC so far. */
+    public long seriesRemoved() {
+        return seriesRemoved.value();
     }
 
     /** Samples dropped as exact duplicates. */

@@ -39,6 +39,9 @@ public final class MemSeries {
     MemSeries nextInBucket;
     // ingest thread only: the series whose record followed this one's last time (Head.resolve's prediction)
     MemSeries nextSeen;
+    // set once (under this) by head GC on the ingest thread: the series left the registry (volatile for tests and
+    // inspection from other threads; the ingest thread's read is a plain load on x86)
+    volatile boolean removed;
 
     // guarded by this
     private HeadChunk[] chunks = new HeadChunk[2];
@@ -428,6 +431,25 @@ public final class MemSeries {
             openCount = r.count();
             openChunk = last;
         }
+    }
+
+    /**
+     * Marks this series removed when it holds no sample (no open, closed or late chunk): head GC, on the ingest
+     * thread, after {@link #dropChunksBefore}. Returns whether it did.
+     */
+    synchronized boolean markRemovedIfEmpty() {
+        if (chunkCount > 0 || openCount > 0 || lateIndex >= 0) {
+            return false;
+        }
+        removed = true;
+        // the prediction chain through removed series would keep them reachable
+        nextSeen = null;
+        return true;
+    }
+
+    /** Whether head GC removed this series from the registry (it then stays empty: appends go to a new series). */
+    public boolean removed() {
+        return removed;
     }
 
     /** Removes closed chunks whose last sample is before {@code boundaryMs}; returns how many. */

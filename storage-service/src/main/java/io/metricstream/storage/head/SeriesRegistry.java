@@ -9,20 +9,27 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
 
 /**
  * Series key bytes to a {@code long} series ref ({@link io.metricstream.contracts.wire.Hashing#hash64} of the key,
  * then an exact byte compare along the bucket chain), plus the head's postings (label name → value → refs,
  * ascending). Label strings are interned, so a million series share one copy of each name and value.
  *
- * <p>Lookups by hash run on the single ingest thread only. Series creation and every query-side read take
- * {@code lock} (write / read): creation is rare, so queries almost never wait.
+ * <p>Lookups by hash run on the single ingest thread only. Series creation, removal and every query-side read take
+ * {@code lock} (write / read): both are rare, so queries almost never wait.
+ *
+ * <p>Head GC ({@link #removeEmpty}, after a flush): series with no sample left in the head leave the hash chains,
+ * the ref map, the postings and the count the series limit checks; label strings no series uses any more leave the
+ * intern table. Refs are never reused (they ascend with creation), so a ref read from the postings before a removal
+ * resolves to null ({@link #series}), never to another series.
  */
 public final class SeriesRegistry {
     // big-endian, as ByteBuf.getLong
@@ -34,8 +41,11 @@ public final class SeriesRegistry {
     private final Map<String, String> interned = new HashMap<>();
     // guarded by lock
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final List<MemSeries> byRef = new ArrayList<>();
+    private final Long2ObjectHashMap<MemSeries> byRef = new Long2ObjectHashMap<>();
+    // the live series in ref (creation) order
+    private final ArrayList<MemSeries> live = new ArrayList<>();
     private final TreeMap<String, TreeMap<String, LongArrayList>> postings = new TreeMap<>();
+    private long nextRef;
 
     /** An empty registry. */
     public SeriesRegistry() {
@@ -99,8 +109,9 @@ public final class SeriesRegistry {
         final LabelSet labels = b.build();
         lock.writeLock().lock();
         try {
-            final MemSeries s = new MemSeries(byRef.size(), hash, bytes, labels, maxSamples);
-            byRef.add(s);
+            final MemSeries s = new MemSeries(nextRef++, hash, bytes, labels, maxSamples);
+            byRef.put(s.ref, s);
+            live.add(s);
             for (int i = 0; i < labels.size(); i++) {
                 postings.computeIfAbsent(labels.name(i), n -> new TreeMap<>())
                     .computeIfAbsent(labels.value(i), v -> new LongArrayList()).addLong(s.ref);
@@ -135,17 +146,17 @@ public final class SeriesRegistry {
     public int size() {
         lock.readLock().lock();
         try {
-            return byRef.size();
+            return live.size();
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    /** The series with {@code ref}. */
+    /** The series with {@code ref}, or null when it was removed (head GC) since the ref was read. */
     public MemSeries series(final long ref) {
         lock.readLock().lock();
         try {
-            return byRef.get((int) ref);
+            return byRef.get(ref);
         } finally {
             lock.readLock().unlock();
         }
@@ -155,9 +166,111 @@ public final class SeriesRegistry {
     public List<MemSeries> all() {
         lock.readLock().lock();
         try {
-            return new ArrayList<>(byRef);
+            return new ArrayList<>(live);
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    /** The refs of every series, ascending. */
+    public long[] refs() {
+        lock.readLock().lock();
+        try {
+            final long[] out = new long[live.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = live.get(i).ref;
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Removes every series with no sample left in the head (head GC) and returns them, marked removed. Each is
+     * marked under its own lock, so an append racing it cannot land in a removed series unseen. Ingest thread only
+     * (the single writer, so nothing is appended between the emptiness check and the removal).
+     */
+    public List<MemSeries> removeEmpty() {
+        final List<MemSeries> removed = new ArrayList<>();
+        for (final MemSeries s : all()) {
+            if (s.markRemovedIfEmpty()) {
+                removed.add(s);
+            }
+        }
+        if (removed.isEmpty()) {
+            return removed;
+        }
+        final LongHashSet refs = new LongHashSet(removed.size() * 2);
+        for (final MemSeries s : removed) {
+            refs.add(s.ref);
+        }
+        lock.writeLock().lock();
+        try {
+            live.removeIf(s -> refs.contains(s.ref));
+            // each postings list a removed series is on, filtered once however many removed series it held
+            final IdentityHashMap<LongArrayList, String[]> touched = new IdentityHashMap<>();
+            for (final MemSeries s : removed) {
+                byRef.remove(s.ref);
+                unchain(s);
+                for (int i = 0; i < s.labels.size(); i++) {
+                    final String name = s.labels.name(i);
+                    final String value = s.labels.value(i);
+                    touched.putIfAbsent(postings.get(name).get(value), new String[] {name, value});
+                }
+            }
+            touched.forEach((list, nameValue) -> {
+                list.removeIfLong(refs::contains);
+                if (list.isEmpty()) {
+                    dropValue(nameValue[0], nameValue[1]);
+                }
+            });
+        } finally {
+            lock.writeLock().unlock();
+        }
+        return removed;
+    }
+
+    private void unchain(final MemSeries s) {
+        final long bucket = s.hash & hashMask;
+        MemSeries prev = null;
+        for (MemSeries c = byHash.get(bucket); c != null; prev = c, c = c.nextInBucket) {
+            if (c == s) {
+                if (prev != null) {
+                    prev.nextInBucket = c.nextInBucket;
+                } else if (c.nextInBucket != null) {
+                    byHash.put(bucket, c.nextInBucket);
+                } else {
+                    byHash.remove(bucket);
+                }
+                c.nextInBucket = null;
+                return;
+            }
+        }
+    }
+
+    /** Forgets {@code name=value} (its postings list is empty), and the strings when no label uses them any more. */
+    private void dropValue(final String name, final String value) {
+        final TreeMap<String, LongArrayList> values = postings.get(name);
+        values.remove(value);
+        if (values.isEmpty()) {
+            postings.remove(name);
+        }
+        // the intern table holds each string once for names and values alike: scan the (few) names for other uses
+        boolean valueUsed = false;
+        boolean nameUsed = postings.containsKey(name);
+        for (final Map.Entry<String, TreeMap<String, LongArrayList>> e : postings.entrySet()) {
+            valueUsed |= e.getKey().equals(value) || e.getValue().containsKey(value);
+            nameUsed |= e.getValue().containsKey(name);
+            if (valueUsed && nameUsed) {
+                break;
+            }
+        }
+        if (!valueUsed) {
+            interned.remove(value);
+        }
+        if (!nameUsed) {
+            interned.remove(name);
         }
     }
 

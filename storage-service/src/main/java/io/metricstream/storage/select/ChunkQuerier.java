@@ -71,27 +71,32 @@ public final class ChunkQuerier {
     /** Streams every matching series with samples in [minT, maxT], in label order; returns the series count. */
     public int select(final List<LabelMatcher> matchers, final long minT, final long maxT, final int maxSeries,
                       final ChunkVisitor visitor) throws Querier.TooManySeriesException {
-        final TreeMap<LabelSet, List<Querier.Source>> all = querier.sources(matchers, minT, maxT);
-        if (maxSeries > 0 && all.size() > maxSeries) {
-            throw new Querier.TooManySeriesException(all.size(), maxSeries);
+        final long reading = db.head().readers().enter();
+        try {
+            final TreeMap<LabelSet, List<Querier.Source>> all = querier.sources(matchers, minT, maxT);
+            if (maxSeries > 0 && all.size() > maxSeries) {
+                throw new Querier.TooManySeriesException(all.size(), maxSeries);
+            }
+            int count = 0;
+            for (final Map.Entry<LabelSet, List<Querier.Source>> e : all.entrySet()) {
+                chunks.clear();
+                final long[] tomb = db.tombstones().intervals(e.getKey());
+                for (final Querier.Source s : e.getValue()) {
+                    collect(s, minT, maxT, tomb);
+                }
+                chunks.sortByMinTime();
+                if (chunks.overlapping()) {
+                    remerge(e.getKey(), e.getValue(), minT, maxT);
+                }
+                if (chunks.size() > 0) {
+                    visitor.series(e.getKey(), chunks);
+                    count++;
+                }
+            }
+            return count;
+        } finally {
+            db.head().readers().exit(reading);
         }
-        int count = 0;
-        for (final Map.Entry<LabelSet, List<Querier.Source>> e : all.entrySet()) {
-            chunks.clear();
-            final long[] tomb = db.tombstones().intervals(e.getKey());
-            for (final Querier.Source s : e.getValue()) {
-                collect(s, minT, maxT, tomb);
-            }
-            chunks.sortByMinTime();
-            if (chunks.overlapping()) {
-                remerge(e.getKey(), e.getValue(), minT, maxT);
-            }
-            if (chunks.size() > 0) {
-                visitor.series(e.getKey(), chunks);
-                count++;
-            }
-        }
-        return count;
     }
 
     private void collect(final Querier.Source s, final long minT, final long maxT, final long[] tomb) {

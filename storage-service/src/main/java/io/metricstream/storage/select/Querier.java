@@ -82,7 +82,9 @@ public final class Querier {
         final SeriesRegistry registry = db.head().registry();
         for (final long ref : MatcherEvaluator.matching(headView(registry), matchers)) {
             final MemSeries s = registry.series(ref);
-            if (s.overlaps(minT, maxT)) {
+            // null: head GC removed it after the postings were read; its samples are in a block the caller's
+            // HeadReaders registration keeps visible to it (taken before this block list, so it holds that block)
+            if (s != null && s.overlaps(minT, maxT)) {
                 out.computeIfAbsent(s.labels(), k -> new ArrayList<>(1)).add(new Source(null, -1, null, s));
             }
         }
@@ -92,26 +94,31 @@ public final class Querier {
     /** Streams every matching series with samples in [minT, maxT], in label order; returns the series count. */
     public int select(final List<LabelMatcher> matchers, final long minT, final long maxT, final int maxSeries,
                       final SeriesVisitor visitor) throws TooManySeriesException {
-        final TreeMap<LabelSet, List<Source>> all = sources(matchers, minT, maxT);
-        if (maxSeries > 0 && all.size() > maxSeries) {
-            throw new TooManySeriesException(all.size(), maxSeries);
-        }
-        int count = 0;
-        for (final Map.Entry<LabelSet, List<Source>> e : all.entrySet()) {
-            merged.clear();
-            for (final Source s : e.getValue()) {
-                part.clear();
-                read(s, minT, maxT, part);
-                part.sortAndDedupe();
-                merged.mergeFrom(part);
+        final long reading = db.head().readers().enter();
+        try {
+            final TreeMap<LabelSet, List<Source>> all = sources(matchers, minT, maxT);
+            if (maxSeries > 0 && all.size() > maxSeries) {
+                throw new TooManySeriesException(all.size(), maxSeries);
             }
-            db.tombstones().apply(e.getKey(), merged);
-            if (merged.size() > 0) {
-                visitor.series(e.getKey(), merged);
-                count++;
+            int count = 0;
+            for (final Map.Entry<LabelSet, List<Source>> e : all.entrySet()) {
+                merged.clear();
+                for (final Source s : e.getValue()) {
+                    part.clear();
+                    read(s, minT, maxT, part);
+                    part.sortAndDedupe();
+                    merged.mergeFrom(part);
+                }
+                db.tombstones().apply(e.getKey(), merged);
+                if (merged.size() > 0) {
+                    visitor.series(e.getKey(), merged);
+                    count++;
+                }
             }
+            return count;
+        } finally {
+            db.head().readers().exit(reading);
         }
-        return count;
     }
 
     void read(final Source s, final long minT, final long maxT, final SampleBuffer into) {
@@ -164,49 +171,54 @@ public final class Querier {
     public int selectRollup(final List<LabelMatcher> matchers, final long minT, final long maxT,
                             final long resolutionMs, final int maxSeries, final RollupVisitor visitor)
         throws TooManySeriesException {
-        final long lo = Math.max(minT, -(1L << 61));
-        final long hi = Math.min(maxT, 1L << 61);
-        final TreeMap<LabelSet, List<Source>> all = sources(matchers, lo, hi);
-        if (maxSeries > 0 && all.size() > maxSeries) {
-            throw new TooManySeriesException(all.size(), maxSeries);
-        }
-        final IdentityHashMap<Block, Boolean> overlapping = overlappingBlocks();
-        final long firstFull = -Math.floorDiv(-lo, resolutionMs) * resolutionMs;
-        final long lastFull = Math.floorDiv(hi - resolutionMs + 1, resolutionMs) * resolutionMs;
-        int count = 0;
-        for (final Map.Entry<LabelSet, List<Source>> e : all.entrySet()) {
-            merged.clear();
-            windows.clear();
-            final long[] tomb = db.tombstones().intervals(e.getKey());
-            for (final Source s : e.getValue()) {
-                part.clear();
-                final RollupFile rollup = s.block() == null ? null : s.block().rollup(resolutionMs);
-                if (rollup != null && firstFull <= lastFull && !overlapping.containsKey(s.block())
-                    && !touches(tomb, s.block())) {
-                    rollupWindowsRead += rollup.read(s.id(), firstFull, lastFull, columns, windows);
-                    read(s, lo, firstFull - 1, part);
-                    read(s, lastFull + resolutionMs, hi, part);
-                } else {
-                    read(s, lo, hi, part);
+        final long reading = db.head().readers().enter();
+        try {
+            final long lo = Math.max(minT, -(1L << 61));
+            final long hi = Math.min(maxT, 1L << 61);
+            final TreeMap<LabelSet, List<Source>> all = sources(matchers, lo, hi);
+            if (maxSeries > 0 && all.size() > maxSeries) {
+                throw new TooManySeriesException(all.size(), maxSeries);
+            }
+            final IdentityHashMap<Block, Boolean> overlapping = overlappingBlocks();
+            final long firstFull = -Math.floorDiv(-lo, resolutionMs) * resolutionMs;
+            final long lastFull = Math.floorDiv(hi - resolutionMs + 1, resolutionMs) * resolutionMs;
+            int count = 0;
+            for (final Map.Entry<LabelSet, List<Source>> e : all.entrySet()) {
+                merged.clear();
+                windows.clear();
+                final long[] tomb = db.tombstones().intervals(e.getKey());
+                for (final Source s : e.getValue()) {
+                    part.clear();
+                    final RollupFile rollup = s.block() == null ? null : s.block().rollup(resolutionMs);
+                    if (rollup != null && firstFull <= lastFull && !overlapping.containsKey(s.block())
+                        && !touches(tomb, s.block())) {
+                        rollupWindowsRead += rollup.read(s.id(), firstFull, lastFull, columns, windows);
+                        read(s, lo, firstFull - 1, part);
+                        read(s, lastFull + resolutionMs, hi, part);
+                    } else {
+                        read(s, lo, hi, part);
+                    }
+                    part.sortAndDedupe();
+                    merged.mergeFrom(part);
                 }
-                part.sortAndDedupe();
-                merged.mergeFrom(part);
+                db.tombstones().apply(e.getKey(), merged);
+                rawWindows.clear();
+                for (int i = 0; i < merged.size(); i++) {
+                    rawWindows.addSample(merged.timestampAt(i), merged.valueBitsAt(i), resolutionMs);
+                }
+                for (int i = 0; i < rawWindows.size(); i++) {
+                    windows.addFrom(rawWindows, i);
+                }
+                windows.sortAndCombine();
+                if (windows.size() > 0) {
+                    visitor.series(e.getKey(), windows);
+                    count++;
+                }
             }
-            db.tombstones().apply(e.getKey(), merged);
-            rawWindows.clear();
-            for (int i = 0; i < merged.size(); i++) {
-                rawWindows.addSample(merged.timestampAt(i), merged.valueBitsAt(i), resolutionMs);
-            }
-            for (int i = 0; i < rawWindows.size(); i++) {
-                windows.addFrom(rawWindows, i);
-            }
-            windows.sortAndCombine();
-            if (windows.size() > 0) {
-                visitor.series(e.getKey(), windows);
-                count++;
-            }
+            return count;
+        } finally {
+            db.head().readers().exit(reading);
         }
-        return count;
     }
 
     static boolean touches(final long[] tomb, final Block b) {
@@ -235,39 +247,54 @@ public final class Querier {
     /** Label sets of the matching series with data in the range, sorted; at most {@code limit} (0 = all). */
     public List<LabelSet> series(final List<LabelMatcher> matchers, final long minT, final long maxT,
                                  final int limit) {
-        final List<LabelSet> out = new ArrayList<>();
-        for (final LabelSet l : sources(matchers, minT, maxT).keySet()) {
-            if (limit > 0 && out.size() >= limit) {
-                break;
+        final long reading = db.head().readers().enter();
+        try {
+            final List<LabelSet> out = new ArrayList<>();
+            for (final LabelSet l : sources(matchers, minT, maxT).keySet()) {
+                if (limit > 0 && out.size() >= limit) {
+                    break;
+                }
+                out.add(l);
             }
-            out.add(l);
+            return out;
+        } finally {
+            db.head().readers().exit(reading);
         }
-        return out;
     }
 
     /** Label names over the matching series, sorted. */
     public List<String> labelNames(final List<LabelMatcher> matchers, final long minT, final long maxT,
                                    final int limit) {
-        final TreeSet<String> names = new TreeSet<>();
-        for (final LabelSet l : sources(matchers, minT, maxT).keySet()) {
-            for (int i = 0; i < l.size(); i++) {
-                names.add(l.name(i));
+        final long reading = db.head().readers().enter();
+        try {
+            final TreeSet<String> names = new TreeSet<>();
+            for (final LabelSet l : sources(matchers, minT, maxT).keySet()) {
+                for (int i = 0; i < l.size(); i++) {
+                    names.add(l.name(i));
+                }
             }
+            return limit(names, limit);
+        } finally {
+            db.head().readers().exit(reading);
         }
-        return limit(names, limit);
     }
 
     /** Values of label {@code name} over the matching series, sorted. */
     public List<String> labelValues(final String name, final List<LabelMatcher> matchers, final long minT,
                                     final long maxT, final int limit) {
-        final TreeSet<String> values = new TreeSet<>();
-        for (final LabelSet l : sources(matchers, minT, maxT).keySet()) {
-            final String v = l.get(name);
-            if (v != null) {
-                values.add(v);
+        final long reading = db.head().readers().enter();
+        try {
+            final TreeSet<String> values = new TreeSet<>();
+            for (final LabelSet l : sources(matchers, minT, maxT).keySet()) {
+                final String v = l.get(name);
+                if (v != null) {
+                    values.add(v);
+                }
             }
+            return limit(values, limit);
+        } finally {
+            db.head().readers().exit(reading);
         }
-        return limit(values, limit);
     }
 
     private static List<String> limit(final TreeSet<String> set, final int limit) {
@@ -313,12 +340,15 @@ public final class Querier {
 
             @Override
             public long[] all() {
-                return Postings.all(registry.size());
+                // refs ascend with creation and are not dense once head GC removed series
+                return registry.refs();
             }
 
             @Override
             public LabelSet labels(final long id) {
-                return registry.series(id).labels();
+                // removed by head GC since its ref was read: matched or not, sources() skips it
+                final MemSeries s = registry.series(id);
+                return s == null ? LabelSet.EMPTY : s.labels();
             }
         };
     }

@@ -144,42 +144,47 @@ public final class WindowQuerier {
 
     /** Streams every matching series with at least one non-empty window, in label order; returns the count. */
     public int select(final WindowRequest q, final WindowVisitor visitor) throws Querier.TooManySeriesException {
-        final long lo = q.minTimeMs();
-        final long hi = q.maxTimeMs();
-        final TreeMap<LabelSet, List<Querier.Source>> all = querier.sources(q.matchers(), lo, hi);
-        if (q.maxSeries() > 0 && all.size() > q.maxSeries()) {
-            throw new Querier.TooManySeriesException(all.size(), q.maxSeries());
-        }
-        final int windows = q.stepMs() == 0 ? 1 : q.stepCount();
-        if (served.length < windows) {
-            served = new boolean[windows];
-        }
-        int count = 0;
-        for (final Map.Entry<LabelSet, List<Querier.Source>> e : all.entrySet()) {
-            final long[] tomb = db.tombstones().intervals(e.getKey());
-            prepareRollups(e.getValue(), tomb, lo, hi, q.rangeMs());
-            spanCount = 0;
-            boolean anyServed = false;
-            for (int i = 0; i < windows; i++) {
-                served[i] = walk(q.endMs(i) - q.rangeMs(), q.endMs(i), true);
-                anyServed |= served[i];
+        final long reading = db.head().readers().enter();
+        try {
+            final long lo = q.minTimeMs();
+            final long hi = q.maxTimeMs();
+            final TreeMap<LabelSet, List<Querier.Source>> all = querier.sources(q.matchers(), lo, hi);
+            if (q.maxSeries() > 0 && all.size() > q.maxSeries()) {
+                throw new Querier.TooManySeriesException(all.size(), q.maxSeries());
             }
-            final int points;
-            if (!anyServed && directApplies(e.getValue(), tomb, q, windows)) {
-                points = evaluateDirect(q, windows);
-                seriesFromChunks++;
-            } else {
-                mergeSpans();
-                loadRollups();
-                readRaw(e.getKey(), e.getValue(), lo, hi);
-                points = evaluate(q, windows);
+            final int windows = q.stepMs() == 0 ? 1 : q.stepCount();
+            if (served.length < windows) {
+                served = new boolean[windows];
             }
-            if (points > 0) {
-                visitor.series(e.getKey(), steps, values, points);
-                count++;
+            int count = 0;
+            for (final Map.Entry<LabelSet, List<Querier.Source>> e : all.entrySet()) {
+                final long[] tomb = db.tombstones().intervals(e.getKey());
+                prepareRollups(e.getValue(), tomb, lo, hi, q.rangeMs());
+                spanCount = 0;
+                boolean anyServed = false;
+                for (int i = 0; i < windows; i++) {
+                    served[i] = walk(q.endMs(i) - q.rangeMs(), q.endMs(i), true);
+                    anyServed |= served[i];
+                }
+                final int points;
+                if (!anyServed && directApplies(e.getValue(), tomb, q, windows)) {
+                    points = evaluateDirect(q, windows);
+                    seriesFromChunks++;
+                } else {
+                    mergeSpans();
+                    loadRollups();
+                    readRaw(e.getKey(), e.getValue(), lo, hi);
+                    points = evaluate(q, windows);
+                }
+                if (points > 0) {
+                    visitor.series(e.getKey(), steps, values, points);
+                    count++;
+                }
             }
+            return count;
+        } finally {
+            db.head().readers().exit(reading);
         }
-        return count;
     }
 
     private int evaluate(final WindowRequest q, final int windows) {

@@ -9,12 +9,15 @@ import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.head.AppendStatus;
 import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
+import io.metricstream.storage.head.MemSeries;
 import io.metricstream.storage.select.Querier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seeded simulation: random in-order, out-of-order, too-old and duplicate appends, flushes, compactions, deletes,
  * tombstone cleaning and restarts from the checkpoint, checked after every step against a brute-force model
- * (first write wins, window relative to the series' newest sample, tombstones hide ranges).
+ * (first write wins, window relative to the series' newest sample, tombstones hide ranges). A series head GC removed
+ * (nothing left in the head after a flush, or none restored) starts over: the window and duplicate checks see only
+ * its samples since, while reads keep the first write (the older source wins).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TimeSeriesDbSimulationTest {
@@ -38,6 +43,8 @@ class TimeSeriesDbSimulationTest {
 
     private final Map<LabelSet, TreeMap<Long, Long>> model = new HashMap<>();
     private final Map<LabelSet, Long> modelMax = new HashMap<>();
+    // per series, the samples appended since head GC last (re)created it
+    private final Map<LabelSet, TreeMap<Long, Long>> modelHead = new HashMap<>();
     private final List<Object[]> modelTombstones = new ArrayList<>();
 
     @Test
@@ -47,6 +54,7 @@ class TimeSeriesDbSimulationTest {
             System.out.println("TimeSeriesDbSimulationTest seed=" + seed);
             model.clear();
             modelMax.clear();
+            modelHead.clear();
             modelTombstones.clear();
             simulate(seed, dir.resolve("run" + run));
         }
@@ -84,6 +92,7 @@ class TimeSeriesDbSimulationTest {
                 }
             } else if (op < 87) {
                 db.flushIfDue();
+                forgetRemoved(db, series);
             } else if (op < 91) {
                 db.compact();
             } else if (op < 94) {
@@ -91,6 +100,7 @@ class TimeSeriesDbSimulationTest {
                 db.close();
                 db = TimeSeriesDb.open(data, OPTIONS, metrics());
                 assertEquals(Map.of(0, (long) step), db.recoveredOffsets());
+                forgetRemoved(db, series);
             } else if (op < 97) {
                 final List<LabelSet> victims = List.of(series.get(rnd.nextInt(series.size())));
                 final long minT = now - rnd.nextLong(20_000);
@@ -100,9 +110,11 @@ class TimeSeriesDbSimulationTest {
             } else {
                 db.cleanTombstones(Map.of(0, (long) step));
                 for (final Object[] t : modelTombstones) {
-                    final TreeMap<Long, Long> m = model.get((LabelSet) t[0]);
-                    if (m != null) {
-                        m.subMap((Long) t[1], true, (Long) t[2], true).clear();
+                    for (final Map<LabelSet, TreeMap<Long, Long>> mm : List.of(model, modelHead)) {
+                        final TreeMap<Long, Long> m = mm.get((LabelSet) t[0]);
+                        if (m != null) {
+                            m.subMap((Long) t[1], true, (Long) t[2], true).clear();
+                        }
                     }
                 }
                 modelTombstones.clear();
@@ -112,17 +124,34 @@ class TimeSeriesDbSimulationTest {
         db.close();
     }
 
+    /** Series head GC removed start over in the model's append checks. */
+    private void forgetRemoved(final TimeSeriesDb db, final List<LabelSet> series) {
+        final Set<LabelSet> live = new HashSet<>();
+        for (final MemSeries s : db.head().registry().all()) {
+            live.add(s.labels());
+        }
+        for (final LabelSet s : series) {
+            if (!live.contains(s)) {
+                modelMax.remove(s);
+                modelHead.remove(s);
+            }
+        }
+    }
+
     private AppendStatus expect(final LabelSet s, final long ts, final long bits, final long flushedMax) {
         final Long max = modelMax.get(s);
         final TreeMap<Long, Long> m = model.computeIfAbsent(s, k -> new TreeMap<>());
+        final TreeMap<Long, Long> h = modelHead.computeIfAbsent(s, k -> new TreeMap<>());
         if (max != null && (ts < max - WINDOW || ts <= flushedMax)) {
             return AppendStatus.TOO_OLD;
         }
-        final Long existing = m.get(ts);
+        final Long existing = h.get(ts);
         if (existing != null) {
             return existing == bits ? AppendStatus.DUPLICATE : AppendStatus.CONFLICT;
         }
-        m.put(ts, bits);
+        h.put(ts, bits);
+        // a sample of a removed series' flushed timestamp: the block's (older) sample is what reads return
+        m.putIfAbsent(ts, bits);
         modelMax.put(s, max == null ? ts : Math.max(max, ts));
         return AppendStatus.APPENDED;
     }

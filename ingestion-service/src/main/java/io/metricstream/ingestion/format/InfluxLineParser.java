@@ -444,24 +444,35 @@ public final class InfluxLineParser {
             fieldKeyLength[fieldCount] = keyLength;
             fieldRawAt[fieldCount] = rawAt;
             fieldRawLength[fieldCount] = pos - 1 - rawAt;
-            if (pos < end && body[pos] == '"') {
-                if (!skipString(keyAt, keyLength)) {
-                    return false;
-                }
-                fieldIsString[fieldCount] = true;
-            } else {
-                if (!parseFieldValue(keyAt, keyLength)) {
-                    return false;
-                }
-                fieldIsString[fieldCount] = false;
-            }
-            fieldCount++;
-            if (pos < end && body[pos] == ',') {
-                pos++;
-            } else {
-                return true;
+            final int next = fieldValue(keyAt, keyLength);
+            if (next <= 0) {
+                return next == 0;
             }
         }
+    }
+
+    /**
+     * The value of field {@code fieldCount} (key {@code keyAt}/{@code keyLength}, for errors) and what follows it:
+     * 1 when another field follows, 0 at the end of the fields, -1 on an error.
+     */
+    private int fieldValue(final int keyAt, final int keyLength) {
+        if (pos < end && body[pos] == '"') {
+            if (!skipString(keyAt, keyLength)) {
+                return -1;
+            }
+            fieldIsString[fieldCount] = true;
+        } else {
+            if (!parseFieldValue(keyAt, keyLength)) {
+                return -1;
+            }
+            fieldIsString[fieldCount] = false;
+        }
+        fieldCount++;
+        if (pos < end && body[pos] == ',') {
+            pos++;
+            return 1;
+        }
+        return 0;
     }
 
     /**
@@ -489,23 +500,10 @@ public final class InfluxLineParser {
             fieldRawAt[fieldCount] = keyAt;
             fieldRawLength[fieldCount] = i - keyAt;
             pos = i + 1;
-            // on a bad value these report with an empty field name: the full path reports it properly
-            if (pos < end && body[pos] == '"') {
-                if (!skipString(0, 0)) {
-                    return false;
-                }
-                fieldIsString[fieldCount] = true;
-            } else {
-                if (!parseFieldValue(0, 0)) {
-                    return false;
-                }
-                fieldIsString[fieldCount] = false;
-            }
-            fieldCount++;
-            if (pos < end && body[pos] == ',') {
-                pos++;
-            } else {
-                return true;
+            // on a bad value this reports with an empty field name: the full path reports it properly
+            final int next = fieldValue(0, 0);
+            if (next <= 0) {
+                return next == 0;
             }
         }
     }

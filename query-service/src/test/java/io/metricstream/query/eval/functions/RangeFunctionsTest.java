@@ -118,37 +118,9 @@ class RangeFunctionsTest {
             }
             final RangeSeries s = counterOrRandom(rnd, steps * stepMs + rangeMs);
             final Function f = functions[rnd.nextInt(functions.length)];
-            final Evaluator ev = new Evaluator(new QueryContext(null, 300_000, ends[0], ends[steps - 1],
-                Long.MAX_VALUE, 1_000_000, 60_000, 0), ends[0], ends[steps - 1], stepMs);
-            final StepSeries got = RangeFunctions.one(ev, f, new Windows(List.of(s), ends, rangeMs), s);
-            final String why = "seed=" + seed + " round=" + round + " " + f;
-            boolean any = false;
-            for (int i = 0; i < steps; i++) {
-                int lo = 0;
-                while (lo < s.size() && s.timestamps()[lo] < ends[i] - rangeMs) {
-                    lo++;
-                }
-                int hi = lo;
-                while (hi < s.size() && s.timestamps()[hi] <= ends[i]) {
-                    hi++;
-                }
-                final double want = RangeFunctions.extrapolatedRate(s.timestamps(), s.values(), lo, hi,
-                    ends[i] - rangeMs, ends[i], rangeMs, f != Function.DELTA && s.mayReset(), f != Function.DELTA,
-                    f == Function.RATE);
-                final boolean present = Double.doubleToRawLongBits(want)
-                    != Double.doubleToRawLongBits(RangeFunctions.NO_VALUE);
-                any |= present;
-                if (got == null) {
-                    continue;
-                }
-                assertEquals(present, got.present()[i], why + " step " + i);
-                if (present) {
-                    values++;
-                    assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(got.values()[i]),
-                        why + " step " + i);
-                }
-            }
-            assertEquals(any, got != null, why);
+            values += compareWindows(s, ends, rangeMs, stepMs, f, "seed=" + seed + " round=" + round + " " + f,
+                (lo, hi, start, end) -> RangeFunctions.extrapolatedRate(s.timestamps(), s.values(), lo, hi, start,
+                    end, rangeMs, f != Function.DELTA && s.mayReset(), f != Function.DELTA, f == Function.RATE));
         }
         assertTrue(values > 1_000, "only " + values + " values compared, seed=" + seed);
     }
@@ -182,36 +154,9 @@ class RangeFunctionsTest {
             final RangeSeries s = RangeDecoding.decode(scrapes(rnd, intervalMs, ends[steps - 1] + intervalMs), 0,
                 Long.MAX_VALUE, reader);
             final Function f = functions[rnd.nextInt(functions.length)];
-            final Evaluator ev = new Evaluator(new QueryContext(null, 300_000, ends[0], ends[steps - 1],
-                Long.MAX_VALUE, 1_000_000, 60_000, 0), ends[0], ends[steps - 1], stepMs);
-            final StepSeries got = RangeFunctions.one(ev, f, new Windows(List.of(s), ends, rangeMs), s);
-            final String why = "seed=" + seed + " round=" + round + " " + f;
-            boolean any = false;
-            for (int i = 0; i < steps; i++) {
-                int lo = 0;
-                while (lo < s.size() && s.timestamps()[lo] < ends[i] - rangeMs) {
-                    lo++;
-                }
-                int hi = lo;
-                while (hi < s.size() && s.timestamps()[hi] <= ends[i]) {
-                    hi++;
-                }
-                final double want = prometheusExtrapolatedRate(s.timestamps(), s.values(), lo, hi, ends[i] - rangeMs,
-                    ends[i], rangeMs, f != Function.DELTA, f == Function.RATE);
-                final boolean present = Double.doubleToRawLongBits(want)
-                    != Double.doubleToRawLongBits(RangeFunctions.NO_VALUE);
-                any |= present;
-                if (got == null) {
-                    continue;
-                }
-                assertEquals(present, got.present()[i], why + " step " + i);
-                if (present) {
-                    values++;
-                    assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(got.values()[i]),
-                        why + " step " + i);
-                }
-            }
-            assertEquals(any, got != null, why);
+            values += compareWindows(s, ends, rangeMs, stepMs, f, "seed=" + seed + " round=" + round + " " + f,
+                (lo, hi, start, end) -> prometheusExtrapolatedRate(s.timestamps(), s.values(), lo, hi, start, end,
+                    rangeMs, f != Function.DELTA, f == Function.RATE));
         }
         assertTrue(values > 10_000, "only " + values + " values compared, seed=" + seed);
     }
@@ -376,5 +321,49 @@ class RangeFunctionsTest {
             >= RangeFunctions.PARALLEL_MIN_WORK);
         assertEquals(11 * 5_760L, RangeFunctions.work(Function.RATE, tenMinutes, ends.length));
         assertFalse(RangeFunctions.work(Function.RATE, tenMinutes, ends.length) >= RangeFunctions.PARALLEL_MIN_WORK);
+    }
+
+    /** The expected value of the window [lo, hi) of samples, the window being (start, end]. */
+    private interface WindowReference {
+        double at(int lo, int hi, long start, long end);
+    }
+
+    /**
+     * {@link RangeFunctions#one} of {@code f} over {@code s} at {@code ends} against {@code reference} per window, bit
+     * for bit (presence included); returns how many values were compared.
+     */
+    private static int compareWindows(final RangeSeries s, final long[] ends, final long rangeMs, final long stepMs,
+                                      final Function f, final String why, final WindowReference reference) {
+        final int steps = ends.length;
+        final Evaluator ev = new Evaluator(new QueryContext(null, 300_000, ends[0], ends[steps - 1],
+            Long.MAX_VALUE, 1_000_000, 60_000, 0), ends[0], ends[steps - 1], stepMs);
+        final StepSeries got = RangeFunctions.one(ev, f, new Windows(List.of(s), ends, rangeMs), s);
+        int values = 0;
+        boolean any = false;
+        for (int i = 0; i < steps; i++) {
+            int lo = 0;
+            while (lo < s.size() && s.timestamps()[lo] < ends[i] - rangeMs) {
+                lo++;
+            }
+            int hi = lo;
+            while (hi < s.size() && s.timestamps()[hi] <= ends[i]) {
+                hi++;
+            }
+            final double want = reference.at(lo, hi, ends[i] - rangeMs, ends[i]);
+            final boolean present = Double.doubleToRawLongBits(want)
+                != Double.doubleToRawLongBits(RangeFunctions.NO_VALUE);
+            any |= present;
+            if (got == null) {
+                continue;
+            }
+            assertEquals(present, got.present()[i], why + " step " + i);
+            if (present) {
+                values++;
+                assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(got.values()[i]),
+                    why + " step " + i);
+            }
+        }
+        assertEquals(any, got != null, why);
+        return values;
     }
 }

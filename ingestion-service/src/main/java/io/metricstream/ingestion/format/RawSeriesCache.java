@@ -18,34 +18,77 @@ import java.util.Arrays;
  * so no entry outlives the limits it was checked under.
  *
  * <p>Bounded: {@value #SLOTS} slots (open addressing, at most half used) and at most {@value #MAX_BYTES} bytes of
- * raw labels and keys; when either is full the whole cache is forgotten (a new generation) and refills from the
- * next requests, so a high series churn costs one copy per new series and never grows memory.
+ * entries; when either is full the whole cache is forgotten (a new generation) and refills from the next requests,
+ * so a high series churn costs one copy per new series and never grows memory.
  *
- * <p>Not thread-safe; one per decoder (per event loop). Arrays grow once, to the bound.
+ * <p>Layout, so a probe touches one line of the slot table and a hit then reads one contiguous run of bytes:
+ * <pre>
+ *   slots   long[2 * SLOTS]: per slot, [2s] raw hash, [2s + 1] generation (25 bits) | entry at (22) | raw length (17)
+ *   bytes   per entry, at "entry at": key hash (int64 LE) | key length (int32 LE) | raw bytes | key bytes
+ * </pre>
+ * A slot is empty unless its generation is the current one. A probe compares the hash and the raw length held in
+ * the slot before it touches {@code bytes}; a hit's key hash and length sit just before the raw bytes it compared.
+ * Design note: the slot's fields used to be seven parallel arrays, several cache misses per probe; JFR showed the
+ * probe at ~23 % of the io threads' samples under remote write. Packed, one-JVM A/B over gen.py's data (caches
+ * warm, so a floor): rw decode 36.0 to 34.2 ns/sample, Influx parse 122.5 to 117.5.
+ *
+ * <p>Not thread-safe; one per decoder (per event loop). The byte array grows once, to the bound.
  */
 final class RawSeriesCache {
     static final int SLOTS = 16_384;
     static final int MAX_BYTES = 4 << 20;
     /** Largest entry (raw bytes and key) kept: a few giant series cannot flush the cache. */
     static final int MAX_ENTRY_BYTES = MAX_BYTES / 64;
+    /** Bytes before an entry's raw bytes: its key hash and key length. */
+    static final int ENTRY_HEADER_BYTES = Long.BYTES + Integer.BYTES;
     private static final int MASK = SLOTS - 1;
+    private static final int LENGTH_BITS = 17;
+    private static final int AT_BITS = 22;
+    private static final int GENERATION_SHIFT = LENGTH_BITS + AT_BITS;
+    /** Generations wrap here (then every slot is zeroed): 25 bits. */
+    static final int MAX_GENERATION = (1 << Long.SIZE - GENERATION_SHIFT) - 1;
+    private static final long LENGTH_MASK = (1L << LENGTH_BITS) - 1;
+    private static final long AT_MASK = (1L << AT_BITS) - 1;
+    private static final long AT_FIELD = AT_MASK << LENGTH_BITS;
+    private static final long GENERATION_FIELD = -1L << GENERATION_SHIFT;
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+        ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class,
         ByteOrder.LITTLE_ENDIAN);
     private static final long K1 = 0x9E3779B97F4A7C15L;
     private static final long K2 = 0xC2B2AE3D27D4EB4FL;
 
-    private final long[] rawHash = new long[SLOTS];
-    private final int[] generation = new int[SLOTS];
-    private final int[] rawAt = new int[SLOTS];
-    private final int[] rawLength = new int[SLOTS];
-    private final int[] keyAt = new int[SLOTS];
-    private final int[] keyLength = new int[SLOTS];
-    private final long[] keyHash = new long[SLOTS];
+    static {
+        // the packed slot word must hold any entry offset below MAX_BYTES and any raw length up to MAX_ENTRY_BYTES
+        if (MAX_BYTES > 1 << AT_BITS || MAX_ENTRY_BYTES > LENGTH_MASK) {
+            throw new ExceptionInInitializerError("slot word too narrow for the cache bounds");
+        }
+    }
+
+    private final long[] slots = new long[2 * SLOTS];
     private byte[] bytes = new byte[64 * 1024];
     private int bytesUsed;
-    private int current = 1;
+    private int current;
+    private long currentTag;
     private int size;
     private int found = -1;
+    private int foundEntryAt;
+    private int foundKeyAt;
+
+    /** An empty cache. */
+    RawSeriesCache() {
+        this(1);
+    }
+
+    /** An empty cache whose first generation is {@code generation} (1 .. {@value #MAX_GENERATION}); for tests. */
+    RawSeriesCache(final int generation) {
+        if (generation < 1 || generation > MAX_GENERATION) {
+            throw new IllegalArgumentException("generation out of range: got " + generation + "; want 1.."
+                + MAX_GENERATION);
+        }
+        current = generation;
+        currentTag = (long) current << GENERATION_SHIFT;
+    }
 
     /**
      * The hash {@link #find} and {@link #put} take: two independent multiply-rotate lanes over 8-byte words, the
@@ -80,12 +123,17 @@ final class RawSeriesCache {
 
     /** Looks up the raw bytes {@code [at, at + length)} of {@code b} hashing to {@code h}; true when found. */
     boolean find(final long h, final byte[] b, final int at, final int length) {
+        final long tag = currentTag;
+        // a length wider than the slot's length field sets offset bits in want: it can only miss, as it must
+        final long want = tag | length;
         int slot = (int) (h ^ h >>> 32) & MASK;
-        while (generation[slot] == current) {
-            if (rawHash[slot] == h && rawLength[slot] == length
-                && Arrays.equals(bytes, rawAt[slot], rawAt[slot] + length, b, at, at + length)) {
-                found = slot;
-                return true;
+        long word;
+        while (((word = slots[2 * slot + 1]) & GENERATION_FIELD) == tag) {
+            if (slots[2 * slot] == h && (word & ~AT_FIELD) == want) {
+                final int rawAt = entryAt(word) + ENTRY_HEADER_BYTES;
+                if (Arrays.equals(bytes, rawAt, rawAt + length, b, at, at + length)) {
+                    return hit(slot, rawAt - ENTRY_HEADER_BYTES, rawAt + length);
+                }
             }
             slot = slot + 1 & MASK;
         }
@@ -100,20 +148,34 @@ final class RawSeriesCache {
      */
     boolean find(final long h, final byte[] a, final int aAt, final int aLength, final byte[] b, final int bAt,
                  final int bLength) {
-        int slot = (int) (h ^ h >>> 32) & MASK;
         final int length = aLength + bLength;
-        while (generation[slot] == current) {
-            final int at = rawAt[slot];
-            if (rawHash[slot] == h && rawLength[slot] == length
-                && Arrays.equals(bytes, at + aLength, at + length, b, bAt, bAt + bLength)
-                && Arrays.equals(bytes, at, at + aLength, a, aAt, aAt + aLength)) {
-                found = slot;
-                return true;
+        final long tag = currentTag;
+        final long want = tag | length;
+        int slot = (int) (h ^ h >>> 32) & MASK;
+        long word;
+        while (((word = slots[2 * slot + 1]) & GENERATION_FIELD) == tag) {
+            if (slots[2 * slot] == h && (word & ~AT_FIELD) == want) {
+                final int rawAt = entryAt(word) + ENTRY_HEADER_BYTES;
+                if (Arrays.equals(bytes, rawAt + aLength, rawAt + length, b, bAt, bAt + bLength)
+                    && Arrays.equals(bytes, rawAt, rawAt + aLength, a, aAt, aAt + aLength)) {
+                    return hit(slot, rawAt - ENTRY_HEADER_BYTES, rawAt + length);
+                }
             }
             slot = slot + 1 & MASK;
         }
         found = -1;
         return false;
+    }
+
+    private boolean hit(final int slot, final int entryAt, final int keyAt) {
+        found = slot;
+        foundEntryAt = entryAt;
+        foundKeyAt = keyAt;
+        return true;
+    }
+
+    private static int entryAt(final long word) {
+        return (int) (word >>> LENGTH_BITS & AT_MASK);
     }
 
     /**
@@ -123,10 +185,10 @@ final class RawSeriesCache {
      */
     int put(final long h, final byte[] b, final int at, final int length, final ByteBuf keys, final int keysAt,
             final int keyBytes, final long seriesKeyHash) {
-        final int need = length + keyBytes;
-        if (need > MAX_ENTRY_BYTES) {
+        if (length + keyBytes > MAX_ENTRY_BYTES) {
             return -1;
         }
+        final int need = ENTRY_HEADER_BYTES + length + keyBytes;
         if (size >= SLOTS / 2 || bytesUsed + need > MAX_BYTES) {
             clear();
         }
@@ -134,18 +196,16 @@ final class RawSeriesCache {
             bytes = Arrays.copyOf(bytes, Math.min(MAX_BYTES, Math.max(bytes.length * 2, bytesUsed + need)));
         }
         int slot = (int) (h ^ h >>> 32) & MASK;
-        while (generation[slot] == current) {
+        while ((slots[2 * slot + 1] & GENERATION_FIELD) == currentTag) {
             slot = slot + 1 & MASK;
         }
-        System.arraycopy(b, at, bytes, bytesUsed, length);
-        keys.getBytes(keysAt, bytes, bytesUsed + length, keyBytes);
-        generation[slot] = current;
-        rawHash[slot] = h;
-        rawAt[slot] = bytesUsed;
-        rawLength[slot] = length;
-        keyAt[slot] = bytesUsed + length;
-        keyLength[slot] = keyBytes;
-        keyHash[slot] = seriesKeyHash;
+        final int entryAt = bytesUsed;
+        LONG_LE.set(bytes, entryAt, seriesKeyHash);
+        INT_LE.set(bytes, entryAt + Long.BYTES, keyBytes);
+        System.arraycopy(b, at, bytes, entryAt + ENTRY_HEADER_BYTES, length);
+        keys.getBytes(keysAt, bytes, entryAt + ENTRY_HEADER_BYTES + length, keyBytes);
+        slots[2 * slot] = h;
+        slots[2 * slot + 1] = currentTag | (long) entryAt << LENGTH_BITS | length;
         bytesUsed += need;
         size++;
         return slot;
@@ -154,10 +214,11 @@ final class RawSeriesCache {
     /** Forgets every entry. */
     void clear() {
         current++;
-        if (current == 0) {
-            Arrays.fill(generation, 0);
+        if (current > MAX_GENERATION) {
+            Arrays.fill(slots, 0);
             current = 1;
         }
+        currentTag = (long) current << GENERATION_SHIFT;
         size = 0;
         bytesUsed = 0;
     }
@@ -182,16 +243,16 @@ final class RawSeriesCache {
 
     /** Index of the found entry's key in {@link #keyBytes()}. */
     int keyAt() {
-        return keyAt[found];
+        return foundKeyAt;
     }
 
     /** Length of the found entry's key. */
     int keyLength() {
-        return keyLength[found];
+        return (int) INT_LE.get(bytes, foundEntryAt + Long.BYTES);
     }
 
     /** {@code SeriesKeyCodec.hash} of the found entry's key. */
     long keyHash() {
-        return keyHash[found];
+        return (long) LONG_LE.get(bytes, foundEntryAt);
     }
 }

@@ -90,7 +90,8 @@ public final class IngestionConfig {
     /** Ring size. */
     public static final ConfigKey<Integer> RING_SIZE = ConfigKey.key("ingestion.ring_size").intType()
         .defaultValue(1 << 16).atLeast(64).atMost(1 << 24).validate(n -> Integer.bitCount(n) == 1, "a power of two")
-        .doc("Slots of the ingest ring (one sample each).");
+        .doc("Slots of the ingest ring, each one run of a series' consecutive samples of one request (a request of"
+            + " S series takes about S slots; one sample per series = one slot per sample).");
     /** Influx single-field naming. */
     public static final ConfigKey<Boolean> INFLUX_SKIP_SINGLE_FIELD = ConfigKey.key(
         "ingestion.influx_skip_single_field").booleanType().defaultValue(false)

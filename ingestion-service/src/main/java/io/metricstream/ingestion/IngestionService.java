@@ -17,7 +17,7 @@ import io.metricstream.ingestion.http.MetricsJsonHandler;
 import io.metricstream.ingestion.http.RemoteWriteHandler;
 import io.metricstream.ingestion.ratelimit.LimiterShards;
 import io.metricstream.ingestion.ring.IngestRing;
-import io.metricstream.ingestion.ring.SampleEvent;
+import io.metricstream.ingestion.ring.SeriesRunEvent;
 import io.metricstream.runtime.config.Config;
 import io.metricstream.runtime.config.ConfigTable;
 import io.metricstream.runtime.flow.InFlightBudget;
@@ -123,9 +123,9 @@ public final class IngestionService implements Service {
     }
 
     private void registerGauges(final MetricsRegistry metrics) {
-        metrics.gauge("ingestion_ring_occupancy", "Samples published to the ring and not yet batched.",
-            ring::occupancy);
-        metrics.gauge("ingestion_ring_capacity", "Slots of the ingest ring.", ring::capacity);
+        metrics.gauge("ingestion_ring_occupancy",
+            "Series runs (and signals) published to the ring and not yet batched.", ring::occupancy);
+        metrics.gauge("ingestion_ring_capacity", "Slots of the ingest ring (one series run each).", ring::capacity);
         metrics.gauge("ingestion_inflight_bytes", "Bytes of accepted requests not yet acked by the queue.",
             budget::usedBytes);
         metrics.gauge("ingestion_queue_partitions", "Partitions of the topic (0 = unknown).", chooser::partitions);
@@ -219,9 +219,9 @@ public final class IngestionService implements Service {
     }
 
     /** Logs batcher bugs once per interval and never lets one request hang: its last event seals it failed. */
-    private final class RingExceptions implements ExceptionHandler<SampleEvent> {
+    private final class RingExceptions implements ExceptionHandler<SeriesRunEvent> {
         @Override
-        public void handleEventException(final Throwable ex, final long sequence, final SampleEvent event) {
+        public void handleEventException(final Throwable ex, final long sequence, final SeriesRunEvent event) {
             errors.error(DistinctErrorLog.keyOf(ex), "ingest batcher failed at sequence " + sequence, ex);
             if (event != null && event.request() != null && event.last()) {
                 event.request().samples().release();

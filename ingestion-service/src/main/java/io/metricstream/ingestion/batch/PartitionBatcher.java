@@ -3,8 +3,9 @@ package io.metricstream.ingestion.batch;
 import com.lmax.disruptor.EventHandler;
 import io.metricstream.contracts.record.RecordBatchDescriptor;
 import io.metricstream.contracts.record.RecordBatchWriter;
+import io.metricstream.ingestion.format.StagedSamples;
 import io.metricstream.ingestion.ring.IngestRequest;
-import io.metricstream.ingestion.ring.SampleEvent;
+import io.metricstream.ingestion.ring.SeriesRunEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayDeque;
@@ -16,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BiConsumer;
 
 /**
- * The ring's single consumer: appends each sample to its partition's open record batch and sends full batches to
- * the queue. One record per series per batch: every sample of a series that reaches the batch, from any request,
+ * The ring's single consumer: appends each series run (a ring event: one series' consecutive samples of one
+ * request) to its partition's open record batch in one bulk copy, and sends full batches to the queue; a run is
+ * split only where a batch fills (a batch takes samples until it reaches {@code batchMaxBytes}, as when samples
+ * came one by one). One record per series per batch: every sample of a series that reaches the batch, from any request,
  * extends that series' one record ({@code SampleRecordCodec}: N × (int64 ts, int64 bits), in arrival order, so a
  * series keeps its timestamp order); see {@link SeriesGroups}. A batch is flushed when it reaches
  * {@code batchMaxBytes}, when the ring runs empty ({@code endOfBatch}) with {@code lingerMs == 0}, or once it is
@@ -37,7 +40,7 @@ import java.util.function.BiConsumer;
  * <p>Thread ownership: every field except the sent batches' request lists belongs to the ring's consumer thread
  * (single writer); a sent batch is handed to the queue client's thread through its future.
  */
-public final class PartitionBatcher implements EventHandler<SampleEvent> {
+public final class PartitionBatcher implements EventHandler<SeriesRunEvent> {
     /** Where flushed batches go: the queue's PRODUCE. */
     @FunctionalInterface
     public interface BatchSink {
@@ -74,6 +77,8 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
         void run(Runnable acks);
     }
 
+    /** Bytes of one sample in a record value ({@code SampleRecordCodec}: int64 ts, int64 bits). */
+    private static final int SAMPLE_BYTES = 16;
     /** Partitions whose unanswered produces are bounded (any topic here has fewer). */
     static final int GATED_PARTITIONS = 1024;
 
@@ -125,7 +130,7 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
     }
 
     @Override
-    public void onEvent(final SampleEvent e, final long sequence, final boolean endOfBatch) {
+    public void onEvent(final SeriesRunEvent e, final long sequence, final boolean endOfBatch) {
         if (e.isSignal()) {
             if (endOfBatch) {
                 flushDue(System.nanoTime());
@@ -136,13 +141,25 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
         if (e.last()) {
             request.lastTaken();
         }
-        final OpenBatch b = openFor(e.partition());
-        b.add(e, request);
+        int from = e.from();
+        int left = e.count();
+        while (true) {
+            final OpenBatch b = openFor(e.partition());
+            final int took = b.add(e, request, from, left);
+            from += took;
+            left -= took;
+            if (left == 0) {
+                break;
+            }
+            // the batch filled mid-run: the rest goes to the partition's next batch
+            flush(b);
+        }
         if (e.last()) {
             request.samples().release();
             request.sealed();
         }
         e.clear();
+        final OpenBatch b = open[e.partition()];
         if (b.sizeInBytes() >= batchMaxBytes) {
             flush(b);
         }
@@ -213,7 +230,6 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
         b.groups.clear();
         freeGroups.push(b.groups);
         b.groups = null;
-        b.lastRequest = null;
         listener.onSent(b.partition, bytes, records, b.samples);
         b.sentNanos = System.nanoTime();
         if (b.partition < GATED_PARTITIONS) {
@@ -241,9 +257,6 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
         ByteBuf buf;
         long sentNanos;
         int samples;
-        IngestRequest lastRequest;
-        int lastKeyAt;
-        int lastSeries;
         // set by the answering thread just before run()
         String failureWhy;
 
@@ -252,20 +265,24 @@ public final class PartitionBatcher implements EventHandler<SampleEvent> {
             this.groups = groups;
         }
 
-        void add(final SampleEvent e, final IngestRequest request) {
+        /**
+         * Adds samples {@code [from, from + count)} of the run {@code e} up to the size where the batch is full
+         * (at least one sample); returns how many it took.
+         */
+        int add(final SeriesRunEvent e, final IngestRequest request, final int from, final int count) {
             if (requests.isEmpty() || requests.get(requests.size() - 1) != request) {
                 // a request interleaved with another may be listed twice: each entry opened and acks once
                 request.batchOpened();
                 requests.add(request);
             }
-            if (lastRequest != request || lastKeyAt != e.keyAt()) {
-                // a new series run: find (or add) its series; the rest of the run skips the lookup
-                lastSeries = groups.series(request.samples().keys(), e.keyAt(), e.keyLength(), e.seriesHash());
-                lastRequest = request;
-                lastKeyAt = e.keyAt();
-            }
-            groups.add(lastSeries, e.timestampMs(), e.valueBits());
-            samples++;
+            final StagedSamples staged = request.samples();
+            final int s = groups.series(staged.keys(), e.keyAt(), e.keyLength(), e.seriesHash());
+            // the samples that keep the batch below batchMaxBytes, plus the one that reaches it
+            final long room = (long) batchMaxBytes - sizeInBytes();
+            final int fit = (int) Math.max(1, Math.min(count, (room + SAMPLE_BYTES - 1) / SAMPLE_BYTES));
+            groups.addRun(s, staged, from, fit);
+            samples += fit;
+            return fit;
         }
 
         int sizeInBytes() {

@@ -3,6 +3,7 @@ package io.metricstream.ingestion.batch;
 import io.metricstream.contracts.model.SeriesKeyCodec;
 import io.metricstream.contracts.record.RecordBatchDescriptor;
 import io.metricstream.contracts.record.RecordBatchWriter;
+import io.metricstream.ingestion.format.StagedSamples;
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,8 +17,14 @@ import java.util.Arrays;
  * requests they came in. This is what cuts the queue's bytes per sample when requests interleave series (Influx
  * bodies of many series × one sample each, tiny requests of one sample each).
  *
+ * <p>Samples are stored as the record value's bytes (big-endian int64 ts, int64 bits: {@code SampleRecordCodec})
+ * in one array, in segments: a series' run of consecutive samples is one segment, and a series' segments are
+ * chained in arrival order. Adding a run ({@link #addRun}) copies its pairs once and links one segment; writing a
+ * record is one bulk write per segment (typically one per series and request). A sample added right after the
+ * same series' previous one extends that segment.
+ *
  * <p>Storage is arrays reused from batch to batch (the batcher keeps a pool), grown by doubling: after warm-up
- * adding a sample allocates nothing. Series are found by an open-addressing table of series indexes keyed by
+ * adding samples allocates nothing. Series are found by an open-addressing table of series indexes keyed by
  * {@link SeriesKeyCodec#hash}; a hit compares the key bytes.
  *
  * <p>Thread ownership: the batcher thread only.
@@ -34,15 +41,19 @@ final class SeriesGroups {
     private int[] seriesKeyAt = new int[256];
     private int[] seriesKeyLength = new int[256];
     private long[] seriesHash = new long[256];
+    // first and last segment of each series
     private int[] seriesHead = new int[256];
     private int[] seriesTail = new int[256];
     private int seriesCount;
     private int[] table = new int[512];
-    private long[] timestamps = new long[1024];
-    private long[] values = new long[1024];
-    private int[] next = new int[1024];
+    // SAMPLE_BYTES per sample, as the record value holds them
+    private byte[] pairs = new byte[16 * 1024];
     private int sampleCount;
-    private byte[] scratch = new byte[1024];
+    // segment: samples [segmentFrom, segmentFrom + segmentCount) of pairs, then segmentNext (-1 = none)
+    private int[] segmentFrom = new int[256];
+    private int[] segmentCount = new int[256];
+    private int[] segmentNext = new int[256];
+    private int segments;
 
     /** Samples added since the last {@link #clear}. */
     int sampleCount() {
@@ -95,44 +106,75 @@ final class SeriesGroups {
 
     /** Appends a sample to series {@code s} (after its earlier samples). */
     void add(final int s, final long timestampMs, final long valueBits) {
-        final int i = sampleCount++;
-        if (i == next.length) {
-            final int n = i * 2;
-            timestamps = Arrays.copyOf(timestamps, n);
-            values = Arrays.copyOf(values, n);
-            next = Arrays.copyOf(next, n);
+        final int i = sampleCount;
+        ensurePairs(i + 1);
+        LONG_BE.set(pairs, i * SAMPLE_BYTES, timestampMs);
+        LONG_BE.set(pairs, i * SAMPLE_BYTES + Long.BYTES, valueBits);
+        sampleCount = i + 1;
+        link(s, i, 1);
+    }
+
+    /**
+     * Appends samples {@code [from, from + count)} of {@code staged} to series {@code s} (after its earlier
+     * samples): one copy of their (ts, bits) pairs and one segment.
+     */
+    void addRun(final int s, final StagedSamples staged, final int from, final int count) {
+        final int first = sampleCount;
+        ensurePairs(first + count);
+        int at = first * SAMPLE_BYTES;
+        for (int i = from; i < from + count; i++) {
+            LONG_BE.set(pairs, at, staged.timestampMs(i));
+            LONG_BE.set(pairs, at + Long.BYTES, staged.valueBits(i));
+            at += SAMPLE_BYTES;
         }
-        timestamps[i] = timestampMs;
-        values[i] = valueBits;
-        next[i] = -1;
-        if (seriesTail[s] < 0) {
-            seriesHead[s] = i;
+        sampleCount = first + count;
+        link(s, first, count);
+    }
+
+    /** Chains samples {@code [first, first + count)} (just stored) to series {@code s}. */
+    private void link(final int s, final int first, final int count) {
+        final int tail = seriesTail[s];
+        if (tail >= 0 && segmentFrom[tail] + segmentCount[tail] == first) {
+            // the series' previous samples end right here: extend their segment
+            segmentCount[tail] += count;
+            return;
+        }
+        final int g = segments++;
+        if (g == segmentFrom.length) {
+            final int n = g * 2;
+            segmentFrom = Arrays.copyOf(segmentFrom, n);
+            segmentCount = Arrays.copyOf(segmentCount, n);
+            segmentNext = Arrays.copyOf(segmentNext, n);
+        }
+        segmentFrom[g] = first;
+        segmentCount[g] = count;
+        segmentNext[g] = -1;
+        if (tail < 0) {
+            seriesHead[s] = g;
         } else {
-            next[seriesTail[s]] = i;
+            segmentNext[tail] = g;
         }
-        seriesTail[s] = i;
+        seriesTail[s] = g;
+    }
+
+    private void ensurePairs(final int samples) {
+        if (samples * SAMPLE_BYTES > pairs.length) {
+            pairs = Arrays.copyOf(pairs, Math.max(samples * SAMPLE_BYTES, pairs.length * 2));
+        }
     }
 
     /** Writes one record per series, in first-seen order, into the batch {@code writer} has begun in {@code out}. */
     void writeTo(final RecordBatchWriter writer, final ByteBuf out) {
         for (int s = 0; s < seriesCount; s++) {
-            int i = seriesHead[s];
-            writer.beginRecord(timestamps[i]);
+            int g = seriesHead[s];
+            writer.beginRecord((long) LONG_BE.get(pairs, segmentFrom[g] * SAMPLE_BYTES));
             out.writeBytes(keys, seriesKeyAt[s], seriesKeyLength[s]);
             writer.endKey();
-            // the series' samples into scratch, then one bulk write: two checked writeLong calls per sample into
-            // the direct batch buffer were a third of this method's profile
-            int n = 0;
-            while (i >= 0) {
-                if (n + SAMPLE_BYTES > scratch.length) {
-                    scratch = Arrays.copyOf(scratch, scratch.length * 2);
-                }
-                LONG_BE.set(scratch, n, timestamps[i]);
-                LONG_BE.set(scratch, n + Long.BYTES, values[i]);
-                n += SAMPLE_BYTES;
-                i = next[i];
+            // the pairs are already the record value's bytes: one bulk write per segment
+            while (g >= 0) {
+                out.writeBytes(pairs, segmentFrom[g] * SAMPLE_BYTES, segmentCount[g] * SAMPLE_BYTES);
+                g = segmentNext[g];
             }
-            out.writeBytes(scratch, 0, n);
             writer.endRecord();
         }
     }
@@ -155,6 +197,7 @@ final class SeriesGroups {
         }
         seriesCount = 0;
         sampleCount = 0;
+        segments = 0;
         keyBytes = 0;
     }
 

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One accepted request on its way to the queue: its staged samples, the in-flight bytes it holds, and a count of
  * what it still waits for. The count starts at 1 for "still in the ring"; the batcher adds one per record batch
- * that takes some of its samples and removes the first when it has batched the request's last sample; each
+ * that takes some of its samples (a series run split where a batch fills counts in each) and removes the first
+ * when it has batched the request's last run; each
  * batch's ack (or failure) removes one. At zero the request completes exactly once: success only when no batch
  * failed, so a 2xx always means every sample is in the queue (at-least-once, never a partial success).
  *
@@ -27,7 +28,7 @@ public final class IngestRequest {
     private final int sampleCount;
     private final AtomicInteger pending = new AtomicInteger(1);
     private volatile String failure;
-    // written by the publishing event loop only
+    // the first sample not yet in a ring slot; written by the publishing event loop only
     int publishIndex;
     // batcher thread only
     private boolean allTaken;
@@ -48,6 +49,11 @@ public final class IngestRequest {
     /** Samples in the request. */
     public int sampleCount() {
         return sampleCount;
+    }
+
+    /** Index of the first staged sample not yet published to the ring (publishing thread). */
+    public int publishIndex() {
+        return publishIndex;
     }
 
     /** In-flight bytes the request holds until it completes. */

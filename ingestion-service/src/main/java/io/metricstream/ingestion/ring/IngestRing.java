@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The LMAX Disruptor between the HTTP event loops (many producers) and the {@code PartitionBatcher} (one
- * consumer, the single writer of record batches). Slots are {@link SampleEvent}s preallocated at start.
- * A request is published in claims of up to {@link #maxClaim()} slots: one CAS on the multi-producer cursor per
- * claim rather than per sample, then one publish of the range, which also signals the consumer once.
+ * consumer, the single writer of record batches). Slots are {@link SeriesRunEvent}s preallocated at start, one
+ * per run of a series' consecutive samples (not per sample): a request of 1,000 series × 5 samples is 1,000
+ * slots. A request is published in claims of up to {@link #maxClaim()} slots: one CAS on the multi-producer
+ * cursor per claim rather than per run, then one publish of the range, which also signals the consumer once.
  * When the ring is full the publisher waits for the batcher, which never blocks (batches go to the queue
  * asynchronously and the in-flight budget bounds what is outstanding), so the wait is short and bounded.
  *
@@ -37,45 +38,48 @@ public final class IngestRing implements AutoCloseable {
     static final long HOT_NANOS = 1_000_000;
 
     private final BatcherWaitStrategy wait;
-    private final Disruptor<SampleEvent> disruptor;
-    private final RingBuffer<SampleEvent> ring;
+    private final Disruptor<SeriesRunEvent> disruptor;
+    private final RingBuffer<SeriesRunEvent> ring;
     private final int maxClaim;
+    // per publishing thread (event loops): the ends of the runs of the claim being filled
+    private final ThreadLocal<int[]> runEnds;
 
     /** Starts a ring of {@code size} slots (a power of two) consumed by {@code handler} on its own thread. */
-    public IngestRing(final int size, final EventHandler<SampleEvent> handler, final long lingerMs,
-                      final ThreadFactory threadFactory, final ExceptionHandler<? super SampleEvent> exceptions) {
+    public IngestRing(final int size, final EventHandler<SeriesRunEvent> handler, final long lingerMs,
+                      final ThreadFactory threadFactory, final ExceptionHandler<? super SeriesRunEvent> exceptions) {
         this.wait = new BatcherWaitStrategy(POLL_NANOS, HOT_NANOS,
             TimeUnit.MILLISECONDS.toNanos(lingerMs));
-        this.disruptor = new Disruptor<>(SampleEvent::new, size, threadFactory, ProducerType.MULTI, wait);
+        this.disruptor = new Disruptor<>(SeriesRunEvent::new, size, threadFactory, ProducerType.MULTI, wait);
         disruptor.handleEventsWith(handler);
         disruptor.setDefaultExceptionHandler(exceptions);
         this.ring = disruptor.start();
         this.maxClaim = Math.max(1, Math.min(size / 4, 1024));
+        final int claim = maxClaim;
+        this.runEnds = ThreadLocal.withInitial(() -> new int[claim]);
     }
 
-    /** Largest number of slots claimed at once. */
+    /** Largest number of slots (runs) claimed at once. */
     public int maxClaim() {
         return maxClaim;
     }
 
-    /** Publishes every staged sample of {@code request}, in order. Waits while the ring is full. */
+    /** Publishes every staged sample of {@code request}, in order, one slot per run. Waits while the ring is full. */
     public void publish(final IngestRequest request) {
+        final int[] ends = runEnds.get();
         final int n = request.sampleCount();
-        int done = 0;
-        while (done < n) {
-            final int claim = Math.min(n - done, maxClaim);
+        while (request.publishIndex < n) {
+            final int claim = SeriesRunTranslator.findRuns(request, ends);
             final long hi = ring.next(claim);
             final long lo = hi - claim + 1;
-            for (long seq = lo; seq <= hi; seq++) {
-                SampleEventTranslator.INSTANCE.translateTo(ring.get(seq), seq, request);
+            for (int k = 0; k < claim; k++) {
+                SeriesRunTranslator.translateTo(ring.get(lo + k), request, ends[k]);
             }
             ring.publish(lo, hi);
-            done += claim;
         }
     }
 
     /**
-     * Publishes a signal for {@code partition} (a slot with no request, see {@link SampleEvent#isSignal}): the
+     * Publishes a signal for {@code partition} (a slot with no request, see {@link SeriesRunEvent#isSignal}): the
      * queue answered one of its produces. Any thread; never waits: when the ring is full the signal is dropped
      * (the busy batcher reaches its next {@code endOfBatch} anyway) and false is returned.
      */
@@ -86,7 +90,7 @@ public final class IngestRing implements AutoCloseable {
         } catch (final InsufficientCapacityException full) {
             return false;
         }
-        final SampleEvent e = ring.get(seq);
+        final SeriesRunEvent e = ring.get(seq);
         e.request = null;
         e.partition = partition;
         e.last = false;
@@ -96,7 +100,7 @@ public final class IngestRing implements AutoCloseable {
         return true;
     }
 
-    /** Slots published and not yet consumed. */
+    /** Slots (runs and signals) published and not yet consumed. */
     public long occupancy() {
         return ring.getBufferSize() - ring.remainingCapacity();
     }

@@ -9,10 +9,12 @@ import io.metricstream.contracts.record.RecordBatchDescriptor;
 import io.metricstream.contracts.record.RecordBatchView;
 import io.metricstream.contracts.record.RecordBatchWriter;
 import io.metricstream.contracts.wire.DecodeStatus;
+import io.metricstream.ingestion.format.StagedSamples;
 import io.metricstream.testsupport.AllocationAssert;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,5 +116,49 @@ class SeriesGroupsTest {
         };
         final double perOp = AllocationAssert.bytesPerOperation(op, 200, 1_000);
         assertTrue(perOp / samples < 1.0, "allocates " + perOp / samples + " bytes per sample");
+    }
+
+    @Test
+    void shouldKeepArrivalOrderWhenRunsAndSingleSamplesOfSeriesInterleave() {
+        final StagedSamples staged = new StagedSamples(UnpooledByteBufAllocator.DEFAULT, 1, 100, 64);
+        final int a = staged.keys().writerIndex();
+        staged.keys().writeBytes("a".getBytes(StandardCharsets.US_ASCII));
+        staged.endSeries(a);
+        for (int i = 0; i < 5; i++) {
+            staged.addSample(10 + i, 100 + i);
+        }
+        final int b = staged.keys().writerIndex();
+        staged.keys().writeBytes("b".getBytes(StandardCharsets.US_ASCII));
+        staged.endSeries(b);
+        staged.addSample(20, 200);
+        final SeriesGroups groups = new SeriesGroups();
+        final int sa = groups.series(staged.keys(), a, 1, staged.seriesHash(0));
+        final int sb = groups.series(staged.keys(), b, 1, staged.seriesHash(5));
+        groups.addRun(sa, staged, 0, 2);
+        // contiguous with a's run: extends its segment
+        groups.addRun(sa, staged, 2, 1);
+        groups.addRun(sb, staged, 5, 1);
+        groups.add(sa, 13, 103);
+        groups.addRun(sa, staged, 4, 1);
+        assertEquals(6, groups.sampleCount());
+        final ByteBuf out = Unpooled.buffer();
+        final RecordBatchWriter writer = new RecordBatchWriter().begin(out);
+        groups.writeTo(writer, out);
+        assertEquals(RecordBatchDescriptor.HEADER_LENGTH + groups.recordBytes(), writer.finish());
+        final RecordBatchView.RecordCursor c = new RecordBatchView.RecordCursor().reset(new RecordBatchView()
+            .wrap(out, 0));
+        final List<String> got = new ArrayList<>();
+        while (c.next()) {
+            final StringBuilder sb2 = new StringBuilder(c.buffer().toString(c.keyAt(), c.keyLength(),
+                StandardCharsets.US_ASCII)).append(" ts=").append(c.timestampMs()).append(':');
+            for (int i = 0; i < SampleRecordCodec.sampleCount(c.valueLength()); i++) {
+                sb2.append(' ').append(SampleRecordCodec.timestampMs(c.buffer(), c.valueAt(), i)).append('=')
+                    .append(c.buffer().getLong(c.valueAt() + i * 16 + 8));
+            }
+            got.add(sb2.toString());
+        }
+        assertEquals(List.of("a ts=10: 10=100 11=101 12=102 13=103 14=104", "b ts=20: 20=200"), got);
+        out.release();
+        staged.release();
     }
 }

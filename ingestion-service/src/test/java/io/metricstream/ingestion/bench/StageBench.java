@@ -8,8 +8,8 @@ import io.metricstream.ingestion.format.ParseStatus;
 import io.metricstream.ingestion.format.RemoteWriteDecoder;
 import io.metricstream.ingestion.format.StagedSamples;
 import io.metricstream.ingestion.ring.IngestRequest;
-import io.metricstream.ingestion.ring.SampleEvent;
-import io.metricstream.ingestion.ring.SampleEventTranslator;
+import io.metricstream.ingestion.ring.SeriesRunEvent;
+import io.metricstream.ingestion.ring.SeriesRunTranslator;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -24,11 +24,12 @@ import org.xerial.snappy.Snappy;
  * over gen.py's data set cut into 5,000-sample requests as loadgen sends them:
  * {@code java -cp <test classpath> io.metricstream.ingestion.bench.StageBench [hours] [rounds]}.
  * Stages: snappy (decompress only), remote-write protobuf decode into staging (labels checked, keys built),
- * Influx parse into staging (then grouped by series, as the handler does), ring publish (the translator filling
- * preallocated slots from staging, no Disruptor cursor), and the batcher ({@link PartitionBatcher#onEvent}, the
- * ring drained once per request: group by series, record encode, CRC; the sink releases the batch at once; its
- * figure includes the ring fill). Each stage's figure is the median (min) over the rounds after one warm-up round;
- * the rw decode stage decodes with one decoder throughout, as an event loop does.
+ * Influx parse into staging (then grouped by series, as the handler does), ring publish (finding the request's
+ * series runs and the translator filling preallocated slots, one per run, from staging; no Disruptor cursor), and
+ * the batcher ({@link PartitionBatcher#onEvent}, the ring drained once per request: group by series, record
+ * encode, CRC; the sink releases the batch at once; its figure includes the ring fill). Each stage's figure is the
+ * median (min) over the rounds after one warm-up round; the rw decode stage decodes with one decoder throughout,
+ * as an event loop does.
  */
 public final class StageBench {
     private static final int PARTITIONS = 8;
@@ -55,9 +56,9 @@ public final class StageBench {
         final String[] names = {"snappy", "rw-decode", "lp-parse", "ring-fill(rw)", "batcher(rw)", "batcher(lp)"};
         final double[][] ns = new double[names.length][rounds];
         int[] counts = new int[1024];
-        final SampleEvent[] slots = new SampleEvent[1024];
+        final SeriesRunEvent[] slots = new SeriesRunEvent[1024];
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = new SampleEvent();
+            slots[i] = new SeriesRunEvent();
         }
         for (int round = -1; round < rounds; round++) {
             long samples = 0;
@@ -113,17 +114,21 @@ public final class StageBench {
         }
     }
 
-    /** The publisher's share of the ring: copying each staged sample into a slot. */
+    /** The publisher's share of the ring: finding the runs and filling a slot per run, in claims of 1,024. */
     private static long ringFill(final com.sun.management.ThreadMXBean threads, final List<StagedSamples> staged,
-                                 final SampleEvent[] slots) {
+                                 final SeriesRunEvent[] slots) {
         long sink = 0;
+        final int[] ends = new int[slots.length];
         final long t = threads.getCurrentThreadCpuTime();
         for (final StagedSamples s : staged) {
             final IngestRequest r = new IngestRequest(s, 0, (req, f) -> { });
-            for (int i = 0; i < s.sampleCount(); i++) {
-                final SampleEvent e = slots[i & slots.length - 1];
-                SampleEventTranslator.INSTANCE.translateTo(e, i, r);
-                sink += e.timestampMs();
+            while (r.publishIndex() < s.sampleCount()) {
+                final int runs = SeriesRunTranslator.findRuns(r, ends);
+                for (int k = 0; k < runs; k++) {
+                    final SeriesRunEvent e = slots[k];
+                    SeriesRunTranslator.translateTo(e, r, ends[k]);
+                    sink += e.count();
+                }
             }
         }
         final long ns = threads.getCurrentThreadCpuTime() - t;
@@ -135,7 +140,7 @@ public final class StageBench {
 
     /** The batcher consuming every request's samples; releases the stagings. */
     private static long batch(final com.sun.management.ThreadMXBean threads, final List<StagedSamples> staged,
-                              final SampleEvent[] slots) {
+                              final SeriesRunEvent[] slots) {
         final PartitionBatcher batcher = new PartitionBatcher((p, buf) -> CompletableFuture.completedFuture(0L),
             PooledByteBufAllocator.DEFAULT, BATCH_MAX_BYTES, 0, new PartitionBatcher.Listener() {
                 @Override
@@ -152,15 +157,19 @@ public final class StageBench {
                 }
             });
         long seq = 0;
+        final int[] ends = new int[slots.length];
         final long t = threads.getCurrentThreadCpuTime();
         for (final StagedSamples s : staged) {
             final IngestRequest r = new IngestRequest(s, 0, (req, f) -> { });
             final int n = s.sampleCount();
             // the ring drained once per request (a batch of ~5,000 / partitions samples per partition)
-            for (int i = 0; i < n; i++) {
-                final SampleEvent e = slots[i & slots.length - 1];
-                SampleEventTranslator.INSTANCE.translateTo(e, seq, r);
-                batcher.onEvent(e, seq++, i == n - 1);
+            while (r.publishIndex() < n) {
+                final int runs = SeriesRunTranslator.findRuns(r, ends);
+                for (int k = 0; k < runs; k++) {
+                    final SeriesRunEvent e = slots[k];
+                    SeriesRunTranslator.translateTo(e, r, ends[k]);
+                    batcher.onEvent(e, seq++, r.publishIndex() == n);
+                }
             }
         }
         return threads.getCurrentThreadCpuTime() - t;

@@ -26,17 +26,19 @@ import org.junit.jupiter.api.Timeout;
 class IngestRingAllocationTest {
     private static final int LINES = 100;
 
-    /** Counts consumed events; seals requests like the batcher does. */
-    private static final class CountingHandler implements EventHandler<SampleEvent> {
+    /** Counts consumed samples; seals requests like the batcher does. */
+    private static final class CountingHandler implements EventHandler<SeriesRunEvent> {
         final AtomicLong consumed = new AtomicLong();
+        private long samples;
 
         @Override
-        public void onEvent(final SampleEvent e, final long sequence, final boolean endOfBatch) {
+        public void onEvent(final SeriesRunEvent e, final long sequence, final boolean endOfBatch) {
+            samples += e.count();
             if (e.last()) {
                 e.request().sealed();
             }
             e.clear();
-            consumed.lazySet(sequence + 1);
+            consumed.lazySet(samples);
         }
     }
 

@@ -288,14 +288,12 @@ public final class Head {
     }
 
     /**
-     * Restores one series from a checkpoint. A series without chunks (written before head GC existed) is skipped,
-     * as head GC would remove it. Ingest thread, before ingest starts.
+     * Restores one series from a checkpoint. A series without chunks (emptied by a deletion) is restored too, with
+     * its newest and flushed times, so its too-old rule survives the restart; the next flush's head GC removes it.
+     * Ingest thread, before ingest starts.
      */
     public void restore(final LabelSet labels, final long seriesMaxTs, final long flushedMaxTs,
                         final HeadChunk[] chunks) {
-        if (chunks.length == 0) {
-            return;
-        }
         final MemSeries s = registry.getOrCreate(labels, options.maxSamplesPerChunk());
         s.restore(chunks, seriesMaxTs, flushedMaxTs, ctx);
         if (seriesMaxTs > maxTimeMs) {

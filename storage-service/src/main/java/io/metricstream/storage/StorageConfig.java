@@ -88,7 +88,7 @@ public final class StorageConfig {
     /** Startup warm-up rounds. */
     public static final ConfigKey<Integer> WARMUP_ROUNDS = ConfigKey.key("storage.warmup_rounds").intType()
         .defaultValue(20).atLeast(1).atMost(100_000)
-        .doc("Rounds of the warm-up's twelve selects (SELECT_CHUNKS, SELECT_WINDOWS over 60 synthetic series, over "
+        .doc("Rounds of the warm-up's thirteen selects (SELECT_CHUNKS, SELECT_WINDOWS over 60 synthetic series, over "
             + "the binary protocol on loopback): a fixed amount of work, so the JIT gets the same profile however "
             + "busy the machine is.");
     /** Startup warm-up rounds after the fixed ones, until the JIT settles. */

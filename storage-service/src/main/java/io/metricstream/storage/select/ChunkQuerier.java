@@ -211,11 +211,18 @@ public final class ChunkQuerier {
      * Reused per series; not thread-safe.
      */
     public static final class ChunkList {
-        private long[] minTimes = new long[16];
-        private long[] maxTimes = new long[16];
-        private ByteBuffer[] buffers = new ByteBuffer[16];
-        private int[] offsets = new int[16];
-        private int[] lengths = new int[16];
+        /**
+         * Small, so that a series of a few chunks already grows it (once per doubling, per select): with 16, the
+         * warm-up's series (about ten chunks) never grew it, C2 compiled {@link #add} with its grow branch as an
+         * uncommon trap, and the first select of a day of data (24+ chunks a series) deoptimized it (session 8 JIT
+         * logs of loadgen/bench/cold.sh: Q1, unstable_if at the size check).
+         */
+        public static final int INITIAL_CAPACITY = 4;
+        private long[] minTimes = new long[INITIAL_CAPACITY];
+        private long[] maxTimes = new long[INITIAL_CAPACITY];
+        private ByteBuffer[] buffers = new ByteBuffer[INITIAL_CAPACITY];
+        private int[] offsets = new int[INITIAL_CAPACITY];
+        private int[] lengths = new int[INITIAL_CAPACITY];
         private int size;
 
         void clear() {

@@ -9,17 +9,22 @@ import io.metricstream.contracts.chunk.BitWriter;
 import io.metricstream.contracts.chunk.ChunkDescriptor;
 import io.metricstream.contracts.chunk.ChunkWriter;
 import io.metricstream.contracts.frame.FrameDescriptor;
+import io.metricstream.contracts.storage.LabelMatcher;
 import io.metricstream.contracts.storage.WindowFunction;
+import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.runtime.metrics.MetricsRegistry;
 import io.metricstream.storage.block.BlockMeta;
 import io.metricstream.storage.db.TimeSeriesDb;
 import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
+import io.metricstream.storage.select.ChunkQuerier;
+import io.metricstream.storage.select.WindowQuerier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -56,12 +61,58 @@ class SelectWarmupTest {
             new HeadMetrics(new MetricsRegistry()))) {
             SelectWarmup.fill(db, blockMs);
             final List<BlockMeta> blocks = db.blocks().stream().map(b -> b.meta()).toList();
-            assertEquals(2, blocks.size(), blocks.toString());
+            // and a block in time order after both (directApplies' insertion sort keeps it where it is)
+            assertEquals(3, blocks.size(), blocks.toString());
             final long start = SelectWarmup.startMs(blockMs);
-            assertEquals(List.of(1, 2), blocks.stream().map(BlockMeta::level).toList(), "newer block, then merged");
+            assertEquals(List.of(1, 2, 1), blocks.stream().map(BlockMeta::level).toList(),
+                "newer block, merged, newest");
             assertEquals(start + SelectWarmup.COMPACTED_BLOCKS * blockMs, blocks.get(0).minTimeMs(), "newer block");
             assertEquals(start, blocks.get(1).minTimeMs(), "compacted block");
-            assertTrue(db.head().maxTimeMs() > blocks.get(0).maxTimeMs(), "the head holds the newest samples");
+            assertEquals(start + (SelectWarmup.COMPACTED_BLOCKS + 1) * blockMs, blocks.get(2).minTimeMs(), "newest");
+            assertTrue(db.head().maxTimeMs() > blocks.get(2).maxTimeMs(), "the head holds the newest samples");
+        }
+    }
+
+    @Test
+    void shouldGrowTheChunkListWhenSelectingChunksOfTheWholeSpan() throws Exception {
+        // a day of a user's series is 24+ chunks: ChunkList.add's grow branch must be in the warm-up's profile
+        final long blockMs = HeadOptions.DEFAULT.blockDurationMs();
+        try (TimeSeriesDb db = TimeSeriesDb.open(tmp, SelectWarmup.dbOptions(HeadOptions.DEFAULT),
+            new HeadMetrics(new MetricsRegistry()))) {
+            SelectWarmup.fill(db, blockMs);
+            final int[] fewest = {Integer.MAX_VALUE};
+            final int series = new ChunkQuerier(db).select(
+                List.of(LabelMatcher.eq("__name__", "warmup_requests_total")), SelectWarmup.startMs(blockMs),
+                SelectWarmup.endMs(blockMs), 0, (labels, chunks) -> fewest[0] = Math.min(fewest[0], chunks.size()));
+            assertEquals(SelectWarmup.HOSTS, series);
+            assertTrue(fewest[0] > ChunkQuerier.ChunkList.INITIAL_CAPACITY, "fewest chunks of a series " + fewest[0]);
+        }
+    }
+
+    @Test
+    void shouldFoldDirectlyFromBlocksListedOutOfOrderWhenWindowsReachIntoTheCompactedBlock() throws Exception {
+        // directApplies' insertion sort moves a block source only with several of them listed out of time order (the
+        // compacted one after the first newer one); and no window may hold a whole rollup bucket, or the series
+        // leaves the direct path
+        final long blockMs = HeadOptions.DEFAULT.blockDurationMs();
+        try (TimeSeriesDb db = TimeSeriesDb.open(tmp, SelectWarmup.dbOptions(HeadOptions.DEFAULT),
+            new HeadMetrics(new MetricsRegistry()))) {
+            SelectWarmup.fill(db, blockMs);
+            final BlockMeta compacted = db.blocks().get(1).meta();
+            for (final int windows : new int[] {1, SelectWarmup.DIRECT_WINDOWS}) {
+                final WindowRequest q = SelectWarmup.directOverBlocks(blockMs, windows);
+                assertEquals(windows, q.stepCount());
+                assertTrue(q.minTimeMs() <= compacted.maxTimeMs() && q.minTimeMs() > compacted.maxTimeMs() - 300_000,
+                    "reaches into the compacted block by less than a 5 m bucket: " + q);
+                assertTrue(q.maxTimeMs() >= SelectWarmup.endMs(blockMs), "covers the head");
+                final WindowQuerier querier = new WindowQuerier(db);
+                final int[] points = {0};
+                final int series = querier.select(q, (labels, steps, values, n) -> points[0] += n);
+                assertEquals(3 * SelectWarmup.HOSTS, series);
+                assertEquals(series, querier.seriesFromChunks(), "every series on the direct path");
+                assertEquals(0, querier.windowsFromRollups());
+                assertEquals(series * windows, points[0], "every window of every series has samples");
+            }
         }
     }
 
@@ -104,6 +155,15 @@ class SelectWarmupTest {
         final SelectWarmup.Report report = new SelectWarmup(HeadOptions.DEFAULT, 64 << 10, 1_000, 0, 1, tmp).run();
         assertNull(report.failure());
         assertTrue(report.requests() < 6_000, "requests " + report.requests());
+    }
+
+    @Test
+    void shouldSendSelectsWithAndWithoutASeriesLimit() {
+        // the query service sends its limit: the limit check of both selects must be compiled for both cases
+        final int limit = SelectWarmup.SERIES_LIMIT;
+        assertEquals(Set.of("chunks 0", "chunks " + limit, "windows 0", "windows " + limit),
+            SelectWarmup.seriesLimits(HeadOptions.DEFAULT.blockDurationMs()));
+        assertTrue(limit > 3 * SelectWarmup.HOSTS, "no warm-up select exceeds the limit");
     }
 
     @Test

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PartitionBatcherPropertyTest {
+    private static final PartitionBatcher.Listener QUIET = TestListeners.QUIET;
     private static final int PUBLISHERS = 2;
     private static final int REQUESTS_PER_PUBLISHER = 60;
 
@@ -97,20 +98,6 @@ class PartitionBatcherPropertyTest {
             return f;
         }
     }
-
-    private static final PartitionBatcher.Listener QUIET = new PartitionBatcher.Listener() {
-        @Override
-        public void onSent(final int partition, final int bytes, final int records, final int samples) {
-        }
-
-        @Override
-        public void onAcked(final int partition, final long latencyNs) {
-        }
-
-        @Override
-        public void onFailed(final int partition, final Throwable cause) {
-        }
-    };
 
     @Test
     void shouldBatchExactlyTheStagedSamplesInOrderAndAckEachRequestAfterAllItsBatchesWhenRunsAreRandom()

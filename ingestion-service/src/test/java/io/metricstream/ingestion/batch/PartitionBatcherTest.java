@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PartitionBatcherTest {
+    private static final PartitionBatcher.Listener QUIET = TestListeners.QUIET;
     /** A sink that checks each batch, counts samples and completes (or fails) the futures it is told to. */
     private static final class Sink implements PartitionBatcher.BatchSink {
         final AtomicLong samples = new AtomicLong();
@@ -77,20 +78,6 @@ class PartitionBatcherTest {
             return f;
         }
     }
-
-    private static final PartitionBatcher.Listener QUIET = new PartitionBatcher.Listener() {
-        @Override
-        public void onSent(final int partition, final int bytes, final int records, final int samples) {
-        }
-
-        @Override
-        public void onAcked(final int partition, final long latencyNs) {
-        }
-
-        @Override
-        public void onFailed(final int partition, final Throwable cause) {
-        }
-    };
 
     private static IngestRing ring(final PartitionBatcher batcher, final long lingerMs) {
         return new IngestRing(256, batcher, lingerMs, r -> {

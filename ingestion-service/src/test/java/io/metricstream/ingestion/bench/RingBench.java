@@ -2,6 +2,7 @@ package io.metricstream.ingestion.bench;
 
 import com.lmax.disruptor.FatalExceptionHandler;
 import io.metricstream.ingestion.batch.PartitionBatcher;
+import io.metricstream.ingestion.batch.TestListeners;
 import io.metricstream.ingestion.format.InfluxLineParser;
 import io.metricstream.ingestion.format.InfluxPrecision;
 import io.metricstream.ingestion.format.ParseLimits;
@@ -55,20 +56,7 @@ public final class RingBench {
         final AtomicLong batcherThread = new AtomicLong();
         final AtomicInteger completed = new AtomicInteger();
         final PartitionBatcher batcher = new PartitionBatcher((p, buf) -> CompletableFuture.completedFuture(0L),
-            PooledByteBufAllocator.DEFAULT, 1 << 20, 0, 1, new PartitionBatcher.Listener() {
-                @Override
-                public void onSent(final int partition, final int bytes, final int records, final int samples) {
-                }
-
-                @Override
-                public void onAcked(final int partition, final long latencyNs) {
-                }
-
-                @Override
-                public void onFailed(final int partition, final Throwable cause) {
-                    throw new IllegalStateException(cause);
-                }
-            });
+            PooledByteBufAllocator.DEFAULT, 1 << 20, 0, 1, TestListeners.FAIL_ON_FAILURE);
         final double[] publishNs = new double[rounds];
         final double[] batchNs = new double[rounds];
         int[] counts = new int[1024];

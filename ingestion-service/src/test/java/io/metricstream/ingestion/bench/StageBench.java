@@ -1,6 +1,7 @@
 package io.metricstream.ingestion.bench;
 
 import io.metricstream.ingestion.batch.PartitionBatcher;
+import io.metricstream.ingestion.batch.TestListeners;
 import io.metricstream.ingestion.format.InfluxLineParser;
 import io.metricstream.ingestion.format.InfluxPrecision;
 import io.metricstream.ingestion.format.ParseLimits;
@@ -142,20 +143,7 @@ public final class StageBench {
     private static long batch(final com.sun.management.ThreadMXBean threads, final List<StagedSamples> staged,
                               final SeriesRunEvent[] slots) {
         final PartitionBatcher batcher = new PartitionBatcher((p, buf) -> CompletableFuture.completedFuture(0L),
-            PooledByteBufAllocator.DEFAULT, BATCH_MAX_BYTES, 0, new PartitionBatcher.Listener() {
-                @Override
-                public void onSent(final int partition, final int bytes, final int records, final int samples) {
-                }
-
-                @Override
-                public void onAcked(final int partition, final long latencyNs) {
-                }
-
-                @Override
-                public void onFailed(final int partition, final Throwable cause) {
-                    throw new IllegalStateException(cause);
-                }
-            });
+            PooledByteBufAllocator.DEFAULT, BATCH_MAX_BYTES, 0, TestListeners.FAIL_ON_FAILURE);
         long seq = 0;
         final int[] ends = new int[slots.length];
         final long t = threads.getCurrentThreadCpuTime();

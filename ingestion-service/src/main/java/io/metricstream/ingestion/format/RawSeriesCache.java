@@ -123,22 +123,7 @@ final class RawSeriesCache {
 
     /** Looks up the raw bytes {@code [at, at + length)} of {@code b} hashing to {@code h}; true when found. */
     boolean find(final long h, final byte[] b, final int at, final int length) {
-        final long tag = currentTag;
-        // a length wider than the slot's length field sets offset bits in want: it can only miss, as it must
-        final long want = tag | length;
-        int slot = (int) (h ^ h >>> 32) & MASK;
-        long word;
-        while (((word = slots[2 * slot + 1]) & GENERATION_FIELD) == tag) {
-            if (slots[2 * slot] == h && (word & ~AT_FIELD) == want) {
-                final int rawAt = entryAt(word) + ENTRY_HEADER_BYTES;
-                if (Arrays.equals(bytes, rawAt, rawAt + length, b, at, at + length)) {
-                    return hit(slot, rawAt - ENTRY_HEADER_BYTES, rawAt + length);
-                }
-            }
-            slot = slot + 1 & MASK;
-        }
-        found = -1;
-        return false;
+        return find(h, b, at, length, b, at + length, 0);
     }
 
     /**
@@ -150,6 +135,7 @@ final class RawSeriesCache {
                  final int bLength) {
         final int length = aLength + bLength;
         final long tag = currentTag;
+        // a length wider than the slot's length field sets offset bits in want: it can only miss, as it must
         final long want = tag | length;
         int slot = (int) (h ^ h >>> 32) & MASK;
         long word;

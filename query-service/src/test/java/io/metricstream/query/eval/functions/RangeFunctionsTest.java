@@ -70,14 +70,8 @@ class RangeFunctionsTest {
                 final boolean[] present = new boolean[steps];
                 boolean any = false;
                 for (int i = 0; i < steps; i++) {
-                    int lo = 0;
-                    while (lo < s.size() && s.timestamps()[lo] < ends[i] - rangeMs) {
-                        lo++;
-                    }
-                    int hi = lo;
-                    while (hi < s.size() && s.timestamps()[hi] <= ends[i]) {
-                        hi++;
-                    }
+                    final int lo = windowFrom(s, ends[i] - rangeMs);
+                    final int hi = windowTo(s, lo, ends[i]);
                     if (lo < hi) {
                         want[i] = WindowFunction.AVG.over(s.values(), lo, hi);
                         present[i] = true;
@@ -341,14 +335,8 @@ class RangeFunctionsTest {
         int values = 0;
         boolean any = false;
         for (int i = 0; i < steps; i++) {
-            int lo = 0;
-            while (lo < s.size() && s.timestamps()[lo] < ends[i] - rangeMs) {
-                lo++;
-            }
-            int hi = lo;
-            while (hi < s.size() && s.timestamps()[hi] <= ends[i]) {
-                hi++;
-            }
+            final int lo = windowFrom(s, ends[i] - rangeMs);
+            final int hi = windowTo(s, lo, ends[i]);
             final double want = reference.at(lo, hi, ends[i] - rangeMs, ends[i]);
             final boolean present = Double.doubleToRawLongBits(want)
                 != Double.doubleToRawLongBits(RangeFunctions.NO_VALUE);
@@ -365,5 +353,23 @@ class RangeFunctionsTest {
         }
         assertEquals(any, got != null, why);
         return values;
+    }
+
+    /** The first sample at or after {@code start}. */
+    private static int windowFrom(final RangeSeries s, final long start) {
+        int lo = 0;
+        while (lo < s.size() && s.timestamps()[lo] < start) {
+            lo++;
+        }
+        return lo;
+    }
+
+    /** The first sample from {@code lo} after {@code end}. */
+    private static int windowTo(final RangeSeries s, final int lo, final long end) {
+        int hi = lo;
+        while (hi < s.size() && s.timestamps()[hi] <= end) {
+            hi++;
+        }
+        return hi;
     }
 }

@@ -1,6 +1,5 @@
 package io.metricstream.ingestion;
 
-import com.lmax.disruptor.ExceptionHandler;
 import io.metricstream.contracts.client.ClientOptions;
 import io.metricstream.contracts.error.ContractException;
 import io.metricstream.contracts.error.ErrorCode;
@@ -17,7 +16,7 @@ import io.metricstream.ingestion.http.MetricsJsonHandler;
 import io.metricstream.ingestion.http.RemoteWriteHandler;
 import io.metricstream.ingestion.ratelimit.LimiterShards;
 import io.metricstream.ingestion.ring.IngestRing;
-import io.metricstream.ingestion.ring.SeriesRunEvent;
+import io.metricstream.ingestion.ring.RingExceptions;
 import io.metricstream.runtime.config.Config;
 import io.metricstream.runtime.config.ConfigTable;
 import io.metricstream.runtime.flow.InFlightBudget;
@@ -89,7 +88,7 @@ public final class IngestionService implements Service {
             final Thread t = new Thread(r, "ms-ingest-batcher");
             t.setDaemon(true);
             return t;
-        }, new RingExceptions());
+        }, new RingExceptions(errors));
         final IngestRing signals = ring;
         batcher.answerSignal(signals::signal);
         batcher.ackScope(HttpExchange::respondBatched);
@@ -215,28 +214,6 @@ public final class IngestionService implements Service {
         }
         if (queue != null) {
             queue.close();
-        }
-    }
-
-    /** Logs batcher bugs once per interval and never lets one request hang: its last event seals it failed. */
-    private final class RingExceptions implements ExceptionHandler<SeriesRunEvent> {
-        @Override
-        public void handleEventException(final Throwable ex, final long sequence, final SeriesRunEvent event) {
-            errors.error(DistinctErrorLog.keyOf(ex), "ingest batcher failed at sequence " + sequence, ex);
-            if (event != null && event.request() != null && event.last()) {
-                event.request().samples().release();
-                event.request().batchDone("internal error in the batcher");
-            }
-        }
-
-        @Override
-        public void handleOnStartException(final Throwable ex) {
-            errors.error("batcher-start", "ingest batcher failed to start", ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(final Throwable ex) {
-            errors.error("batcher-stop", "ingest batcher failed to stop", ex);
         }
     }
 }

@@ -222,11 +222,24 @@ public final class PartitionBatcher implements EventHandler<SeriesRunEvent> {
         final int bytes = b.sizeInBytes();
         // direct: the queue client sends a direct batch as a retained slice behind the frame head (one writev),
         // where a heap batch is first copied into the direct frame buffer
-        final ByteBuf buf = alloc.directBuffer(bytes, bytes);
-        writer.begin(buf);
-        b.groups.writeTo(writer, buf);
-        final int records = writer.recordCount();
-        writer.finish();
+        ByteBuf buf = null;
+        final int records;
+        try {
+            buf = alloc.directBuffer(bytes, bytes);
+            writer.begin(buf);
+            b.groups.writeTo(writer, buf);
+            records = writer.recordCount();
+            writer.finish();
+        } catch (final RuntimeException | Error ex) {
+            // e.g. direct memory exhausted: the batch fails its requests (5xx, the clients retry) rather than
+            // leaving them waiting for an answer that cannot come; the ring's handler logs the throw
+            if (buf != null) {
+                buf.release();
+            }
+            b.groups = null;
+            b.failUnsent(ex);
+            throw ex;
+        }
         b.groups.clear();
         freeGroups.push(b.groups);
         b.groups = null;
@@ -315,6 +328,13 @@ public final class PartitionBatcher implements EventHandler<SeriesRunEvent> {
             } finally {
                 buf.release();
             }
+        }
+
+        /** The batch could not be written: each request it holds is told it failed (never sent, so not gated). */
+        void failUnsent(final Throwable cause) {
+            listener.onFailed(partition, cause);
+            failureWhy = "internal error in the batcher: " + describe(cause);
+            ackScope.run(this);
         }
 
         /** Tells every request the batch held that it was answered. */

@@ -63,8 +63,10 @@ public final class QueueConfig {
         .doc("Topics created at start: name[:partitions] (partitions default to queue.default_partitions).");
     /** Default partition count. */
     public static final ConfigKey<Integer> DEFAULT_PARTITIONS = ConfigKey.key("queue.default_partitions").intType()
-        .defaultValue(8).atLeast(1).atMost(TopicName.MAX_PARTITIONS)
-        .doc("Partitions of a configured topic that names none.");
+        .defaultValue(1).atLeast(1).atMost(TopicName.MAX_PARTITIONS)
+        .doc("Partitions of a configured topic that names none. Storage instances split the partitions, so a "
+            + "cluster of N storage instances needs at least N; each partition a produce touches costs its own "
+            + "fsync per group commit, so one instance (up) is fastest with 1.");
     /** In-flight produce bytes cap. */
     public static final ConfigKey<Long> MAX_INFLIGHT_BYTES = ConfigKey.key("queue.max_inflight_bytes").sizeType()
         .defaultValue(256L << 20).atLeast(1 << 20)

@@ -100,6 +100,8 @@ public final class ClusterTopology {
         }
         final String queue = instancesOf("queue").getFirst().binaryAddress();
         switch (svc) {
+            // as docker-compose.yml: the two storage instances split the partitions (the default, 1, suits one)
+            case "queue" -> s.put("queue.default_partitions", "6");
             case "storage" -> s.put("storage.queue_address", queue);
             case "ingestion" -> s.put("ingestion.queue_address", queue);
             case "query" -> s.put("query.storage_addresses", instancesOf("storage").stream()

@@ -211,12 +211,19 @@ class ComposeFileTest {
             assertEquals(new TreeSet<>(i.dependsOn()), new TreeSet<>(fields(svc.path("depends_on")).keySet()),
                 i.name() + " depends_on");
             final Set<String> wiring = new TreeSet<>();
-            topology.settings(i, tmp).keySet().stream()
+            final Map<String, String> settings = topology.settings(i, tmp);
+            settings.keySet().stream()
                 .filter(k -> !k.equals("global.data_dir") && !k.endsWith("_port"))
                 .forEach(k -> wiring.add(ClusterTopology.envName(k)));
             final Set<String> composeWiring = new TreeSet<>(env(svc).keySet());
-            composeWiring.removeIf(k -> !k.matches(".*_(ADDRESS|ADDRESSES|URL)") || k.endsWith("_BIND_ADDRESS"));
+            composeWiring.removeIf(k -> !k.matches(".*_(ADDRESS|ADDRESSES|URL|PARTITIONS)")
+                || k.endsWith("_BIND_ADDRESS"));
             assertEquals(wiring, composeWiring, i.name() + " wiring env");
+            final String partitions = settings.get("queue.default_partitions");
+            if (partitions != null) {
+                assertEquals(partitions, env(svc).get("METRICSTREAM_QUEUE_DEFAULT_PARTITIONS"),
+                    i.name() + " partitions");
+            }
         }
         assertEquals(2, topology.instancesOf("storage").size());
     }

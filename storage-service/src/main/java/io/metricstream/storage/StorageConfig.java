@@ -60,6 +60,12 @@ public final class StorageConfig {
         .doc("Write 5 m and 1 h rollups only into blocks whose samples span at least this long (compacted, older "
             + "blocks, as Thanos downsamples blocks older than 40 h); 0 = every block. Rollups add about 0.8 "
             + "bytes/sample and serve long ranges; recent data is read raw.");
+    /** Chunk segment size of written blocks. */
+    public static final ConfigKey<Long> MAX_CHUNK_SEGMENT_BYTES = ConfigKey.key("storage.max_chunk_segment_bytes")
+        .sizeType().defaultValue(512L << 20).atLeast(1024).atMost(Integer.MAX_VALUE)
+        .doc("A block's chunks go into segment files (chunks/000001, ...) of at most this many bytes, each mapped "
+            + "whole, so a block (a compaction's output) is not limited to one 2 GiB mapping; a chunk larger than "
+            + "this gets a segment of its own.");
     /** Chunk size. */
     public static final ConfigKey<Integer> CHUNK_MAX_SAMPLES = ConfigKey.key("storage.chunk_max_samples").intType()
         .defaultValue(240).atLeast(120).atMost(240).doc("Cut a head chunk at this many samples.");
@@ -107,7 +113,7 @@ public final class StorageConfig {
     public static final ConfigTable TABLE = ConfigTable.of(BIND_ADDRESS, HTTP_PORT, BINARY_PORT, QUEUE_ADDRESS, TOPIC,
         CONSUMER_GROUP, SESSION_TIMEOUT_MS, FETCH_MAX_WAIT_MS, FETCH_MAX_BYTES, BLOCK_DURATION_MS,
         CHECKPOINT_INTERVAL_MS, OUT_OF_ORDER_WINDOW_MS, RETENTION_MS, RETENTION_BYTES, ROLLUP_MIN_BLOCK_SPAN_MS,
-        CHUNK_MAX_SAMPLES, MAX_SERIES,
+        MAX_CHUNK_SEGMENT_BYTES, CHUNK_MAX_SAMPLES, MAX_SERIES,
         MAX_LABELS_PER_SERIES, MAX_LABEL_LENGTH, SELECT_FRAME_BYTES, QUERY_THREADS, WARMUP_ENABLED, WARMUP_ROUNDS,
         WARMUP_SETTLE_ROUNDS, WARMUP_BUDGET_MS);
 

@@ -78,7 +78,8 @@ public final class StorageService implements Service {
             c.get(StorageConfig.MAX_SERIES), c.get(StorageConfig.MAX_LABELS_PER_SERIES),
             c.get(StorageConfig.MAX_LABEL_LENGTH));
         final DbOptions options = new DbOptions(head, c.get(StorageConfig.RETENTION_MS),
-            c.get(StorageConfig.RETENTION_BYTES), 3, 4, c.get(StorageConfig.ROLLUP_MIN_BLOCK_SPAN_MS));
+            c.get(StorageConfig.RETENTION_BYTES), 3, 4, c.get(StorageConfig.ROLLUP_MIN_BLOCK_SPAN_MS),
+            c.get(StorageConfig.MAX_CHUNK_SEGMENT_BYTES));
         db = TimeSeriesDb.open(host.dataDir(), options, new HeadMetrics(host.metrics()));
         registerGauges(host);
         final AtomicInteger threads = new AtomicInteger();

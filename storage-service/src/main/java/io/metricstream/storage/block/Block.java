@@ -5,38 +5,47 @@ import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.storage.index.IndexReader;
 import io.metricstream.storage.index.SeriesEntry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * An open, immutable block: its meta, its index in memory and its chunks file memory-mapped (read-only). Every
- * chunk read checks the record's bounds and CRC32C (rollup files, when present, are mapped and checked the same
+ * An open, immutable block: its meta, its index in memory and its chunk segments memory-mapped (read-only), each
+ * whole. Version 2 blocks have segment files {@code chunks/000001}... (refs: segment and offset,
+ * {@link ChunkSegmentDescriptor}); version 1 blocks one {@code chunks} file, read as segment 0 (refs: its offsets).
+ * Opening maps every segment and checks its header, naming the file that is missing or bad. Every chunk read checks
+ * the ref's segment, the record's bounds and CRC32C (rollup files, when present, are mapped and checked the same
  * way by {@link RollupFile}), so a corrupt file yields a {@link ChunkCorruptException} with the file and offset,
- * never a wrong answer. Thread-safe (the mapping is only read with absolute gets).
+ * never a wrong answer. Thread-safe (the mappings are only read with absolute gets).
  */
 public final class Block {
     private final Path dir;
     private final BlockMeta meta;
     private final IndexReader index;
-    private final MappedByteBuffer chunks;
-    private final String chunksSource;
+    // segment k of a ref is segments[k - firstSegment]; immutable after construction
+    private final MappedByteBuffer[] segments;
+    private final String[] segmentSources;
+    private final int firstSegment;
     private final long sizeBytes;
     private final RollupFile[] rollups;
 
-    private Block(final Path dir, final BlockMeta meta, final IndexReader index, final MappedByteBuffer chunks,
-                  final long sizeBytes, final RollupFile[] rollups) {
+    private Block(final Path dir, final BlockMeta meta, final IndexReader index, final MappedByteBuffer[] segments,
+                  final String[] segmentSources, final int firstSegment, final long sizeBytes,
+                  final RollupFile[] rollups) {
         this.rollups = rollups;
         this.dir = dir;
         this.meta = meta;
         this.index = index;
-        this.chunks = chunks;
-        this.chunksSource = dir.resolve(BlockWriter.CHUNKS).toString();
+        this.segments = segments;
+        this.segmentSources = segmentSources;
+        this.firstSegment = firstSegment;
         this.sizeBytes = sizeBytes;
     }
 
@@ -44,22 +53,28 @@ public final class Block {
     public static Block open(final Path dir) throws IOException {
         final BlockMeta meta = BlockMeta.read(dir);
         final IndexReader index = IndexReader.open(dir.resolve(BlockWriter.INDEX));
-        final Path chunkPath = dir.resolve(BlockWriter.CHUNKS);
-        final MappedByteBuffer map;
-        try (FileChannel ch = FileChannel.open(chunkPath, StandardOpenOption.READ)) {
-            if (ch.size() < BlockWriter.CHUNKS_HEADER || ch.size() > Integer.MAX_VALUE) {
-                throw new ChunkCorruptException(chunkPath.toString(), 0, "bad chunks file size " + ch.size());
+        final int firstSegment;
+        final Path[] paths = new Path[meta.chunkSegments()];
+        if (meta.version() == BlockMeta.VERSION_CHUNKS_FILE) {
+            firstSegment = 0;
+            paths[0] = dir.resolve(ChunkSegmentDescriptor.DIR);
+        } else {
+            firstSegment = ChunkSegmentDescriptor.FIRST_SEGMENT;
+            for (int i = 0; i < paths.length; i++) {
+                paths[i] = ChunkSegmentDescriptor.path(dir, firstSegment + i);
             }
-            map = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
         }
-        if (map.getInt(0) != BlockWriter.CHUNKS_MAGIC) {
-            throw new ChunkCorruptException(chunkPath.toString(), 0, "bad chunks file magic");
+        final MappedByteBuffer[] segments = new MappedByteBuffer[paths.length];
+        final String[] sources = new String[paths.length];
+        for (int i = 0; i < paths.length; i++) {
+            segments[i] = mapSegment(paths[i]);
+            sources[i] = paths[i].toString();
         }
-        long size = 0;
-        try (Stream<Path> files = Files.list(dir)) {
-            for (final Path p : files.toList()) {
-                size += Files.size(p);
-            }
+        final long size;
+        try (Stream<Path> files = Files.walk(dir)) {
+            size = files.filter(Files::isRegularFile).mapToLong(Block::fileSize).sum();
+        } catch (final UncheckedIOException e) {
+            throw e.getCause();
         }
         final RollupFile[] rollups = new RollupFile[RollupWriter.RESOLUTIONS.length];
         for (int i = 0; i < rollups.length; i++) {
@@ -69,7 +84,37 @@ public final class Block {
                 rollups[i] = RollupFile.open(p, res, index.seriesCount());
             }
         }
-        return new Block(dir, meta, index, map, size, rollups);
+        return new Block(dir, meta, index, segments, sources, firstSegment, size, rollups);
+    }
+
+    private static MappedByteBuffer mapSegment(final Path path) throws IOException {
+        final MappedByteBuffer map;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            if (ch.size() < ChunkSegmentDescriptor.HEADER_LENGTH || ch.size() > Integer.MAX_VALUE) {
+                throw new ChunkCorruptException(path.toString(), 0, "bad chunk segment size " + ch.size());
+            }
+            map = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+        } catch (final NoSuchFileException e) {
+            throw new ChunkCorruptException(path.toString(), 0, "chunk segment missing");
+        } catch (final IOException e) {
+            throw new IOException("cannot map chunk segment " + path + ": " + e.getMessage(), e);
+        }
+        if (map.getInt(0) != ChunkSegmentDescriptor.MAGIC) {
+            throw new ChunkCorruptException(path.toString(), 0, "bad chunk segment magic");
+        }
+        if (map.getInt(4) != ChunkSegmentDescriptor.VERSION) {
+            throw new ChunkCorruptException(path.toString(), 4, "bad chunk segment version " + map.getInt(4)
+                + "; want " + ChunkSegmentDescriptor.VERSION);
+        }
+        return map;
+    }
+
+    private static long fileSize(final Path p) {
+        try {
+            return Files.size(p);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The block directory. */
@@ -87,7 +132,7 @@ public final class Block {
         return index;
     }
 
-    /** Bytes on disk (all files). */
+    /** Bytes on disk (all files, every chunk segment included). */
     public long sizeBytes() {
         return sizeBytes;
     }
@@ -116,93 +161,140 @@ public final class Block {
         return meta.maxTimeMs() >= minT && meta.minTimeMs() <= maxT;
     }
 
+    /** Chunk segment files (meta version 2: {@code chunks/000001}...; version 1: the one {@code chunks} file). */
+    public int chunkSegmentCount() {
+        return segments.length;
+    }
+
+    /** The path of chunk segment file {@code k} (0-based, in ref order), as chunk errors name it. */
+    public String chunkSegmentSource(final int k) {
+        return segmentSources[k];
+    }
+
+    /** The byte size of chunk segment file {@code k} (0-based, in ref order). */
+    public int chunkSegmentBytes(final int k) {
+        return segments[k].capacity();
+    }
+
     /**
      * Checks chunk {@code i} of {@code series} (record bounds, CRC, sample count in its header) without decoding it
-     * and returns the absolute offset of its bytes in {@link #chunks()}; the length is {@link #chunkLength}.
+     * and returns the absolute offset of its bytes in its segment, {@link #chunkSegment}; the length is
+     * {@link #chunkLength}.
      */
     public int chunkAt(final SeriesEntry series, final int i) {
-        final int at = checkedChunkAt(series, i);
-        final long ref = at;
-        if (chunks.getInt(at) < 3) {
-            throw new ChunkCorruptException(chunksSource, ref, "bad chunk length " + chunks.getInt(at));
+        final long ref = series.chunkRefs()[i];
+        final ByteBuffer segment = segmentOf(ref);
+        final int at = checkedChunkAt(segment, ref);
+        if (segment.getInt(at) < 3) {
+            throw new ChunkCorruptException(sourceOf(ref), at, "bad chunk length " + segment.getInt(at));
         }
-        final int samples = chunks.getShort(at + 5) & 0xFFFF;
+        final int samples = segment.getShort(at + 5) & 0xFFFF;
         if (samples != series.chunkSamples()[i]) {
-            throw new ChunkCorruptException(chunksSource, ref, "chunk holds " + samples + " samples; index says "
+            throw new ChunkCorruptException(sourceOf(ref), at, "chunk holds " + samples + " samples; index says "
                 + series.chunkSamples()[i]);
         }
         return at + 4;
     }
 
-    /** Length of the chunk whose bytes start at {@code chunkAt} (as returned by {@link #chunkAt}). */
-    public int chunkLength(final int chunkAt) {
-        return chunks.getInt(chunkAt - 4);
+    /**
+     * The memory-mapped segment holding chunk {@code i} of {@code series}, the buffer {@link #chunkAt}'s offset is
+     * in (read with absolute gets only; never modify position or limit).
+     */
+    public ByteBuffer chunkSegment(final SeriesEntry series, final int i) {
+        return segmentOf(series.chunkRefs()[i]);
     }
 
-    /** The memory-mapped chunks file (read with absolute gets only; never modify position or limit). */
-    public ByteBuffer chunks() {
-        return chunks;
+    /** Length of the chunk whose bytes start at {@code chunkAt} of {@code segment} (both from this block). */
+    public static int chunkLength(final ByteBuffer segment, final int chunkAt) {
+        return segment.getInt(chunkAt - 4);
     }
 
     /** Decodes chunk {@code i} of {@code series} into {@code reader}, checking bounds and CRC. */
     public ChunkReader readChunk(final SeriesEntry series, final int i, final ChunkReader reader) {
-        final int at = checkedChunkAt(series, i);
-        reader.reset(chunks, at + 4, chunks.getInt(at), chunksSource, at + 4);
+        final long ref = series.chunkRefs()[i];
+        final ByteBuffer segment = segmentOf(ref);
+        final int at = checkedChunkAt(segment, ref);
+        reader.reset(segment, at + 4, segment.getInt(at), sourceOf(ref), at + 4);
         return checkedCount(series, i, reader);
     }
 
     /** Like {@link #readChunk} but decodes values only up to {@code maxTimeMs} ({@link ChunkReader#resetUpTo}). */
     public ChunkReader readChunkUpTo(final SeriesEntry series, final int i, final ChunkReader reader,
                                      final long maxTimeMs) {
-        final int at = checkedChunkAt(series, i);
-        reader.resetUpTo(chunks, at + 4, chunks.getInt(at), chunksSource, at + 4, maxTimeMs);
+        final long ref = series.chunkRefs()[i];
+        final ByteBuffer segment = segmentOf(ref);
+        final int at = checkedChunkAt(segment, ref);
+        reader.resetUpTo(segment, at + 4, segment.getInt(at), sourceOf(ref), at + 4, maxTimeMs);
         return checkedCount(series, i, reader);
     }
 
     /** Like {@link #readChunk} but decodes only the chunk's non-stale values ({@link ChunkReader#resetValues}). */
     public ChunkReader readChunkValues(final SeriesEntry series, final int i, final ChunkReader reader) {
-        final int at = checkedChunkAt(series, i);
-        reader.resetValues(chunks, at + 4, chunks.getInt(at), chunksSource, at + 4);
+        final long ref = series.chunkRefs()[i];
+        final ByteBuffer segment = segmentOf(ref);
+        final int at = checkedChunkAt(segment, ref);
+        reader.resetValues(segment, at + 4, segment.getInt(at), sourceOf(ref), at + 4);
         return checkedCount(series, i, reader);
     }
 
     /** Like {@link #readChunk} but folds the chunk's count/min/max/last ({@link ChunkReader#resetAggregate}). */
     public ChunkReader readChunkAggregate(final SeriesEntry series, final int i, final ChunkReader reader) {
-        final int at = checkedChunkAt(series, i);
-        reader.resetAggregate(chunks, at + 4, chunks.getInt(at), chunksSource, at + 4);
+        final long ref = series.chunkRefs()[i];
+        final ByteBuffer segment = segmentOf(ref);
+        final int at = checkedChunkAt(segment, ref);
+        reader.resetAggregate(segment, at + 4, segment.getInt(at), sourceOf(ref), at + 4);
         return checkedCount(series, i, reader);
     }
 
     /** Like {@link #readChunk} but reads only the chunk's header ({@link ChunkReader#resetHeader}). */
     public ChunkReader readChunkHeader(final SeriesEntry series, final int i, final ChunkReader reader) {
-        final int at = checkedChunkAt(series, i);
-        reader.resetHeader(chunks, at + 4, chunks.getInt(at), chunksSource, at + 4);
+        final long ref = series.chunkRefs()[i];
+        final ByteBuffer segment = segmentOf(ref);
+        final int at = checkedChunkAt(segment, ref);
+        reader.resetHeader(segment, at + 4, segment.getInt(at), sourceOf(ref), at + 4);
         return checkedCount(series, i, reader);
     }
 
-    /** The offset of chunk {@code i}'s record after its bounds and CRC are checked. */
-    private int checkedChunkAt(final SeriesEntry series, final int i) {
-        final long ref = series.chunkRefs()[i];
-        final int limit = chunks.capacity();
-        if (ref < BlockWriter.CHUNKS_HEADER || ref > limit - 8) {
-            throw new ChunkCorruptException(chunksSource, ref, "chunk ref out of bounds (file size " + limit + ")");
+    /** The mapped segment of {@code ref}; a segment number the block does not have is corruption of the index. */
+    private ByteBuffer segmentOf(final long ref) {
+        final int k = ChunkSegmentDescriptor.segment(ref) - firstSegment;
+        if (k < 0 || k >= segments.length) {
+            throw new ChunkCorruptException(dir.resolve(BlockWriter.INDEX).toString(), ref, "chunk ref segment "
+                + ChunkSegmentDescriptor.segment(ref) + " outside the block's segments [" + firstSegment + ", "
+                + (firstSegment + segments.length - 1) + "]");
         }
-        final int at = (int) ref;
-        final int length = chunks.getInt(at);
-        if (length <= 0 || length > limit - at - 8) {
-            throw new ChunkCorruptException(chunksSource, ref, "bad chunk length " + length);
+        return segments[k];
+    }
+
+    /** The file of {@code ref}'s segment (valid once {@link #segmentOf} accepted the ref). */
+    private String sourceOf(final long ref) {
+        return segmentSources[ChunkSegmentDescriptor.segment(ref) - firstSegment];
+    }
+
+    /** The offset of the record of {@code ref} in {@code segment} after its bounds and CRC are checked. */
+    private int checkedChunkAt(final ByteBuffer segment, final long ref) {
+        final int at = ChunkSegmentDescriptor.offset(ref);
+        final int limit = segment.capacity();
+        if (at < ChunkSegmentDescriptor.HEADER_LENGTH || at > limit - ChunkSegmentDescriptor.RECORD_OVERHEAD) {
+            throw new ChunkCorruptException(sourceOf(ref), at, "chunk ref out of bounds (segment size " + limit
+                + ")");
+        }
+        final int length = segment.getInt(at);
+        if (length <= 0 || length > limit - at - ChunkSegmentDescriptor.RECORD_OVERHEAD) {
+            throw new ChunkCorruptException(sourceOf(ref), at, "bad chunk length " + length);
         }
         final CRC32C crc = new CRC32C();
-        crc.update(chunks.slice(at + 4, length));
-        if ((int) crc.getValue() != chunks.getInt(at + 4 + length)) {
-            throw new ChunkCorruptException(chunksSource, ref, "chunk CRC mismatch");
+        crc.update(segment.slice(at + 4, length));
+        if ((int) crc.getValue() != segment.getInt(at + 4 + length)) {
+            throw new ChunkCorruptException(sourceOf(ref), at, "chunk CRC mismatch");
         }
         return at;
     }
 
     private ChunkReader checkedCount(final SeriesEntry series, final int i, final ChunkReader reader) {
         if (reader.count() != series.chunkSamples()[i]) {
-            throw new ChunkCorruptException(chunksSource, series.chunkRefs()[i], "chunk holds " + reader.count()
+            throw new ChunkCorruptException(sourceOf(series.chunkRefs()[i]),
+                ChunkSegmentDescriptor.offset(series.chunkRefs()[i]), "chunk holds " + reader.count()
                 + " samples; index says " + series.chunkSamples()[i]);
         }
         return reader;

@@ -8,6 +8,7 @@ import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.head.HeadChunk;
 import io.metricstream.storage.index.SeriesEntry;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -72,11 +73,15 @@ public final class Compactor {
         return merge(parent, name, inputs, level, maxSamples, tombstones, 0L);
     }
 
-    /** As {@link #merge(Path, String, List, int, int, BiConsumer)}, with rollups only for spans >= the bound. */
+    /**
+     * As {@link #merge(Path, String, List, int, int, BiConsumer)}, with rollups only for spans >= the bound and
+     * segments of the default size.
+     */
     public static BlockMeta merge(final Path parent, final String name, final List<Block> inputs, final int level,
                                   final int maxSamples, final BiConsumer<LabelSet, SampleBuffer> tombstones,
                                   final long rollupMinSpanMs) throws IOException {
-        return merge(parent, name, inputs, level, maxSamples, tombstones, rollupMinSpanMs, labels -> true);
+        return merge(parent, name, inputs, level, maxSamples, tombstones, rollupMinSpanMs, labels -> true,
+            ChunkSegmentDescriptor.DEFAULT_MAX_SEGMENT_BYTES);
     }
 
     /**
@@ -86,12 +91,14 @@ public final class Compactor {
      * head cuts full chunks at that count, and 2 h windows of 15 s samples hold two). Re-cutting such a series
      * yields the same sample runs, and one encoder (deterministic) made both, so the block is byte-identical to the
      * decoding path's; what it saves is the decode and re-encode of every sample, which was ~35 % of the storage
-     * service's CPU while ingesting. Chunks are checked (bounds, CRC, sample count) as they are copied.
+     * service's CPU while ingesting. Chunks are checked (bounds, CRC, sample count) as they are copied. The inputs
+     * may have any layout (one chunks file or segments, any segment size); the output has segments of at most
+     * {@code maxSegmentBytes}.
      */
     public static BlockMeta merge(final Path parent, final String name, final List<Block> inputs, final int level,
                                   final int maxSamples, final BiConsumer<LabelSet, SampleBuffer> tombstones,
-                                  final long rollupMinSpanMs, final Predicate<LabelSet> mayBeTombstoned)
-        throws IOException {
+                                  final long rollupMinSpanMs, final Predicate<LabelSet> mayBeTombstoned,
+                                  final long maxSegmentBytes) throws IOException {
         final TreeMap<LabelSet, List<Object[]>> series = new TreeMap<>();
         final List<String> sources = new ArrayList<>();
         for (final Block b : inputs) {
@@ -122,7 +129,7 @@ public final class Compactor {
             tombstones.accept(s.getKey(), merged);
             result.add(new BlockWriter.SeriesChunks(s.getKey(), rechunk(merged, writer, out, maxSamples)));
         }
-        return BlockWriter.write(parent, name, result, level, sources, rollupMinSpanMs);
+        return BlockWriter.write(parent, name, result, level, sources, rollupMinSpanMs, maxSegmentBytes);
     }
 
     /** Whether the sources' chunks, in order, are time-ordered without overlap and all full but the last. */
@@ -153,8 +160,9 @@ public final class Compactor {
             final SeriesEntry e = (SeriesEntry) src[1];
             for (int i = 0; i < e.chunkRefs().length; i++) {
                 final int at = b.chunkAt(e, i);
-                final byte[] data = new byte[b.chunkLength(at)];
-                b.chunks().get(at, data);
+                final ByteBuffer segment = b.chunkSegment(e, i);
+                final byte[] data = new byte[Block.chunkLength(segment, at)];
+                segment.get(at, data);
                 chunks.add(new HeadChunk(e.chunkMinTimes()[i], e.chunkMaxTimes()[i], e.chunkSamples()[i], data));
             }
         }

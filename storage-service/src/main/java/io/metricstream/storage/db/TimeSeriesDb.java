@@ -218,7 +218,7 @@ public final class TimeSeriesDb implements AutoCloseable {
         final List<Block> added = new ArrayList<>();
         for (final List<BlockWriter.SeriesChunks> series : byWindow.values()) {
             final BlockMeta meta = BlockWriter.write(blocksDir, nextName(), series, 1, List.of(),
-                options.rollupMinSpanMs());
+                options.rollupMinSpanMs(), options.maxChunkSegmentBytes());
             if (meta != null) {
                 added.add(Block.open(blocksDir.resolve(meta.name())));
             }
@@ -301,7 +301,7 @@ public final class TimeSeriesDb implements AutoCloseable {
             final List<Block> group = plan.getFirst();
             final int level = group.stream().mapToInt(b -> b.meta().level()).max().orElse(1) + 1;
             replace(group, Compactor.merge(blocksDir, nextName(), group, level, options.head().maxSamplesPerChunk(),
-                tombstones::apply, options.rollupMinSpanMs(), this::mayBeTombstoned));
+                tombstones::apply, options.rollupMinSpanMs(), this::mayBeTombstoned, options.maxChunkSegmentBytes()));
             merges++;
             plan = Compactor.plan(blocks, options.head().blockDurationMs(), options.compactionFactor(),
                 options.maxCompactionLevel());
@@ -370,7 +370,7 @@ public final class TimeSeriesDb implements AutoCloseable {
             if (touched) {
                 replace(List.of(b), Compactor.merge(blocksDir, nextName(), List.of(b), b.meta().level(),
                     options.head().maxSamplesPerChunk(), tombstones::apply, options.rollupMinSpanMs(),
-                    this::mayBeTombstoned));
+                    this::mayBeTombstoned, options.maxChunkSegmentBytes()));
                 rewritten++;
             }
         }

@@ -20,7 +20,7 @@ import java.util.TreeMap;
 
 /**
  * Answers SELECT_CHUNKS: the same series and samples as {@link Querier#select}, but as encoded chunks. Block chunks
- * are handed out as stored (a window of the memory-mapped chunks file, CRC checked, not decoded), closed head
+ * are handed out as stored (a window of the memory-mapped chunk segment, CRC checked, not decoded), closed head
  * chunks as stored, the open head chunk as its series caches it (encoded by the first select after it changes).
  * Chunks wholly outside the range are skipped; chunks straddling it are sent whole (the client trims), except one
  * straddling both ends with no sample inside, which is dropped. A chunk a tombstone of its series overlaps is
@@ -122,12 +122,13 @@ public final class ChunkQuerier {
                 continue;
             }
             final int at = block.chunkAt(entry, i);
-            final int length = block.chunkLength(at);
+            final ByteBuffer segment = block.chunkSegment(entry, i);
+            final int length = Block.chunkLength(segment, at);
             if (touches(tomb, cMin, cMax) || cMin < minT && cMax > maxT) {
-                reader.reset(block.chunks(), at, length, block.dir().toString(), at);
+                reader.reset(segment, at, length, block.dir().toString(), at);
                 filtered(minT, maxT, tomb);
             } else {
-                chunks.add(cMin, cMax, block.chunks(), at, length);
+                chunks.add(cMin, cMax, segment, at, length);
                 chunksCopied++;
             }
         }
@@ -207,7 +208,7 @@ public final class ChunkQuerier {
     }
 
     /**
-     * The chunks of one series: min/max time and a window of a buffer (the mapped chunks file or a heap array).
+     * The chunks of one series: min/max time and a window of a buffer (a mapped chunk segment or a heap array).
      * Reused per series; not thread-safe.
      */
     public static final class ChunkList {

@@ -2,6 +2,7 @@ package io.metricstream.storage.tool;
 
 import io.metricstream.storage.block.Block;
 import io.metricstream.storage.block.BlockMeta;
+import io.metricstream.storage.block.ChunkSegmentDescriptor;
 import io.metricstream.storage.block.RollupFile;
 import io.metricstream.storage.block.RollupWindows;
 import io.metricstream.storage.block.RollupWriter;
@@ -15,9 +16,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Prints a block for a human at 3 a.m.: meta, index summary, every series with its chunks (time range, samples,
- * encoding, bytes), and a verification of every chunk (bounds, CRC32C, decode) and of every rollup record. A
- * corrupt chunk or rollup record is reported with its file and offset and the walk continues.
+ * Prints a block for a human at 3 a.m.: meta, its chunk segment files with their sizes, index summary, every series
+ * with its chunks (ref as segment:offset, time range, samples, encoding), and a verification of every chunk
+ * (bounds, CRC32C, decode) and of every rollup record. A corrupt chunk or rollup record is reported with its file
+ * and offset and the walk continues; a missing or bad segment file fails the open and is reported by name.
  * Backs {@code metricstream inspect block <path>}.
  */
 public final class BlockInspector {
@@ -37,6 +39,12 @@ public final class BlockInspector {
         out.append(String.format(Locale.ROOT, "block %s level=%d minTime=%d maxTime=%d samples=%d series=%d "
             + "chunks=%d bytes=%d sources=%s%n", m.name(), m.level(), m.minTimeMs(), m.maxTimeMs(), m.samples(),
             m.series(), m.chunks(), block.sizeBytes(), m.sources()));
+        out.append(String.format(Locale.ROOT, "chunk segments=%d layout=%s%n", block.chunkSegmentCount(),
+            m.version() == BlockMeta.VERSION_CHUNKS_FILE ? "v1 single chunks file" : "v2 segments"));
+        for (int k = 0; k < block.chunkSegmentCount(); k++) {
+            out.append(String.format(Locale.ROOT, "  segment %s bytes=%d%n", block.chunkSegmentSource(k),
+                block.chunkSegmentBytes(k)));
+        }
         final IndexReader index = block.index();
         out.append(String.format(Locale.ROOT, "index series=%d labelNames=%s%n", index.seriesCount(),
             index.labelNames()));
@@ -47,8 +55,9 @@ public final class BlockInspector {
             final SeriesEntry s = index.series(id);
             out.append(String.format(Locale.ROOT, "series %d %s chunks=%d%n", id, s.labels(), s.chunkRefs().length));
             for (int i = 0; i < s.chunkRefs().length; i++) {
-                out.append(String.format(Locale.ROOT, "  chunk ref=%d minTime=%d maxTime=%d samples=%d",
-                    s.chunkRefs()[i], s.chunkMinTimes()[i], s.chunkMaxTimes()[i], s.chunkSamples()[i]));
+                out.append(String.format(Locale.ROOT, "  chunk ref=%d:%d minTime=%d maxTime=%d samples=%d",
+                    ChunkSegmentDescriptor.segment(s.chunkRefs()[i]), ChunkSegmentDescriptor.offset(s.chunkRefs()[i]),
+                    s.chunkMinTimes()[i], s.chunkMaxTimes()[i], s.chunkSamples()[i]));
                 try {
                     block.readChunk(s, i, reader);
                     samples += reader.count();

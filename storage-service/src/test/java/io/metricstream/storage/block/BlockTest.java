@@ -25,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BlockTest {
+    /** The first (here only) chunk segment file of a block. */
+    private static final String SEGMENT_1 = BlockWriter.CHUNKS + "/" + ChunkSegmentDescriptor.fileName(1);
+
     @TempDir
     Path dir;
 
@@ -86,16 +89,16 @@ class BlockTest {
 
     @Test
     void shouldNameFileAndOffsetWhenChunkByteIsFlipped() throws IOException {
-        corrupt(BlockWriter.CHUNKS, b -> b[100] ^= 1);
+        corrupt(SEGMENT_1, b -> b[100] ^= 1);
         final ChunkCorruptException e = readEverything();
-        assertTrue(e.source().endsWith(BlockWriter.CHUNKS), e.getMessage());
+        assertTrue(e.source().endsWith(SEGMENT_1), e.getMessage());
         assertTrue(e.getMessage().contains("CRC"), e.getMessage());
     }
 
     @Test
     void shouldFailTypedWhenChunksFileIsTruncated() throws IOException {
         BlockWriter.write(dir, "b", sampleSeries(3, 0, 300), 1, List.of());
-        final Path p = dir.resolve("b").resolve(BlockWriter.CHUNKS);
+        final Path p = dir.resolve("b").resolve(SEGMENT_1);
         final byte[] bytes = Files.readAllBytes(p);
         Files.write(p, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         assertTrue(readEverything().offset() > 0);
@@ -115,7 +118,7 @@ class BlockTest {
 
     @Test
     void shouldReportCorruptChunkWithOffsetWhenInspecting() throws IOException {
-        corrupt(BlockWriter.CHUNKS, b -> b[60] ^= 4);
+        corrupt(SEGMENT_1, b -> b[60] ^= 4);
         final StringBuilder out = new StringBuilder();
         BlockInspector.inspect(dir.resolve("b"), out);
         assertTrue(out.toString().contains("CORRUPT"), out.toString());

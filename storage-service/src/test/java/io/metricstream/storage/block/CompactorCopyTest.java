@@ -47,7 +47,9 @@ class CompactorCopyTest {
             final List<Block> inputs = new ArrayList<>();
             final int blocks = rnd.nextInt(2, 5);
             for (int b = 0; b < blocks; b++) {
-                BlockWriter.write(in, "b" + b, randomSeries(rnd, b), 1, List.of());
+                // inputs and output with segments of any size: small ones put series across segment boundaries
+                BlockWriter.write(in, "b" + b, randomSeries(rnd, b), 1, List.of(), Long.MAX_VALUE,
+                    segmentBytes(rnd));
                 inputs.add(Block.open(in.resolve("b" + b)));
             }
             for (final List<Object[]> sources : sourcesBySeries(inputs)) {
@@ -60,12 +62,17 @@ class CompactorCopyTest {
             final long rollupSpan = rnd.nextBoolean() ? 0 : Long.MAX_VALUE;
             final Path copied = Files.createDirectories(dir.resolve("copied" + run));
             final Path decoded = Files.createDirectories(dir.resolve("decoded" + run));
-            Compactor.merge(copied, "m", inputs, 2, MAX, (l, s) -> { }, rollupSpan, l -> false);
-            Compactor.merge(decoded, "m", inputs, 2, MAX, (l, s) -> { }, rollupSpan, l -> true);
+            final long segmentBytes = segmentBytes(rnd);
+            Compactor.merge(copied, "m", inputs, 2, MAX, (l, s) -> { }, rollupSpan, l -> false, segmentBytes);
+            Compactor.merge(decoded, "m", inputs, 2, MAX, (l, s) -> { }, rollupSpan, l -> true, segmentBytes);
             assertSameFiles(decoded.resolve("m"), copied.resolve("m"), "seed=" + seed + " run=" + run);
         }
         assertTrue(copiedSeries > 50 && decodedSeries > 50, "both paths ran: copied=" + copiedSeries
             + " decoded=" + decodedSeries + " seed=" + seed);
+    }
+
+    private static long segmentBytes(final SplittableRandom rnd) {
+        return rnd.nextBoolean() ? ChunkSegmentDescriptor.DEFAULT_MAX_SEGMENT_BYTES : rnd.nextLong(512, 4096);
     }
 
     private static List<List<Object[]>> sourcesBySeries(final List<Block> inputs) {
@@ -126,17 +133,18 @@ class CompactorCopyTest {
     }
 
     private static void assertSameFiles(final Path want, final Path got, final String what) throws IOException {
-        final List<Path> files;
-        try (Stream<Path> s = Files.list(want)) {
-            files = s.sorted().toList();
-        }
-        try (Stream<Path> s = Files.list(got)) {
-            assertEquals(files.stream().map(Path::getFileName).toList(),
-                s.sorted().map(Path::getFileName).toList(), what);
-        }
+        final List<Path> files = filesUnder(want);
+        assertEquals(files, filesUnder(got), what);
+        assertTrue(files.contains(Path.of(BlockWriter.CHUNKS, ChunkSegmentDescriptor.fileName(1))), what);
         for (final Path f : files) {
-            assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(got.resolve(f.getFileName())),
-                what + " file=" + f.getFileName());
+            assertArrayEquals(Files.readAllBytes(want.resolve(f)), Files.readAllBytes(got.resolve(f)),
+                what + " file=" + f);
+        }
+    }
+
+    private static List<Path> filesUnder(final Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(dir::relativize).sorted().toList();
         }
     }
 }

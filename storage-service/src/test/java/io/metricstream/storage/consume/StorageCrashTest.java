@@ -1,6 +1,7 @@
 package io.metricstream.storage.consume;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metricstream.contracts.client.ClientOptions;
 import io.metricstream.contracts.queue.QueueClient;
@@ -18,6 +19,8 @@ import io.metricstream.runtime.lifecycle.Service;
 import io.metricstream.testsupport.Awaits;
 import io.metricstream.testsupport.LoopbackPorts;
 import io.metricstream.testsupport.ProcessHarness;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -94,6 +98,7 @@ class StorageCrashTest {
                 }
                 child.stop();
             }
+            assertTrue(blocksOfManySegments(dir.resolve("data-run")) > 0, "blocks spanning chunk segments");
         }
     }
 
@@ -138,6 +143,13 @@ class StorageCrashTest {
                 }
                 child.stop();
             }
+        }
+    }
+
+    /** Blocks with a second chunk segment (StorageNode's child writes 1 KiB segments). */
+    private static long blocksOfManySegments(final Path data) throws IOException {
+        try (Stream<Path> files = Files.walk(data)) {
+            return files.filter(p -> p.endsWith(Path.of("chunks", "000002"))).count();
         }
     }
 

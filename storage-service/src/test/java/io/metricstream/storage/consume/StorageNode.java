@@ -75,8 +75,10 @@ public final class StorageNode implements AutoCloseable {
 
     /** Child-process entry: {@code <dataDir> <queuePort> <httpPort> <binaryPort>}; runs until killed. */
     public static void main(final String[] args) throws Exception {
+        // the smallest chunk segments: every flushed or merged block spans several, so a kill -9 lands mid-segment
         final StorageNode node = start(config(Path.of(args[0]), Integer.parseInt(args[1]),
-            Map.of("storage.http_port", args[2], "storage.binary_port", args[3])));
+            Map.of("storage.http_port", args[2], "storage.binary_port", args[3],
+                "storage.max_chunk_segment_bytes", "1KiB")));
         Runtime.getRuntime().addShutdownHook(new Thread(node::close));
         new java.util.concurrent.CountDownLatch(1).await();
     }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TimeSeriesDbSimulationTest {
     private static final long D = 10_000;
     private static final long WINDOW = 3_000;
-    private static final DbOptions OPTIONS = new DbOptions(new HeadOptions(8, D, WINDOW, 1000, 16, 256), 0, 0, 3, 4, 0);
+    private static final HeadOptions HEAD = new HeadOptions(8, D, WINDOW, 1000, 16, 256);
 
     @TempDir
     Path dir;
@@ -56,7 +56,10 @@ class TimeSeriesDbSimulationTest {
             modelMax.clear();
             modelHead.clear();
             modelTombstones.clear();
-            simulate(seed, dir.resolve("run" + run));
+            // run 1 writes chunk segments of 128 B-1 KiB (a few chunks each), so flushes, merges and rewrites span
+            // segments (every segment costs an fsync: smaller ones made the test 30 times slower)
+            final long segmentBytes = run == 0 ? 512L << 20 : new SplittableRandom(seed).nextLong(128, 1024);
+            simulate(seed, dir.resolve("run" + run), new DbOptions(HEAD, 0, 0, 3, 4, 0, segmentBytes));
         }
     }
 
@@ -64,13 +67,13 @@ class TimeSeriesDbSimulationTest {
         return new HeadMetrics(new MetricsRegistry());
     }
 
-    private void simulate(final long seed, final Path data) throws Exception {
+    private void simulate(final long seed, final Path data, final DbOptions options) throws Exception {
         final SplittableRandom rnd = new SplittableRandom(seed);
         final List<LabelSet> series = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             series.add(LabelSet.of("__name__", i % 2 == 0 ? "cpu" : "mem", "host", "h" + i, "job", "j" + (i % 3)));
         }
-        TimeSeriesDb db = TimeSeriesDb.open(data, OPTIONS, metrics());
+        TimeSeriesDb db = TimeSeriesDb.open(data, options, metrics());
         long now = rnd.nextLong(-100_000, 100_000);
         for (int step = 0; step < 300; step++) {
             final int op = rnd.nextInt(100);
@@ -98,7 +101,7 @@ class TimeSeriesDbSimulationTest {
             } else if (op < 94) {
                 db.checkpoint(Map.of(0, (long) step));
                 db.close();
-                db = TimeSeriesDb.open(data, OPTIONS, metrics());
+                db = TimeSeriesDb.open(data, options, metrics());
                 assertEquals(Map.of(0, (long) step), db.recoveredOffsets());
                 forgetRemoved(db, series);
             } else if (op < 97) {

@@ -196,7 +196,7 @@ public final class Evaluator {
     /**
      * {@code f} (without scalar arguments) over the windows of {@code arg} computed on the decoding threads, each
      * series right after it was decoded ({@link SeriesSource#selectRangeMapped}), or null when {@code arg} is not a
-     * matrix selector or {@code f} scans its whole window (see {@link RangeFunctions#fusable}). The same arithmetic
+     * matrix selector or {@code f} scans long windows (see {@link RangeFunctions#fusable}). The same arithmetic
      * and order as {@link RangeFunctions#apply} over {@link #windows}; the select may have been sent by
      * {@link #prefetch}.
      */
@@ -205,7 +205,7 @@ public final class Evaluator {
         while (e instanceof ParenExpr p) {
             e = p.expr();
         }
-        if (!(e instanceof MatrixSelector m) || !RangeFunctions.fusable(f)) {
+        if (!(e instanceof MatrixSelector m) || !fusable(f, m)) {
             return null;
         }
         final List<SeriesSource.Mapped<StepSeries>> fetched = new ArrayList<>(ctx.selectRangeMapped(f,
@@ -289,15 +289,23 @@ public final class Evaluator {
 
     /** {@code c}'s matrix selector when {@link #rangeFunctionFused} evaluates it, else null. */
     private MatrixSelector fusedArgument(final Call c) {
-        if (c.args().size() != 1 || !RangeFunctions.fusable(c.function())) {
+        if (c.args().size() != 1) {
             return null;
         }
         Expr x = c.args().getFirst();
         while (x instanceof ParenExpr p) {
             x = p.expr();
         }
+        if (!(x instanceof MatrixSelector fm) || !fusable(c.function(), fm)) {
+            return null;
+        }
         final boolean pushdown = RangeFunctions.windowFunction(c.function()) != null && pushable(x);
-        return !pushdown && x instanceof MatrixSelector m ? m : null;
+        return pushdown ? null : fm;
+    }
+
+    /** {@link RangeFunctions#fusable} of {@code f} over {@code m} at this evaluator's step. */
+    private boolean fusable(final Function f, final MatrixSelector m) {
+        return RangeFunctions.fusable(f, m.rangeMs(), steps > 1 ? stepMs : 0);
     }
 
     /**

@@ -34,6 +34,12 @@ import java.util.function.Predicate;
 public final class ChunkDecoder implements AutoCloseable {
     /** Smallest chunk bytes per slice worth a thread of its own. */
     static final long SLICE_MIN_BYTES = 64 << 10;
+    /**
+     * The same for decodes mapped per series by a range function ({@link #streamRangesMapped}): the mapping costs
+     * about as much as the decoding (rate) or up to twice (avg_over_time over short windows; Q2's 10 series, 82 KiB,
+     * were decoded and averaged on one thread), so half the bytes are worth a thread.
+     */
+    static final long MAPPED_SLICE_MIN_BYTES = SLICE_MIN_BYTES / 2;
 
     private final ExecutorService pool;
     private final int threads;
@@ -88,7 +94,8 @@ public final class ChunkDecoder implements AutoCloseable {
      */
     public CompletableFuture<List<SeriesSamples>> decode(final List<SeriesChunks> series, final long minTimeMs,
                                                          final long maxTimeMs) {
-        return decodeEach(series, (s, reader) -> s.decode(minTimeMs, maxTimeMs, reader), s -> s.size() > 0);
+        return decodeEach(series, (s, reader) -> s.decode(minTimeMs, maxTimeMs, reader), s -> s.size() > 0,
+            SLICE_MIN_BYTES);
     }
 
     /**
@@ -98,7 +105,7 @@ public final class ChunkDecoder implements AutoCloseable {
     public CompletableFuture<List<RangeSeries>> decodeRanges(final List<SeriesChunks> series, final long minTimeMs,
                                                              final long maxTimeMs) {
         return decodeEach(series, (s, reader) -> RangeDecoding.decode(s, minTimeMs, maxTimeMs, reader),
-            s -> s.size() > 0);
+            s -> s.size() > 0, SLICE_MIN_BYTES);
     }
 
     /**
@@ -112,7 +119,7 @@ public final class ChunkDecoder implements AutoCloseable {
         return decodeEach(series, (s, reader) -> {
             final RangeSeries r = RangeDecoding.decode(s, minTimeMs, maxTimeMs, reader, scratches.get());
             return new SeriesSource.Mapped<>(s.labels(), r.size(), r.size() > 0 ? mapper.apply(r) : null);
-        }, m -> m.samples() > 0);
+        }, m -> m.samples() > 0, MAPPED_SLICE_MIN_BYTES);
     }
 
     /**
@@ -123,7 +130,7 @@ public final class ChunkDecoder implements AutoCloseable {
         final List<SeriesChunks> series, final long minTimeMs, final long maxTimeMs,
         final SeriesSource.SamplesMapper<T> mapper) {
         return decodeEach(series, (s, reader) -> RangeDecoding.decodeSamples(s, minTimeMs, maxTimeMs, reader,
-            scratches.get(), mapper), m -> m.samples() > 0);
+            scratches.get(), mapper), m -> m.samples() > 0, SLICE_MIN_BYTES);
     }
 
     /**
@@ -131,7 +138,8 @@ public final class ChunkDecoder implements AutoCloseable {
      * java.util.function.Consumer)}, then take {@link Streamed#result()} once the select completed.
      */
     public Streamed<RangeSeries> streamRanges(final long minTimeMs, final long maxTimeMs) {
-        return new Streamed<>((s, reader) -> RangeDecoding.decode(s, minTimeMs, maxTimeMs, reader), s -> s.size() > 0);
+        return new Streamed<>((s, reader) -> RangeDecoding.decode(s, minTimeMs, maxTimeMs, reader), s -> s.size() > 0,
+            SLICE_MIN_BYTES);
     }
 
     /** A streamed {@link #decodeRangesMapped} (see {@link #streamRanges}). */
@@ -140,14 +148,14 @@ public final class ChunkDecoder implements AutoCloseable {
         return new Streamed<>((s, reader) -> {
             final RangeSeries r = RangeDecoding.decode(s, minTimeMs, maxTimeMs, reader, scratches.get());
             return new SeriesSource.Mapped<>(s.labels(), r.size(), r.size() > 0 ? mapper.apply(r) : null);
-        }, m -> m.samples() > 0);
+        }, m -> m.samples() > 0, MAPPED_SLICE_MIN_BYTES);
     }
 
     /** A streamed {@link #decodeMapped} (see {@link #streamRanges}). */
     public <T> Streamed<SeriesSource.Mapped<T>> streamMapped(final long minTimeMs, final long maxTimeMs,
                                                              final SeriesSource.SamplesMapper<T> mapper) {
         return new Streamed<>((s, reader) -> RangeDecoding.decodeSamples(s, minTimeMs, maxTimeMs, reader,
-            scratches.get(), mapper), m -> m.samples() > 0);
+            scratches.get(), mapper), m -> m.samples() > 0, SLICE_MIN_BYTES);
     }
 
     /**
@@ -161,16 +169,19 @@ public final class ChunkDecoder implements AutoCloseable {
     public final class Streamed<T> implements Consumer<List<SeriesChunks>> {
         private final BiFunction<SeriesChunks, ChunkReader, T> one;
         private final Predicate<T> keep;
+        private final long sliceMinBytes;
         private final List<CompletableFuture<List<T>>> batches = new ArrayList<>();
 
-        Streamed(final BiFunction<SeriesChunks, ChunkReader, T> one, final Predicate<T> keep) {
+        Streamed(final BiFunction<SeriesChunks, ChunkReader, T> one, final Predicate<T> keep,
+                 final long sliceMinBytes) {
             this.one = one;
             this.keep = keep;
+            this.sliceMinBytes = sliceMinBytes;
         }
 
         @Override
         public void accept(final List<SeriesChunks> batch) {
-            batches.add(decodeEach(batch, one, keep));
+            batches.add(decodeEach(batch, one, keep, sliceMinBytes));
         }
 
         /** Every batch's output, in answer order; fails when a chunk is malformed. */
@@ -190,7 +201,7 @@ public final class ChunkDecoder implements AutoCloseable {
 
     private <T> CompletableFuture<List<T>> decodeEach(final List<SeriesChunks> series,
                                                       final BiFunction<SeriesChunks, ChunkReader, T> one,
-                                                      final Predicate<T> keep) {
+                                                      final Predicate<T> keep, final long sliceMinBytes) {
         final int n = series.size();
         if (n == 0) {
             return CompletableFuture.completedFuture(List.of());
@@ -203,7 +214,7 @@ public final class ChunkDecoder implements AutoCloseable {
             }
             endBytes[i] = total;
         }
-        final int slices = (int) Math.max(1, Math.min(Math.min(threads, n), total / SLICE_MIN_BYTES));
+        final int slices = (int) Math.max(1, Math.min(Math.min(threads, n), total / sliceMinBytes));
         final Object[] out = new Object[n];
         final CompletableFuture<?>[] parts = new CompletableFuture<?>[slices];
         int from = 0;

@@ -112,6 +112,52 @@ class PromJsonTest {
     }
 
     @Test
+    void shouldEqualOneBuilderAnswerWhenValuesAreSpecialExtremeOrRepeated() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("PromJsonTest values seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        for (int round = 0; round < 20; round++) {
+            // values drawn from a pool (repeats, as gauges of hundredths have) or fresh: NaN, infinities, signed
+            // zeros, subnormals, extreme exponents, integers, short decimals and 17-digit means
+            final double[] pool = new double[1 + rnd.nextInt(50)];
+            for (int i = 0; i < pool.length; i++) {
+                pool[i] = value(rnd);
+            }
+            final List<QueryResult.Series> series = new ArrayList<>();
+            for (int k = 0; k < 1 + rnd.nextInt(30); k++) {
+                final int n = 1 + rnd.nextInt(2_000);
+                final long[] ts = new long[n];
+                final double[] vs = new double[n];
+                for (int j = 0; j < n; j++) {
+                    ts[j] = 1_704_067_200_000L + j * 60_000L;
+                    vs[j] = rnd.nextBoolean() ? pool[rnd.nextInt(pool.length)] : value(rnd);
+                }
+                series.add(new QueryResult.Series(LabelSet.of("__name__", "m", "k", Integer.toString(k)), ts, vs));
+            }
+            final QueryResult.Matrix m = new QueryResult.Matrix(series);
+            assertArrayEquals(reference(m), written(m), "seed=" + seed);
+            final QueryResult.Vector v = new QueryResult.Vector(1_704_067_200_123L, List.of(
+                new QueryResult.Sample(LabelSet.of("k", "a"), value(rnd)),
+                new QueryResult.Sample(LabelSet.of("k", "b"), value(rnd))));
+            assertArrayEquals(reference(v), written(v), "seed=" + seed);
+        }
+    }
+
+    private static double value(final SplittableRandom rnd) {
+        return switch (rnd.nextInt(10)) {
+            case 0 -> Double.NaN;
+            case 1 -> rnd.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+            case 2 -> rnd.nextBoolean() ? 0.0 : -0.0;
+            case 3 -> Double.longBitsToDouble(rnd.nextLong(1, 1L << 52)) * (rnd.nextBoolean() ? 1 : -1);
+            case 4 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-320, 309));
+            case 5 -> Double.longBitsToDouble(rnd.nextLong());
+            case 6 -> (double) (rnd.nextLong() >> rnd.nextInt(64));
+            case 7 -> rnd.nextInt(-10_000, 10_000) / 100.0;
+            default -> rnd.nextInt(0, 1_000_000) / 100.0 / rnd.nextInt(1, 42);
+        };
+    }
+
+    @Test
     void shouldWriteEveryPointLikeMarshalTimestampWhenSeriesShareTimestamps() {
         final SplittableRandom rnd = new SplittableRandom(3);
         final QueryResult.Matrix m = matrix(rnd, 40, 6_000);

@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PromFloatsTest {
     private static final BigDecimal TWO = BigDecimal.valueOf(2);
+    private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+        100_000_000L, 1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L,
+        100_000_000_000_000L, 1_000_000_000_000_000L, 10_000_000_000_000_000L, 100_000_000_000_000_000L,
+        1_000_000_000_000_000_000L};
 
     /** Go's rule, by brute force over the number of significant digits. */
     private static String goReference(final double v) {
@@ -198,6 +202,32 @@ class PromFloatsTest {
             same(-v, seed);
             f(v);
         }
+    }
+
+    @Test
+    void shouldWriteLongsLikeLongToString() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("PromFloatsTest longs seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final byte[] b = new byte[40];
+        for (int i = 0; i < 200_000; i++) {
+            // every digit count, the 8-digit boundaries and their neighbours
+            final long v = switch (i % 3) {
+                case 0 -> rnd.nextLong(Long.MAX_VALUE) >>> rnd.nextInt(63);
+                case 1 -> Math.max(0, POWERS_OF_TEN[rnd.nextInt(POWERS_OF_TEN.length)] + rnd.nextInt(-2, 3));
+                default -> 1_704_067_200L + rnd.nextInt(100_000_000);
+            };
+            final int at = rnd.nextInt(8);
+            final int end = PromFloats.putLong(b, at, v);
+            assertEquals(Long.toString(v), new String(b, at, end - at, StandardCharsets.US_ASCII), "seed " + seed);
+        }
+        assertEquals("9223372036854775807", longText(Long.MAX_VALUE));
+        assertEquals("0", longText(0));
+    }
+
+    private static String longText(final long v) {
+        final byte[] b = new byte[20];
+        return new String(b, 0, PromFloats.putLong(b, 0, v), StandardCharsets.US_ASCII);
     }
 
     /** avg_over_time's incremental mean of 40 gauge values in hundredths (Q2's answers: a third have <= 5 decimals). */

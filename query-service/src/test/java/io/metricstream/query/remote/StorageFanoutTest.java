@@ -141,12 +141,14 @@ class StorageFanoutTest {
     @Test
     void shouldAnswerLikeTheEngineWhenOneInstanceServesRangeSelectors() throws Exception {
         final Engine engine = new Engine(ON_A, Engine.Options.DEFAULT.withPushdownMinRangeMs(0));
-        // selectors and constant-work range functions are evaluated where each series is decoded (alone or
-        // prefetched together); the answers must be the in-process engine's, byte for byte
+        // selectors, constant-work range functions and avg_over_time over short windows are evaluated where each
+        // series is decoded (alone or prefetched together; [2h] at a 5m step is not); the answers must be the
+        // in-process engine's, byte for byte
         for (final String q : new String[] {"sum(rate(m[5m])) + sum(w)", "rate(w[10m]) * 2", "avg_over_time(w[30m])",
             "increase(w[1h] offset 1m) / 60", "max by (host)(w)", "w offset 3m", "timestamp(w)", "irate(w[10m])",
             "count_over_time(w[20m])", "last_over_time(w[7m])", "sum(rate(w[5m])) + sum(rate(m[5m]))",
-            "delta(w[15m] @ 600)", "idelta(w[10m]) - resets(w[10m])", "present_over_time(m[3m])"}) {
+            "delta(w[15m] @ 600)", "idelta(w[10m]) - resets(w[10m])", "present_over_time(m[3m])",
+            "avg_over_time(w[2h])", "avg_over_time(w[10m]) - avg_over_time(m[10m] offset 5m)"}) {
             assertEquals(PromJson.success(PromJson.result(engine.range(q, 0, 14_400_000, 300_000))),
                 range(singleQuery, q, 0, 14_400, 300), q);
         }

@@ -32,7 +32,7 @@ import java.util.Arrays;
 final class SeriesGroups {
     /** Record framing before the key: length, offset delta, timestamp, key length; then the value length. */
     static final int RECORD_OVERHEAD = RecordBatchDescriptor.MIN_RECORD_LENGTH;
-    private static final int SAMPLE_BYTES = 16;
+    private static final int SAMPLE_BYTES = StagedSamples.SAMPLE_PAIR_BYTES;
     // big-endian, as ByteBuf.writeLong writes the SampleRecordCodec value
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
@@ -116,17 +116,12 @@ final class SeriesGroups {
 
     /**
      * Appends samples {@code [from, from + count)} of {@code staged} to series {@code s} (after its earlier
-     * samples): one copy of their (ts, bits) pairs and one segment.
+     * samples): one copy of their (ts, bits) pairs, already in the record value's layout, and one segment.
      */
     void addRun(final int s, final StagedSamples staged, final int from, final int count) {
         final int first = sampleCount;
         ensurePairs(first + count);
-        int at = first * SAMPLE_BYTES;
-        for (int i = from; i < from + count; i++) {
-            LONG_BE.set(pairs, at, staged.timestampMs(i));
-            LONG_BE.set(pairs, at + Long.BYTES, staged.valueBits(i));
-            at += SAMPLE_BYTES;
-        }
+        staged.copySamplePairs(from, count, pairs, first * SAMPLE_BYTES);
         sampleCount = first + count;
         link(s, first, count);
     }

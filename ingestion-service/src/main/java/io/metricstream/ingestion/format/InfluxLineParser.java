@@ -62,6 +62,7 @@ public final class InfluxLineParser {
     private final SeriesKeyBuilder keyBuilder;
     private final NumberParser numbers = new NumberParser();
     private final RawSeriesCache cache = new RawSeriesCache();
+    private final StagingEstimate stagingEstimate = new StagingEstimate();
     // per cache slot, where this body staged the slot's key: valid only while stagedIn[slot] == bodyGeneration
     private final int[] stagedIn = new int[RawSeriesCache.SLOTS];
     private final int[] stagedKeyAt = new int[RawSeriesCache.SLOTS];
@@ -136,6 +137,7 @@ public final class InfluxLineParser {
             Arrays.fill(stagedIn, 0);
             bodyGeneration = 1;
         }
+        stagingEstimate.reserve(out, length);
         while (pos < end) {
             final byte c = body[pos];
             if (c == ' ' || c == '\t' || c == '\r') {
@@ -155,6 +157,7 @@ public final class InfluxLineParser {
             }
         }
         body = null;
+        stagingEstimate.learn(out, length);
         return ParseStatus.COMPLETE;
     }
 

@@ -1,6 +1,9 @@
 package io.metricstream.ingestion.format;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.xerial.snappy.Snappy;
 
@@ -29,10 +32,13 @@ public final class RemoteWriteDecoder {
     private static final int WIRE_FIXED64 = 1;
     private static final int WIRE_LEN = 2;
     private static final int WIRE_FIXED32 = 5;
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+        ByteOrder.LITTLE_ENDIAN);
 
     private final ParseLimits limits;
     private final SeriesKeyBuilder keyBuilder;
     private final RawSeriesCache seriesCache = new RawSeriesCache();
+    private final StagingEstimate stagingEstimate = new StagingEstimate();
     private byte[] raw = new byte[64 * 1024];
     private int rawLength;
     private ParseError error;
@@ -82,6 +88,7 @@ public final class RemoteWriteDecoder {
         seriesIndex = 0;
         pos = offset;
         final int end = offset + length;
+        stagingEstimate.reserve(out, length);
         while (pos < end) {
             if (!readVarint(b, end)) {
                 return fail(seriesIndex, null, "truncated field tag in WriteRequest");
@@ -103,19 +110,28 @@ public final class RemoteWriteDecoder {
                 return fail(seriesIndex, "field " + field, "cannot skip field with wire type " + wire);
             }
         }
+        stagingEstimate.learn(out, length);
         return ParseStatus.COMPLETE;
     }
 
     private boolean decodeSeries(final byte[] b, final int start, final int end, final StagedSamples out) {
         final int labelsEnd = leadingLabelsEnd(b, start, end);
         final long rawHash = labelsEnd > start ? RawSeriesCache.hash(b, start, labelsEnd - start) : 0;
-        if (labelsEnd > start && seriesCache.find(rawHash, b, start, labelsEnd - start)
-            && noLabelFrom(b, labelsEnd, end)) {
-            // a series this event loop already checked and keyed: copy its key, stage its samples
+        final boolean known = labelsEnd > start && seriesCache.find(rawHash, b, start, labelsEnd - start);
+        if (known) {
+            // a series this event loop already checked and keyed: copy its key and stage its samples in one pass
+            // over the fields after its labels (a second pass only to check them was ~9 % of the decode in JFR)
+            out.mark();
             final int keyAt = out.keys().writerIndex();
             out.addSeries(seriesCache.keyBytes(), seriesCache.keyAt(), seriesCache.keyLength(),
                 seriesCache.keyHash());
-            return stageSamples(b, labelsEnd, end, out, keyAt);
+            if (stageSamples(b, labelsEnd, end, out, keyAt, false)) {
+                return true;
+            }
+            // a late label, a malformed field or a bad sample: undo the series and let the checking path, which
+            // checks labels and structure before samples, find and report the first problem as it always has
+            out.rollBack();
+            error = null;
         }
         keyBuilder.begin(b);
         boolean hasName = false;
@@ -155,18 +171,22 @@ public final class RemoteWriteDecoder {
             return failed(seriesIndex, labelField(d) + ".name", "duplicate label name \""
                 + new String(b, keyBuilder.nameOffset(d), keyBuilder.nameLength(d), StandardCharsets.UTF_8) + "\"");
         }
-        if (!lateLabel && labelsEnd > start) {
+        if (!known && !lateLabel && labelsEnd > start) {
             seriesCache.put(rawHash, b, start, labelsEnd - start, out.keys(), keyAt, out.keys().writerIndex() - keyAt,
                 out.seriesHash());
         }
-        return stageSamples(b, start, end, out, keyAt);
+        return stageSamples(b, start, end, out, keyAt, true);
     }
 
-    /** Stages the samples of the TimeSeries at {@code [from, end)}; drops the series key when none is staged. */
+    /**
+     * Stages the samples of the TimeSeries at {@code [from, end)}; drops the series key when none is staged. False
+     * on a malformed field, on a {@code Label} unless {@code labelsSeen} (they were checked), or on a bad sample
+     * (then {@link #error} says which).
+     */
     private boolean stageSamples(final byte[] b, final int from, final int end, final StagedSamples out,
-                                 final int keyAt) {
+                                 final int keyAt, final boolean labelsSeen) {
         final int staged = out.sampleCount();
-        if (!decodeSamples(b, from, end, out)) {
+        if (!decodeSamples(b, from, end, out, labelsSeen)) {
             return false;
         }
         if (out.sampleCount() == staged) {
@@ -190,25 +210,6 @@ public final class RemoteWriteDecoder {
             labelsEnd = pos;
         }
         return labelsEnd;
-    }
-
-    /**
-     * Whether the fields at {@code [from, end)} are well formed and hold no {@code Label}: then the leading labels
-     * are all of the series' labels. False sends the series down the checking path, which reports any problem.
-     */
-    private boolean noLabelFrom(final byte[] b, final int from, final int end) {
-        pos = from;
-        while (pos < end) {
-            if (!readVarint(b, end)) {
-                return false;
-            }
-            final int field = (int) (varint >>> 3);
-            final int wire = (int) (varint & 7);
-            if (field == 1 || !skip(b, wire, end)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Decodes one Label at {@code pos}; returns 1 for {@code __name__}, 0 for another label, -1 on error. */
@@ -291,27 +292,39 @@ public final class RemoteWriteDecoder {
         return isName ? 1 : 0;
     }
 
-    /** Second pass over a TimeSeries: stages its samples (field 2), counts histograms (field 4). */
-    private boolean decodeSamples(final byte[] b, final int start, final int end, final StagedSamples out) {
+    /**
+     * Stages the samples (field 2) of the TimeSeries fields at {@code [start, end)} and counts its histograms
+     * (field 4); false on a malformed field, a {@code Label} (field 1) unless {@code labelsSeen}, or a bad sample.
+     */
+    private boolean decodeSamples(final byte[] b, final int start, final int end, final StagedSamples out,
+                                  final boolean labelsSeen) {
         pos = start;
         int sampleIndex = 0;
         while (pos < end) {
-            readVarint(b, end);
+            if (!readVarint(b, end)) {
+                return false;
+            }
             final int field = (int) (varint >>> 3);
             final int wire = (int) (varint & 7);
             if (field == 2 && wire == WIRE_LEN) {
-                readVarint(b, end);
+                if (!readVarint(b, end) || varint < 0 || varint > end - pos) {
+                    return false;
+                }
                 final int sampleEnd = pos + (int) varint;
                 if (!decodeSample(b, sampleEnd, sampleIndex, out)) {
                     return false;
                 }
                 pos = sampleEnd;
                 sampleIndex++;
-            } else if (field == 4 && wire == WIRE_LEN) {
-                out.skipValue();
-                skip(b, wire, end);
+            } else if (field == 1 && !labelsSeen) {
+                return false;
             } else {
-                skip(b, wire, end);
+                if (field == 4 && wire == WIRE_LEN) {
+                    out.skipValue();
+                }
+                if (!skip(b, wire, end)) {
+                    return false;
+                }
             }
         }
         return true;
@@ -348,10 +361,9 @@ public final class RemoteWriteDecoder {
         return true;
     }
 
+    /** A protobuf fixed64 (little-endian): one load, where eight byte loads were ~20 % of the decode in JFR. */
     private static long fixed64(final byte[] b, final int at) {
-        return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24
-            | (b[at + 4] & 0xffL) << 32 | (b[at + 5] & 0xffL) << 40 | (b[at + 6] & 0xffL) << 48
-            | (b[at + 7] & 0xffL) << 56;
+        return (long) LONG_LE.get(b, at);
     }
 
     /** Reads a base-128 varint at {@code pos} into {@link #varint}; false when truncated or longer than 10 bytes. */

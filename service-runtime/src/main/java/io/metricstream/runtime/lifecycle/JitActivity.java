@@ -193,6 +193,27 @@ public final class JitActivity {
         }
     }
 
+    /**
+     * From inside a turn ({@link #inTurn}): lets the warm-ups waiting for the turn run theirs first, then takes it
+     * back; returns the milliseconds that took, 0 at once when none waits. A warm-up whose path the startup's long C2
+     * queue left at tier 2 tops it up afterwards, once the compilers have caught up (the storage warm-up in
+     * {@code ./metricstream up}). Interrupted while waiting (the service closes), it throws without the turn, which
+     * {@link Turn#close} then leaves alone.
+     */
+    public static long yieldTurn() throws InterruptedException {
+        if (!TURN.isHeldByCurrentThread()) {
+            throw new IllegalStateException("yieldTurn outside this thread's warm-up turn");
+        }
+        if (!TURN.hasQueuedThreads()) {
+            return 0;
+        }
+        final long t0 = System.nanoTime();
+        TURN.unlock();
+        // fair: queued behind the warm-ups that were waiting
+        TURN.lockInterruptibly();
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
     /** A warm-up's turn: close it (once, on the thread that took it) when the warm-up ends. */
     public static final class Turn implements AutoCloseable {
         private boolean open = true;
@@ -204,7 +225,10 @@ public final class JitActivity {
         public void close() {
             if (open) {
                 open = false;
-                TURN.unlock();
+                // not held after an interrupted yieldTurn
+                if (TURN.isHeldByCurrentThread()) {
+                    TURN.unlock();
+                }
             }
         }
     }
@@ -362,6 +386,24 @@ public final class JitActivity {
             out.add(shortName(e.getKey()) + "@" + e.getValue());
         }
         return out;
+    }
+
+    /**
+     * Before rounds that resume after a pause (another warm-up ran meanwhile): forgets the quiet rounds counted and
+     * takes the code list and compilation time of now as the next round's baseline.
+     */
+    public void resume() {
+        quietSinceLast();
+        quietRounds = 0;
+    }
+
+    /**
+     * Watched methods at tier 2 now (C1 without profile, left there by a long C2 queue: they reach tier 4 only from
+     * the profile of later calls), or -1 where the code list cannot be read.
+     */
+    public int limitedProfileCount() {
+        final String codes = diagnostics == null ? null : diagnostics.codelist();
+        return codes == null ? -1 : (int) count(midTier(codes, packages), TIER_C1_LIMITED_PROFILE);
     }
 
     /** Watched methods at tier 2/3 now, or -1 where the code list cannot be read. */

@@ -58,6 +58,74 @@ class JitActivityTest {
     }
 
     @Test
+    void shouldLetTheWaitingWarmupRunFirstWhenOneYieldsItsTurn() throws Exception {
+        final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Thread other = new Thread(() -> JitActivity.inTurn(waitedMs -> order.add("other"), e -> false));
+        final String answer = JitActivity.inTurn(waitedMs -> {
+            try {
+                order.add("first");
+                other.start();
+                awaitWaiting(other);
+                JitActivity.yieldTurn();
+                order.add("first again");
+                return "done";
+            } catch (final InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }, e -> "stopped");
+        other.join();
+        assertEquals("done", answer);
+        assertEquals(List.of("first", "other", "first again"), order);
+        JitActivity.takeTurn().close(); // released once, by the yielding warm-up's inTurn
+    }
+
+    @Test
+    void shouldKeepTheTurnWhenNoneWaitsAndRefuseAYieldOutsideATurn() throws Exception {
+        final Long yielded = JitActivity.inTurn(waitedMs -> {
+            try {
+                return JitActivity.yieldTurn();
+            } catch (final InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }, e -> -1L);
+        assertEquals(Long.valueOf(0), yielded);
+        assertThrows(IllegalStateException.class, JitActivity::yieldTurn);
+        JitActivity.takeTurn().close();
+    }
+
+    @Test
+    void shouldThrowWithoutTheTurnWhenInterruptedWhileTakingItBack() throws Exception {
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicReference<Throwable> thrown = new AtomicReference<>();
+        final Thread waiter = new Thread(() -> JitActivity.inTurn(waitedMs -> {
+            try {
+                return release.await(10, TimeUnit.SECONDS);
+            } catch (final InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }, e -> false));
+        final Thread yielder = new Thread(() -> thrown.set(assertThrows(IllegalStateException.class,
+            () -> JitActivity.inTurn(waitedMs -> {
+                try {
+                    waiter.start();
+                    awaitWaiting(waiter);
+                    return JitActivity.yieldTurn();
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while taking the turn back", e);
+                }
+            }, e -> -1L))));
+        yielder.start();
+        awaitWaiting(yielder); // the waiter holds the turn, the yielder waits to take it back
+        yielder.interrupt();
+        yielder.join();
+        release.countDown();
+        waiter.join();
+        assertInstanceOf(InterruptedException.class, thrown.get().getCause());
+        JitActivity.takeTurn().close(); // free: the interrupted yielder's close released nothing it did not hold
+    }
+
+    @Test
     void shouldStopWaitingWhenInterrupted() throws Exception {
         final AtomicReference<Throwable> thrown = new AtomicReference<>();
         interruptWhileWaiting(() -> {

@@ -76,6 +76,11 @@ public final class SelectWarmup {
     static final int HOSTS = 20;
     private static final long ANSWER_TIMEOUT_S = 30;
     private static final String TEMP_PREFIX = "metricstream-select-warmup";
+    /**
+     * Wall-clock cap of the top-up rounds (beyond {@code budgetMs}): run after the other warm-ups of the JVM when
+     * rounds left part of the path at tier 2 ({@link #runTurn}).
+     */
+    static final long TOP_UP_BUDGET_MS = 1_000;
     /** Packages whose compilation the settle rounds wait for: what a select runs. */
     private static final String[] SELECT_PATH = {"io.metricstream.storage.select.", "io.metricstream.storage.block.",
         "io.metricstream.storage.index.", "io.metricstream.storage.chunk.", "io.metricstream.contracts.chunk.",
@@ -96,6 +101,8 @@ public final class SelectWarmup {
      * @param requests select requests answered
      * @param rounds fixed rounds run
      * @param settleRounds rounds run after those until the JIT settled
+     * @param topUpRounds rounds run after the other warm-ups of this JVM, to move code left at tier 2 (see
+     *     {@link #TOP_UP_BUDGET_MS})
      * @param settled whether the last {@link JitActivity#QUIET_ROUNDS} rounds ended with none of the path queued
      *     for compilation
      * @param answerBytes chunk and window bytes answered (and discarded)
@@ -106,9 +113,9 @@ public final class SelectWarmup {
      * @param windowSeriesFromChunks SELECT_WINDOWS series folded straight from raw chunks (no rollup under them)
      * @param failure the failure that stopped it, or null
      */
-    public record Report(int requests, int rounds, int settleRounds, boolean settled, long answerBytes, long fillMs,
-                         long wallMs, long threadCpuMs, long windowsFromRollups, long windowSeriesFromChunks,
-                         Throwable failure) {
+    public record Report(int requests, int rounds, int settleRounds, int topUpRounds, boolean settled,
+                         long answerBytes, long fillMs, long wallMs, long threadCpuMs, long windowsFromRollups,
+                         long windowSeriesFromChunks, Throwable failure) {
     }
 
     private final HeadOptions head;
@@ -146,7 +153,7 @@ public final class SelectWarmup {
     public Report run() {
         return JitActivity.inTurn(this::runTurn, e -> {
             LOG.info("select warm-up stopped by shutdown while waiting for its turn");
-            return new Report(0, 0, 0, false, 0, 0, 0, 0, 0, 0, e);
+            return new Report(0, 0, 0, 0, false, 0, 0, 0, 0, 0, 0, e);
         });
     }
 
@@ -159,6 +166,7 @@ public final class SelectWarmup {
         int requests = 0;
         int fixedRounds = 0;
         int settleRounds = 0;
+        TopUp topUp = TopUp.NONE;
         boolean settled = false;
         List<String> stillQueued = List.of();
         List<String> midTier = List.of();
@@ -206,6 +214,9 @@ public final class SelectWarmup {
                         answerBytes += bytes[0];
                         requests += settleRounds * all.size();
                     }
+                    topUp = maxSettleRounds > 0 ? topUp(jit, all, client) : TopUp.NONE;
+                    answerBytes += topUp.bytes();
+                    requests += topUp.rounds() * all.size();
                     settled = jit.settled();
                     stillQueued = settled ? List.of() : jit.queuedMethods(5);
                     midTier = jit.midTierMethods(5);
@@ -225,7 +236,7 @@ public final class SelectWarmup {
         } finally {
             failure = deleteQuietly(dir, failure);
         }
-        final Report report = new Report(requests, fixedRounds, settleRounds,
+        final Report report = new Report(requests, fixedRounds, settleRounds, topUp.rounds(),
             settled, answerBytes, fillMs, (System.nanoTime() - t0) / 1_000_000,
             (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1_000_000,
             metrics.windowsFromRollups(), metrics.windowSeriesFromChunks(), failure);
@@ -238,12 +249,52 @@ public final class SelectWarmup {
             LOG.info("select warm-up: {} requests over {} synthetic series, {} answer bytes ({} windows from rollups, "
                 + "{} series folded from chunks), {} rounds then {} until the JIT {}, in {} ms ({} ms writing the "
                 + "database; warm-up thread CPU {} ms; {} ms waiting for its turn; {} ms for C2's queue, {} of them "
-                + "before the first round); {} of its methods left at tier 2/3 {}", requests, METRICS.length * HOSTS,
+                + "before the first round; {} top-up rounds after {} ms for the other warm-ups, methods at tier 2 "
+                + "{}); {} of its methods left at tier 2/3 {}", requests, METRICS.length * HOSTS,
                 answerBytes, report.windowsFromRollups(), report.windowSeriesFromChunks(), fixedRounds, settleRounds,
                 settling(report, stillQueued), report.wallMs(), fillMs, report.threadCpuMs(), waitMs, c2WaitMs,
-                firstWaitMs, midTierCount, midTier);
+                firstWaitMs, topUp.rounds(), topUp.yieldMs(), topUp.tier2(), midTierCount, midTier);
         }
         return report;
+    }
+
+    /**
+     * What {@link #topUp} did: rounds, answer bytes, milliseconds the other warm-ups ran first, watched methods at
+     * tier 2 before and after (-1: not read).
+     */
+    private record TopUp(int rounds, long bytes, long yieldMs, int tier2Before, int tier2After) {
+        static final TopUp NONE = new TopUp(0, 0, 0, -1, -1);
+
+        /** The tier-2 counts for the log line, {@code before -> after}. */
+        String tier2() {
+            return tier2Before + " -> " + tier2After;
+        }
+    }
+
+    /**
+     * The startup's long C2 queue (services starting, a user's first ingest beside them) leaves part of the path at
+     * tier 2, unprofiled, however many rounds run: HotSpot moves such code to tier 3 only while that queue is short.
+     * The first query then recompiled {@code ChunkQuerier.touches/collect}, {@code ChunkList.add/swap},
+     * {@code Block.chunkAt}, {@code SeriesChunks.writeChunk} and {@code WindowQuerier.foldAggregate} at tiers 3 and 4
+     * (session 9's JIT logs of loadgen/bench/cold.sh, both cycles); on a loaded machine the budget ends the fixed
+     * rounds early and leaves such code at tier 3. So when the JIT did not settle or rounds left watched methods at
+     * tier 2: lets the JVM's other warm-ups run first ({@link JitActivity#yieldTurn}; they fill C2's queue in turn),
+     * then runs rounds until the JIT settles, at most {@code maxSettleRounds}, within {@link #TOP_UP_BUDGET_MS}.
+     */
+    private TopUp topUp(final JitActivity jit, final List<Request> all, final StorageClient client)
+        throws Exception {
+        final int before = jit.limitedProfileCount();
+        if ((jit.settled() && before <= 0) || Thread.currentThread().isInterrupted()) {
+            return new TopUp(0, 0, 0, before, before);
+        }
+        final long yieldMs = JitActivity.yieldTurn();
+        final long deadline = System.nanoTime() + TOP_UP_BUDGET_MS * 1_000_000;
+        jit.resume();
+        final long[] bytes = {0};
+        final int n = jit.settle(maxSettleRounds, () -> going(deadline), () -> {
+            bytes[0] += round(all, client);
+        });
+        return new TopUp(n, bytes[0], yieldMs, before, jit.limitedProfileCount());
     }
 
     /** One round of requests (a round is short, so the budget is checked between rounds); returns answer bytes. */

@@ -34,7 +34,8 @@ class StorageServiceWarmupTest {
             assertNull(report.failure());
             assertEquals(2, report.rounds());
             // the settle rounds (storage.warmup_settle_rounds) run while the JIT still compiles the path
-            assertEquals(SelectWarmup.REQUESTS_PER_ROUND * (2 + report.settleRounds()), report.requests());
+            assertEquals(SelectWarmup.REQUESTS_PER_ROUND * (2 + report.settleRounds() + report.topUpRounds()),
+                report.requests());
             assertEquals(0, node.service().db().head().registry().size(), "no series in the user's head");
             assertEquals(0, node.service().db().blocks().size(), "no blocks in the user's database");
             try (Stream<Path> blocks = Files.list(node.service().db().dir().resolve("blocks"))) {

@@ -137,7 +137,10 @@ public final class Block {
         return sizeBytes;
     }
 
-    /** The rollup of {@code resolutionMs}, or null when the block has none (written before rollups existed). */
+    /**
+     * The rollup of {@code resolutionMs}, or null when the block has none (it spans less than the rollup minimum
+     * span it was written with, or was written before rollups existed).
+     */
     public RollupFile rollup(final long resolutionMs) {
         for (int i = 0; i < rollups.length; i++) {
             if (RollupWriter.RESOLUTIONS[i] == resolutionMs) {

@@ -89,7 +89,8 @@ public final class BlockInspector {
         for (final long res : RollupWriter.RESOLUTIONS) {
             final RollupFile rollup = block.rollup(res);
             if (rollup == null) {
-                out.append(RollupWriter.fileName(res)).append(" absent (block written before rollups)\n");
+                out.append(RollupWriter.fileName(res)).append(" absent (the block spans less than "
+                    + "storage.rollup_min_block_span_ms, or was written before rollups)\n");
                 continue;
             }
             long windows = 0;

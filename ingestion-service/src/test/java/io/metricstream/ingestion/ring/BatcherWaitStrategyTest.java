@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
+import io.metricstream.testsupport.Awaits;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -61,9 +63,9 @@ class BatcherWaitStrategyTest {
         }, "wait-test-consumer");
         consumer.setDaemon(true);
         consumer.start();
-        while (consumer.getState() != Thread.State.TIMED_WAITING) { // past the spins, parked in its poll
-            Thread.onSpinWait();
-        }
+        // past the spins, parked in its poll (Awaits, not a bare spin loop that @Timeout could not interrupt)
+        Awaits.await(Duration.ofSeconds(30), () -> consumer.getState() == Thread.State.TIMED_WAITING,
+            "the consumer to park in its poll");
 
         published.set(0);
         wait.wakeFromPoll();

@@ -207,6 +207,11 @@ public final class Block {
         return segmentOf(series.chunkRefs()[i]);
     }
 
+    /** The chunk segment file of chunk {@code i} of {@code series}, as chunk errors name it. */
+    public String chunkSource(final SeriesEntry series, final int i) {
+        return sourceOf(series.chunkRefs()[i]);
+    }
+
     /** Length of the chunk whose bytes start at {@code chunkAt} of {@code segment} (both from this block). */
     public static int chunkLength(final ByteBuffer segment, final int chunkAt) {
         return segment.getInt(chunkAt - 4);

@@ -10,6 +10,7 @@ import io.metricstream.storage.head.Head;
 import io.metricstream.storage.head.HeadCheckpoint;
 import io.metricstream.storage.head.HeadChunk;
 import io.metricstream.storage.head.HeadMetrics;
+import io.metricstream.storage.head.HeadReaders;
 import io.metricstream.storage.head.MemSeries;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,19 +79,28 @@ public final class TimeSeriesDb implements AutoCloseable {
     private String lastName = "";
     // written once by open
     private Map<Integer, Long> recoveredOffsets = Map.of();
+    // ingest thread: the tombstones generation collectDeleted last applied to the head (-1: none yet)
+    private long collectedGeneration = -1;
 
-    private TimeSeriesDb(final Path dir, final DbOptions options, final HeadMetrics metrics) {
+    private TimeSeriesDb(final Path dir, final DbOptions options, final HeadMetrics metrics,
+                         final HeadReaders readers) {
         this.dir = dir;
         this.blocksDir = dir.resolve("blocks");
         this.options = options;
-        this.head = new Head(options.head(), metrics);
+        this.head = new Head(options.head(), metrics, readers);
         this.tombstones = new Tombstones(dir);
     }
 
     /** Opens (recovering) the database in {@code dir}. */
     public static TimeSeriesDb open(final Path dir, final DbOptions options, final HeadMetrics metrics)
         throws IOException {
-        final TimeSeriesDb db = new TimeSeriesDb(dir, options, metrics);
+        return open(dir, options, metrics, new HeadReaders());
+    }
+
+    /** Opens {@code dir} with flushes waiting for earlier queries as {@code readers} says (tests: a short bound). */
+    public static TimeSeriesDb open(final Path dir, final DbOptions options, final HeadMetrics metrics,
+                                    final HeadReaders readers) throws IOException {
+        final TimeSeriesDb db = new TimeSeriesDb(dir, options, metrics, readers);
         db.recover();
         return db;
     }
@@ -188,9 +198,40 @@ public final class TimeSeriesDb implements AutoCloseable {
         return total;
     }
 
-    /** Flushes what the head holds before its flush boundary; returns the blocks written. */
+    /**
+     * Flushes what the head holds before its flush boundary, then runs the head GC of deleted series
+     * ({@link #collectDeleted}); returns the blocks written. The consumer calls it every maintenance cycle, with or
+     * without new data. Ingest thread.
+     */
     public int flushIfDue() throws IOException {
-        return flush(head.flushBoundaryMs());
+        final int flushed = flush(head.flushBoundaryMs());
+        collectDeleted();
+        return flushed;
+    }
+
+    /**
+     * Drops the head samples the tombstones delete and removes the series left with none from the head, so a series
+     * deleted over its whole head range stops counting against the series limit by the next maintenance cycle, with
+     * or without new data (Prometheus removes such series at its next head GC). Runs only when the tombstones changed
+     * since the last run (or once after open). The tombstones stay until {@code clean_tombstones}: they still hide
+     * the series' samples in blocks and any deleted sample replayed later. Returns the series removed. Ingest thread.
+     */
+    public int collectDeleted() {
+        final long generation = tombstones.generation();
+        if (generation == collectedGeneration) {
+            return 0;
+        }
+        // the generation read first: an add racing the snapshot makes the next run apply it again, never skip it
+        final Map<LabelSet, long[]> deleted = tombstones.snapshot();
+        collectedGeneration = generation;
+        if (deleted.isEmpty()) {
+            return 0;
+        }
+        final int removed = head.removeDeleted(deleted);
+        if (removed > 0) {
+            LOG.info("head GC removed {} series whose every head sample is deleted", removed);
+        }
+        return removed;
     }
 
     /**

@@ -36,6 +36,11 @@ public final class Tombstones {
     private final Path dir;
     // guarded by this
     private final Map<LabelSet, long[]> ranges = new HashMap<>();
+    // written under this; read without the lock by intervals(), which every select calls per series (query threads
+    // would otherwise meet on this lock even when there is no tombstone at all)
+    private volatile boolean empty = true;
+    // guarded by this: changes with every load, add and clear (the head's GC of deleted series runs on a change)
+    private long generation;
 
     /** Tombstones stored in {@code dir}. */
     public Tombstones(final Path dir) {
@@ -46,6 +51,8 @@ public final class Tombstones {
     public synchronized void load() throws IOException {
         final Path path = dir.resolve(FILE);
         ranges.clear();
+        empty = true;
+        generation++;
         if (!Files.exists(path)) {
             return;
         }
@@ -79,6 +86,8 @@ public final class Tombstones {
             addRange(l, minT, maxT);
         }
         persist();
+        // after persist: a head GC that sees this generation drops samples only once their deletion is durable
+        generation++;
     }
 
     private void addRange(final LabelSet labels, final long minT, final long maxT) {
@@ -87,11 +96,27 @@ public final class Tombstones {
         n[old.length] = minT;
         n[old.length + 1] = maxT;
         ranges.put(labels, n);
+        empty = false;
     }
 
     /** Intervals (min, max pairs) of {@code labels}, or null. */
-    public synchronized long[] intervals(final LabelSet labels) {
-        return ranges.isEmpty() ? null : ranges.get(labels);
+    public long[] intervals(final LabelSet labels) {
+        if (empty) {
+            return null;
+        }
+        synchronized (this) {
+            return ranges.get(labels);
+        }
+    }
+
+    /** A number that changes whenever the tombstones do. */
+    public synchronized long generation() {
+        return generation;
+    }
+
+    /** Every series with tombstones and its intervals (min, max pairs; never modified), as a copy. */
+    public synchronized Map<LabelSet, long[]> snapshot() {
+        return new HashMap<>(ranges);
     }
 
     /** Removes deleted samples of {@code labels} from {@code samples}. */
@@ -112,7 +137,9 @@ public final class Tombstones {
     /** Forgets every tombstone (after the data was rewritten without them) and persists. */
     public synchronized void clear() throws IOException {
         ranges.clear();
+        empty = true;
         persist();
+        generation++;
     }
 
     private void persist() throws IOException {

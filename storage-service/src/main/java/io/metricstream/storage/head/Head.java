@@ -11,6 +11,7 @@ import io.metricstream.contracts.chunk.ChunkWriter;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The in-memory head: the newest data of every series, in chunks, until it is flushed into a block.
@@ -28,7 +29,7 @@ public final class Head {
     private final HeadMetrics metrics;
     private final SeriesRegistry registry;
     private final WriterContext ctx;
-    private final HeadReaders readers = new HeadReaders();
+    private final HeadReaders readers;
     // written by the ingest thread, read by anyone
     private volatile long maxTimeMs = Long.MIN_VALUE;
     // ingest thread: inside beginBatch/endBatch, where the append counts are published once at the end
@@ -36,12 +37,23 @@ public final class Head {
 
     /** A head with {@code options}, counting into {@code metrics}. */
     public Head(final HeadOptions options, final HeadMetrics metrics) {
-        this(options, metrics, new SeriesRegistry());
+        this(options, metrics, new HeadReaders());
+    }
+
+    /** A head whose truncations wait for earlier queries as {@code readers} says (tests: a short bound). */
+    public Head(final HeadOptions options, final HeadMetrics metrics, final HeadReaders readers) {
+        this(options, metrics, new SeriesRegistry(), readers);
     }
 
     /** A head over {@code registry} (tests: a registry forcing hash collisions). */
     Head(final HeadOptions options, final HeadMetrics metrics, final SeriesRegistry registry) {
+        this(options, metrics, registry, new HeadReaders());
+    }
+
+    private Head(final HeadOptions options, final HeadMetrics metrics, final SeriesRegistry registry,
+                 final HeadReaders readers) {
         this.registry = registry;
+        this.readers = readers;
         this.options = options;
         this.metrics = metrics;
         this.ctx = new WriterContext(options);
@@ -266,7 +278,37 @@ public final class Head {
         for (final MemSeries s : registry.all()) {
             s.dropChunksBefore(boundaryMs, ctx);
         }
-        final List<MemSeries> removed = registry.removeEmpty();
+        return collect(registry.all());
+    }
+
+    /**
+     * Deletes the head samples {@code deleted} names (series → min, max pairs, as tombstones hold them; a series the
+     * head does not have is not created), then garbage-collects the series left with no sample: a series a deletion
+     * emptied leaves the registry and the series limit's count without waiting for a flush with data. Queries filter
+     * tombstoned samples anyway, so they see no difference and no wait for readers is needed. Returns how many series
+     * were removed. Ingest thread.
+     */
+    public int removeDeleted(final Map<LabelSet, long[]> deleted) {
+        final List<MemSeries> emptied = new ArrayList<>();
+        for (final Map.Entry<LabelSet, long[]> e : deleted.entrySet()) {
+            final MemSeries s = registry.get(e.getKey());
+            if (s == null) {
+                continue;
+            }
+            final long[] intervals = e.getValue();
+            for (int i = 0; i < intervals.length; i += 2) {
+                s.removeRange(intervals[i], intervals[i + 1], ctx);
+            }
+            if (s.sampleCount() == 0) {
+                emptied.add(s);
+            }
+        }
+        return emptied.isEmpty() ? 0 : collect(emptied);
+    }
+
+    /** Removes the empty series among {@code candidates} from the registry and every prediction; returns how many. */
+    private int collect(final List<MemSeries> candidates) {
+        final List<MemSeries> removed = registry.removeEmpty(candidates);
         if (removed.isEmpty()) {
             return 0;
         }

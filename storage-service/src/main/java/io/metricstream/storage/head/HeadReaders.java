@@ -16,15 +16,35 @@ import org.slf4j.LoggerFactory;
  * see the new block. Like Prometheus's wait for pending readers before head truncation. Two counters (one per
  * epoch parity): readers never wait, and one increment and one decrement per query is all they pay.
  *
+ * <p>The wait is bounded (a query stalled for longer, e.g. by a client not reading its answer, must not stop ingest
+ * forever). When it gives up, the epochs it did not wait for are marked overtaken before the head drops anything:
+ * a query checks {@link #overtaken} after its last read of the head and, when true, may have missed samples the
+ * truncation moved into a block its list does not hold, so it retries with a fresh block list or fails with
+ * {@link HeadTruncatedException}; never a silent partial answer.
+ *
  * <p>Thread-safe; {@link #awaitEarlier} is called by one thread at a time (the ingest thread's flush).
  */
 public final class HeadReaders {
     private static final Logger LOG = LoggerFactory.getLogger(HeadReaders.class);
-    // bound on the wait: a query stalled for longer (a client not reading its answer) must not stop ingest forever
-    private static final long MAX_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
+    /** Default bound on {@link #awaitEarlier}'s wait. */
+    public static final long DEFAULT_MAX_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
+    // immutable after construction
+    private final long maxWaitNs;
     private final AtomicLong epoch = new AtomicLong();
+    // the newest epoch a truncation proceeded without waiting for (-1: none); only grows
+    private final AtomicLong overtakenUpTo = new AtomicLong(-1);
     private final AtomicLongArray active = new AtomicLongArray(2);
     private final Object drained = new Object();
+
+    /** Readers whose truncations wait at most {@link #DEFAULT_MAX_WAIT_NS}. */
+    public HeadReaders() {
+        this(DEFAULT_MAX_WAIT_NS);
+    }
+
+    /** Readers whose truncations wait at most {@code maxWaitNs} for earlier queries (tests: 0, never wait). */
+    public HeadReaders(final long maxWaitNs) {
+        this.maxWaitNs = maxWaitNs;
+    }
 
     /** Registers a query about to read the blocks and the head; returns the token for {@link #exit}. Any thread. */
     public long enter() {
@@ -49,27 +69,55 @@ public final class HeadReaders {
     }
 
     /**
-     * Starts a new epoch and waits until every query registered before it has exited (at most 30 s, then logs and
-     * returns). Call after making new blocks visible and before dropping their data from the head.
+     * Whether a head truncation proceeded while the query registered with {@code token} was still reading (it waited
+     * past the bound): the query may have missed data. Call after the query's last read of the head. Any thread.
+     */
+    public boolean overtaken(final long token) {
+        return token <= overtakenUpTo.get();
+    }
+
+    /**
+     * Throws {@link HeadTruncatedException} when {@link #overtaken}: for a query that has streamed part of its answer
+     * and cannot retry. Any thread.
+     */
+    public void checkNotOvertaken(final long token) {
+        if (overtaken(token)) {
+            throw new HeadTruncatedException(maxWaitNs);
+        }
+    }
+
+    /**
+     * Starts a new epoch and waits until every query registered before it has exited (at most the bound, then marks
+     * those queries overtaken, logs and returns). Call after making new blocks visible and before dropping their
+     * data from the head.
      */
     public void awaitEarlier() {
-        final int old = slot(epoch.getAndIncrement());
-        final long deadline = System.nanoTime() + MAX_WAIT_NS;
+        final long e = epoch.getAndIncrement();
+        final int old = slot(e);
+        final long deadline = System.nanoTime() + maxWaitNs;
         synchronized (drained) {
             while (active.get(old) > 0) {
                 final long leftNs = deadline - System.nanoTime();
                 if (leftNs <= 0) {
-                    LOG.warn("head truncation proceeds with {} query(ies) still reading after 30 s", active.get(old));
+                    giveUp(e, active.get(old));
                     return;
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(drained, leftNs);
-                } catch (final InterruptedException e) {
+                } catch (final InterruptedException x) {
                     Thread.currentThread().interrupt();
+                    giveUp(e, active.get(old));
                     return;
                 }
             }
         }
+    }
+
+    // before the caller drops head data: a reader that reads the head after the drop sees the mark at its check
+    private void giveUp(final long e, final long stillReading) {
+        overtakenUpTo.accumulateAndGet(e, Math::max);
+        LOG.warn("head truncation proceeds with {} query(ies) still reading after maxWaitMs={}; they fail or retry",
+            stillReading, TimeUnit.NANOSECONDS.toMillis(maxWaitNs));
     }
 
     /** Queries registered now (tests, status). */

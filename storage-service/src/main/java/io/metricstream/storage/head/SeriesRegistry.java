@@ -26,7 +26,8 @@ import org.agrona.collections.LongHashSet;
  * <p>Lookups by hash run on the single ingest thread only. Series creation, removal and every query-side read take
  * {@code lock} (write / read): both are rare, so queries almost never wait.
  *
- * <p>Head GC ({@link #removeEmpty}, after a flush): series with no sample left in the head leave the hash chains,
+ * <p>Head GC ({@link #removeEmpty}, after a flush, and over the series deletions emptied in every maintenance
+ * cycle): series with no sample left in the head leave the hash chains,
  * the ref map, the postings and the count the series limit checks; label strings no series uses any more leave the
  * intern table. Refs are never reused (they ascend with creation), so a ref read from the postings before a removal
  * resolves to null ({@link #series}), never to another series.
@@ -124,6 +125,17 @@ public final class SeriesRegistry {
         }
     }
 
+    /** The series of {@code labels}, or null when the head has none. Ingest thread only. */
+    public MemSeries get(final LabelSet labels) {
+        final ByteBuf buf = Unpooled.buffer(SeriesKeyCodec.encodedLength(labels));
+        try {
+            final int length = SeriesKeyCodec.encode(labels, buf);
+            return find(SeriesKeyCodec.hash(buf, 0, length), buf, 0, length);
+        } finally {
+            buf.release();
+        }
+    }
+
     /** Creates (or finds) a series from its labels (tests, checkpoint restore). Ingest thread only. */
     public MemSeries getOrCreate(final LabelSet labels, final int maxSamples) {
         final ByteBuf buf = Unpooled.buffer(SeriesKeyCodec.encodedLength(labels));
@@ -192,9 +204,14 @@ public final class SeriesRegistry {
      * (the single writer, so nothing is appended between the emptiness check and the removal).
      */
     public List<MemSeries> removeEmpty() {
+        return removeEmpty(all());
+    }
+
+    /** As {@link #removeEmpty()}, over {@code candidates} (series of this registry) only. Ingest thread only. */
+    public List<MemSeries> removeEmpty(final List<MemSeries> candidates) {
         final List<MemSeries> removed = new ArrayList<>();
-        for (final MemSeries s : all()) {
-            if (s.markRemovedIfEmpty()) {
+        for (final MemSeries s : candidates) {
+            if (!s.removed && s.markRemovedIfEmpty()) {
                 removed.add(s);
             }
         }

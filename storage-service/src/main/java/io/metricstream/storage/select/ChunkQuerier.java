@@ -93,6 +93,8 @@ public final class ChunkQuerier {
                     count++;
                 }
             }
+            // the answer is streamed: a truncation that overtook this read fails it rather than leave it partial
+            db.head().readers().checkNotOvertaken(reading);
             return count;
         } finally {
             db.head().readers().exit(reading);
@@ -125,7 +127,7 @@ public final class ChunkQuerier {
             final ByteBuffer segment = block.chunkSegment(entry, i);
             final int length = Block.chunkLength(segment, at);
             if (touches(tomb, cMin, cMax) || cMin < minT && cMax > maxT) {
-                reader.reset(segment, at, length, block.dir().toString(), at);
+                reader.reset(segment, at, length, block.chunkSource(entry, i), at);
                 filtered(minT, maxT, tomb);
             } else {
                 chunks.add(cMin, cMax, segment, at, length);

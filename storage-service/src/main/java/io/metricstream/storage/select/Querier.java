@@ -9,6 +9,8 @@ import io.metricstream.storage.block.RollupWriter;
 import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.db.TimeSeriesDb;
+import io.metricstream.storage.head.HeadReaders;
+import io.metricstream.storage.head.HeadTruncatedException;
 import io.metricstream.storage.head.MemSeries;
 import io.metricstream.storage.head.SeriesRegistry;
 import io.metricstream.storage.index.IndexReader;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -33,6 +36,8 @@ public final class Querier {
     private final ChunkReader reader = new ChunkReader();
     private final SampleBuffer merged = new SampleBuffer(1024);
     private final SampleBuffer part = new SampleBuffer(1024);
+    // sources()' check of a tombstoned series for a sample left
+    private final SampleBuffer probe = new SampleBuffer(256);
     private final RollupWindows windows = new RollupWindows();
     private final RollupWindows rawWindows = new RollupWindows();
     private final ChunkReader[] columns = {new ChunkReader(), new ChunkReader(), new ChunkReader(),
@@ -63,6 +68,14 @@ public final class Querier {
     record Source(Block block, int id, SeriesEntry entry, MemSeries head) {
     }
 
+    /** Tries of a listing overtaken by head truncations before it fails ({@link HeadReaders#overtaken}). */
+    static final int LISTING_ATTEMPTS = 3;
+
+    /**
+     * The matching series with a sample in [minT, maxT] that no tombstone deletes, each with its sources. A series
+     * whose every sample in the range is deleted is left out, as Prometheus's querier skips a series whose chunks
+     * deletion intervals cover: listings (series, label names and values) then agree with SELECT.
+     */
     TreeMap<LabelSet, List<Source>> sources(final List<LabelMatcher> matchers, final long minT, final long maxT) {
         // grouped by hash (LabelSet caches it), then ordered once: a TreeMap per block insert cost ~7 label-set
         // comparisons per series and block (100 series x 4 blocks: ~0.08 ms of LabelSet.compareTo)
@@ -83,12 +96,65 @@ public final class Querier {
         for (final long ref : MatcherEvaluator.matching(headView(registry), matchers)) {
             final MemSeries s = registry.series(ref);
             // null: head GC removed it after the postings were read; its samples are in a block the caller's
-            // HeadReaders registration keeps visible to it (taken before this block list, so it holds that block)
+            // HeadReaders registration keeps visible to it (taken before this block list, so it holds that block),
+            // or were all deleted (the GC of deleted series)
             if (s != null && s.overlaps(minT, maxT)) {
                 out.computeIfAbsent(s.labels(), k -> new ArrayList<>(1)).add(new Source(null, -1, null, s));
             }
         }
+        out.entrySet().removeIf(e -> !hasSampleLeft(e.getKey(), e.getValue(), minT, maxT));
         return new TreeMap<>(out);
+    }
+
+    /** Whether a source of {@code labels} has a sample in [minT, maxT] outside its tombstones (decoded only then). */
+    private boolean hasSampleLeft(final LabelSet labels, final List<Source> of, final long minT, final long maxT) {
+        final long[] tomb = db.tombstones().intervals(labels);
+        if (tomb == null) {
+            return true;
+        }
+        for (final Source s : of) {
+            probe.clear();
+            read(s, minT, maxT, probe);
+            for (int i = 0; i < probe.size(); i++) {
+                if (!deleted(tomb, probe.timestampAt(i))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether a tombstone interval in {@code tomb} (min, max pairs, or null) holds {@code t}. */
+    static boolean deleted(final long[] tomb, final long t) {
+        for (int i = 0; tomb != null && i < tomb.length; i += 2) {
+            if (t >= tomb[i] && t <= tomb[i + 1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The label sets {@link #sources} finds, with a fresh block list whenever a head truncation overtook the read
+     * (nothing is streamed yet, so a retry is free); fails with {@link HeadTruncatedException} after
+     * {@link #LISTING_ATTEMPTS}.
+     */
+    private Set<LabelSet> listed(final List<LabelMatcher> matchers, final long minT, final long maxT) {
+        final HeadReaders readers = db.head().readers();
+        for (int attempt = 1; ; attempt++) {
+            final long reading = readers.enter();
+            try {
+                final TreeMap<LabelSet, List<Source>> all = sources(matchers, minT, maxT);
+                if (!readers.overtaken(reading)) {
+                    return all.keySet();
+                }
+                if (attempt == LISTING_ATTEMPTS) {
+                    readers.checkNotOvertaken(reading);
+                }
+            } finally {
+                readers.exit(reading);
+            }
+        }
     }
 
     /** Streams every matching series with samples in [minT, maxT], in label order; returns the series count. */
@@ -115,6 +181,8 @@ public final class Querier {
                     count++;
                 }
             }
+            // the answer is streamed: a truncation that overtook this read fails it rather than leave it partial
+            db.head().readers().checkNotOvertaken(reading);
             return count;
         } finally {
             db.head().readers().exit(reading);
@@ -215,6 +283,7 @@ public final class Querier {
                     count++;
                 }
             }
+            db.head().readers().checkNotOvertaken(reading);
             return count;
         } finally {
             db.head().readers().exit(reading);
@@ -247,54 +316,39 @@ public final class Querier {
     /** Label sets of the matching series with data in the range, sorted; at most {@code limit} (0 = all). */
     public List<LabelSet> series(final List<LabelMatcher> matchers, final long minT, final long maxT,
                                  final int limit) {
-        final long reading = db.head().readers().enter();
-        try {
-            final List<LabelSet> out = new ArrayList<>();
-            for (final LabelSet l : sources(matchers, minT, maxT).keySet()) {
-                if (limit > 0 && out.size() >= limit) {
-                    break;
-                }
-                out.add(l);
+        final List<LabelSet> out = new ArrayList<>();
+        for (final LabelSet l : listed(matchers, minT, maxT)) {
+            if (limit > 0 && out.size() >= limit) {
+                break;
             }
-            return out;
-        } finally {
-            db.head().readers().exit(reading);
+            out.add(l);
         }
+        return out;
     }
 
     /** Label names over the matching series, sorted. */
     public List<String> labelNames(final List<LabelMatcher> matchers, final long minT, final long maxT,
                                    final int limit) {
-        final long reading = db.head().readers().enter();
-        try {
-            final TreeSet<String> names = new TreeSet<>();
-            for (final LabelSet l : sources(matchers, minT, maxT).keySet()) {
-                for (int i = 0; i < l.size(); i++) {
-                    names.add(l.name(i));
-                }
+        final TreeSet<String> names = new TreeSet<>();
+        for (final LabelSet l : listed(matchers, minT, maxT)) {
+            for (int i = 0; i < l.size(); i++) {
+                names.add(l.name(i));
             }
-            return limit(names, limit);
-        } finally {
-            db.head().readers().exit(reading);
         }
+        return limit(names, limit);
     }
 
     /** Values of label {@code name} over the matching series, sorted. */
     public List<String> labelValues(final String name, final List<LabelMatcher> matchers, final long minT,
                                     final long maxT, final int limit) {
-        final long reading = db.head().readers().enter();
-        try {
-            final TreeSet<String> values = new TreeSet<>();
-            for (final LabelSet l : sources(matchers, minT, maxT).keySet()) {
-                final String v = l.get(name);
-                if (v != null) {
-                    values.add(v);
-                }
+        final TreeSet<String> values = new TreeSet<>();
+        for (final LabelSet l : listed(matchers, minT, maxT)) {
+            final String v = l.get(name);
+            if (v != null) {
+                values.add(v);
             }
-            return limit(values, limit);
-        } finally {
-            db.head().readers().exit(reading);
         }
+        return limit(values, limit);
     }
 
     private static List<String> limit(final TreeSet<String> set, final int limit) {

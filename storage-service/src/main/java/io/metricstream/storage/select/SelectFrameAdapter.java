@@ -16,6 +16,7 @@ import io.metricstream.runtime.logging.DistinctErrorLog;
 import io.metricstream.runtime.metrics.MetricsRegistry;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.db.TimeSeriesDb;
+import io.metricstream.storage.head.HeadTruncatedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -178,6 +179,9 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
             work.run();
         } catch (final Querier.TooManySeriesException e) {
             error(ctx, correlationId, ErrorCode.LIMIT_EXCEEDED, e.getMessage());
+        } catch (final HeadTruncatedException e) {
+            // retriable: a new select takes the current block list
+            error(ctx, correlationId, ErrorCode.TIMEOUT, e.getMessage());
         } catch (final Exception | StackOverflowError e) {
             ERRORS.error(DistinctErrorLog.keyOf(e), "storage request failed: " + e, e);
             error(ctx, correlationId, ErrorCode.INTERNAL, String.valueOf(e.getMessage()));

@@ -12,6 +12,7 @@ import io.metricstream.storage.block.RollupWindows;
 import io.metricstream.storage.block.RollupWriter;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.db.TimeSeriesDb;
+import io.metricstream.storage.head.HeadTruncatedException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -125,6 +126,9 @@ public final class StorageHttpRoutes {
                 } catch (final Querier.TooManySeriesException e) {
                     x.respondError(HttpResponseStatus.UNPROCESSABLE_ENTITY, ErrorCode.LIMIT_EXCEEDED.wireName(),
                         e.getMessage(), "match");
+                } catch (final HeadTruncatedException e) {
+                    x.respondError(HttpResponseStatus.GATEWAY_TIMEOUT, ErrorCode.TIMEOUT.wireName(), e.getMessage(),
+                        null);
                 } catch (final Exception e) {
                     x.respondError(HttpResponseStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL.wireName(),
                         String.valueOf(e.getMessage()), null);

@@ -181,6 +181,8 @@ public final class WindowQuerier {
                     count++;
                 }
             }
+            // the answer is streamed: a truncation that overtook this read fails it rather than leave it partial
+            db.head().readers().checkNotOvertaken(reading);
             return count;
         } finally {
             db.head().readers().exit(reading);

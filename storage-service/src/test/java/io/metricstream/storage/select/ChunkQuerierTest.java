@@ -2,9 +2,12 @@ package io.metricstream.storage.select;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metricstream.contracts.chunk.ChunkCorruptException;
 import io.metricstream.contracts.chunk.ChunkReader;
+import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.error.ContractException;
 import io.metricstream.contracts.error.ErrorCode;
 import io.metricstream.contracts.storage.LabelMatcher;
@@ -12,16 +15,20 @@ import io.metricstream.contracts.storage.SelectRequest;
 import io.metricstream.contracts.storage.SeriesChunks;
 import io.metricstream.contracts.storage.SeriesSamples;
 import io.metricstream.runtime.metrics.MetricsRegistry;
+import io.metricstream.storage.block.ChunkSegmentDescriptor;
 import io.metricstream.storage.db.DbOptions;
 import io.metricstream.storage.db.TimeSeriesDb;
 import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -104,5 +111,47 @@ class ChunkQuerierTest {
             out[i] = Double.doubleToRawLongBits(values[i]);
         }
         return out;
+    }
+
+    @Test
+    void shouldNameTheSegmentAndOffsetWhenAChunkItFiltersDoesNotDecode() throws Exception {
+        final LabelSet series = LabelSet.of("__name__", "up", "job", "j");
+        final Path db = dir.resolve("corrupt");
+        try (TimeSeriesDb d = TimeSeriesDb.open(db, OPTIONS, new HeadMetrics(new MetricsRegistry()))) {
+            for (int i = 0; i < 100; i++) {
+                d.head().append(series, i * 1_000L, i);
+            }
+            d.flush(Long.MAX_VALUE);
+        }
+        final Path blockDir;
+        try (java.util.stream.Stream<Path> blocks = Files.list(db.resolve("blocks"))) {
+            blockDir = blocks.findFirst().orElseThrow();
+        }
+        // an unknown encoding under a valid CRC: the segment checks pass and only the decoder sees it
+        final Path segment = ChunkSegmentDescriptor.path(blockDir, 1);
+        final byte[] bytes = Files.readAllBytes(segment);
+        final int record = ChunkSegmentDescriptor.HEADER_LENGTH;
+        final int length = ByteBuffer.wrap(bytes).getInt(record);
+        bytes[record + 4] = (byte) 0x7F;
+        final CRC32C crc = new CRC32C();
+        crc.update(bytes, record + 4, length);
+        ByteBuffer.wrap(bytes).putInt(record + 4 + length, (int) crc.getValue());
+        Files.write(segment, bytes);
+        try (TimeSeriesDb d = TimeSeriesDb.open(db, OPTIONS, new HeadMetrics(new MetricsRegistry()))) {
+            // straddling both ends of the range: decoded to drop the samples outside
+            assertCorruptAt(d, segment, record + 4, 10_000, 20_000);
+            // a tombstone over part of the chunk: decoded to drop the deleted samples
+            d.delete(List.of(series), 50_000, 60_000);
+            assertCorruptAt(d, segment, record + 4, 0, Long.MAX_VALUE);
+        }
+    }
+
+    private static void assertCorruptAt(final TimeSeriesDb db, final Path segment, final int chunkAt, final long minT,
+                                        final long maxT) {
+        final ChunkCorruptException e = assertThrows(ChunkCorruptException.class,
+            () -> new ChunkQuerier(db).select(List.of(LabelMatcher.eq("job", "j")), minT, maxT, 0, (l, c) -> { }));
+        assertEquals(segment.toString(), e.source(), e.getMessage());
+        // the encoding byte is the chunk's first: the decoder reports it at or right after it
+        assertTrue(e.offset() >= chunkAt && e.offset() <= chunkAt + 1, e.getMessage());
     }
 }

@@ -88,16 +88,18 @@ public final class PromJson {
             }
         }
         final MatrixParts written = new MatrixParts(alloc, m.series(), Math.min(cores, m.series().size()));
-        for (int p = 1; p < written.out.length; p++) {
-            try {
-                parts.execute(written);
-            } catch (final RejectedExecutionException e) {
-                // a shut-down or bounded executor: the caller writes that part below
-                break;
-            }
-        }
         final CompletableFuture<?> others = CompletableFuture.allOf(written.rest);
         try {
+            // inside the try: an executor failing otherwise than by rejecting (e.g. after it ran the task) must not
+            // leave the parts already written unreleased
+            for (int p = 1; p < written.out.length; p++) {
+                try {
+                    parts.execute(written);
+                } catch (final RejectedExecutionException e) {
+                    // a shut-down or bounded executor: the caller writes that part below
+                    break;
+                }
+            }
             written.out[0] = written.part(0);
             written.run();
             others.join();

@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -181,13 +182,83 @@ class PromJsonTest {
         assertArrayEquals(want.toString().getBytes(StandardCharsets.UTF_8), written(m));
     }
 
+    /** Parts a matrix of {@code series} series and {@code points} points is written in. */
+    private static int expectedParts(final int series, final long points) {
+        final int cores = Runtime.getRuntime().availableProcessors();
+        if (cores < 2 || series < 2 || points < PromJson.PARALLEL_MIN_POINTS) {
+            return 1;
+        }
+        return Math.min(cores, series);
+    }
+
+    private static long points(final QueryResult.Matrix m) {
+        long n = 0;
+        for (final QueryResult.Series s : m.series()) {
+            n += s.timestamps().length;
+        }
+        return n;
+    }
+
+    @Test
+    void shouldEqualOneBuilderAnswerWhenPartsAreTakenByAnyThreadInAnyOrder() {
+        final long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("PromJsonTest parts seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final List<Runnable> late = new ArrayList<>();
+        final List<Executor> executors = List.of(PARTS, Runnable::run, late::add, task -> {
+            throw new RejectedExecutionException("shut down");
+        });
+        for (int round = 0; round < 40; round++) {
+            // 2..120 series (some empty) of up to 1,441 points with NaN, infinities and long means among the
+            // values, in one part or one per core: on the decoding threads, on the caller only (a rejecting or
+            // never-running executor) or on the executor before the caller starts
+            final List<QueryResult.Series> series = new ArrayList<>();
+            for (int k = 0; k < 2 + rnd.nextInt(119); k++) {
+                final int n = rnd.nextInt(8) == 0 ? 0 : 1 + rnd.nextInt(1_441);
+                final long[] ts = new long[n];
+                final double[] vs = new double[n];
+                for (int j = 0; j < n; j++) {
+                    ts[j] = 1_704_067_200_000L + j * 60_000L;
+                    vs[j] = rnd.nextInt(4) == 0 ? value(rnd) : rnd.nextDouble() * 100;
+                }
+                series.add(new QueryResult.Series(LabelSet.of("__name__", "m", "k", Integer.toString(k)), ts, vs));
+            }
+            final QueryResult.Matrix m = new QueryResult.Matrix(series);
+            final Executor parts = executors.get(rnd.nextInt(executors.size()));
+            final ByteBuf buf = PromJson.successResultBuf(PooledByteBufAllocator.DEFAULT, m, parts);
+            try {
+                assertEquals(expectedParts(series.size(), points(m)), buf.nioBufferCount(), "seed=" + seed);
+                assertArrayEquals(reference(m), ByteBufUtil.getBytes(buf), "seed=" + seed);
+            } finally {
+                buf.release();
+            }
+            late.forEach(Runnable::run);
+            late.clear();
+        }
+    }
+
+    @Test
+    void shouldReleaseEveryWrittenPartWhenExecutorFailsAfterRunningTheTask() {
+        // the helper wrote parts, then the executor failed otherwise than by rejecting: the answer fails (the
+        // handler answers the error shape: nothing was sent yet) and no written part stays allocated
+        final QueryResult.Matrix m = matrix(new SplittableRandom(7), 200, 2_000);
+        final FailingAllocator alloc = new FailingAllocator(Integer.MAX_VALUE);
+        assertThrows(IllegalStateException.class, () -> PromJson.successResultBuf(alloc, m, task -> {
+            task.run();
+            throw new IllegalStateException("executor failed");
+        }));
+        assertEquals(expectedParts(200, points(m)) > 1, !alloc.allocated.isEmpty());
+        for (final ByteBuf b : alloc.allocated) {
+            assertEquals(0, b.refCnt(), "a written part was not released");
+        }
+    }
+
     @Test
     void shouldSplitOverCoresWhenMatrixHasManyPoints() {
         final QueryResult.Matrix m = matrix(new SplittableRandom(1), 200, 2_000);
         final ByteBuf buf = PromJson.successResultBuf(PooledByteBufAllocator.DEFAULT, m, PARTS);
         try {
-            final int cores = Runtime.getRuntime().availableProcessors();
-            assertEquals(cores < 2 ? 1 : Math.min(cores, 200), buf.nioBufferCount());
+            assertEquals(expectedParts(200, points(m)), buf.nioBufferCount());
             assertArrayEquals(reference(m), ByteBufUtil.getBytes(buf));
         } finally {
             buf.release();
@@ -273,8 +344,7 @@ class PromJsonTest {
     @Test
     void shouldReleaseEveryPartWhenOnePartCannotBeWritten() {
         final QueryResult.Matrix m = matrix(new SplittableRandom(4), 200, 2_000);
-        final int cores = Runtime.getRuntime().availableProcessors();
-        for (int failAt = 1; failAt <= Math.min(cores, 200); failAt++) {
+        for (int failAt = 1; failAt <= expectedParts(200, points(m)); failAt++) {
             final FailingAllocator alloc = new FailingAllocator(failAt);
             assertThrows(RuntimeException.class, () -> PromJson.successResultBuf(alloc, m, PARTS));
             for (final ByteBuf b : alloc.allocated) {

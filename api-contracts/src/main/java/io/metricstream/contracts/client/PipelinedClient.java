@@ -133,9 +133,10 @@ public final class PipelinedClient implements AutoCloseable {
 
     /**
      * Sends one request whose body is the {@code headBytes} bytes {@code headWriter} writes followed by the readable
-     * bytes of {@code payload}, and completes with the whole (retained) response frame. A direct payload of at
-     * least {@link #ZERO_COPY_MIN_BYTES} is written to the connection from its own buffer after the head, not
-     * copied (both in one event-loop step, so no other request comes between them). The client holds one reference
+     * bytes of {@code payload}, and completes with the whole (retained) response frame. Over TCP a direct payload of
+     * at least {@link #ZERO_COPY_MIN_BYTES} is written to the connection from its own buffer after the head, not
+     * copied (both in one event-loop step, so no other request comes between them); in the JVM ({@code local:})
+     * every payload is copied into the frame's one buffer. The client holds one reference
      * of {@code payload} until then: the caller may release its own as soon as this returns, but must not change
      * the bytes before the answer.
      */
@@ -143,7 +144,11 @@ public final class PipelinedClient implements AutoCloseable {
                                               final int headBytes, final ByteBuf payload, final int timeoutMs) {
         final CompletableFuture<ByteBuf> result = new CompletableFuture<>();
         final Pending p = new Pending(result, null);
-        p.payload = payload.retainedSlice();
+        // the bounds are read now (the caller may move its indices once this returns); the slice sent after the
+        // head is cut on the event loop, whose recycler pools it, not on this thread, whose recycler may not
+        p.payload = payload.retain();
+        p.payloadAt = payload.readerIndex();
+        p.payloadLength = payload.readableBytes();
         p.headBytes = headBytes;
         send(apiKey, headWriter, timeoutMs, p);
         return result;
@@ -191,21 +196,28 @@ public final class PipelinedClient implements AutoCloseable {
                        final int timeoutMs, final Pending p) {
         final int correlationId = nextCorrelationId.getAndIncrement();
         final ByteBuf payload = p.payload;
-        final boolean sendPayload = payload != null && payload.isDirect()
-            && payload.readableBytes() >= ZERO_COPY_MIN_BYTES;
+        final int payloadLength = p.payloadLength;
+        // in the JVM (local:) the payload is always copied into the frame: the server's frame decoder would
+        // otherwise copy it behind the head itself (growing the head's buffer), and one buffer per frame keeps a
+        // single buffer class crossing the local channel (the caller's batch class reached the server's
+        // LocalChannel.readInbound only in the measured pass, a class-check deopt there)
+        final boolean sendPayload = payload != null && !remote.local() && payload.isDirect()
+            && payloadLength >= ZERO_COPY_MIN_BYTES;
         final ByteBuf out = payload == null ? ch.alloc().buffer() : ch.alloc().ioBuffer(
-            FrameDescriptor.REQUEST_HEADER_LENGTH + p.headBytes + (sendPayload ? 0 : payload.readableBytes()));
+            FrameDescriptor.REQUEST_HEADER_LENGTH + p.headBytes + (sendPayload ? 0 : payloadLength));
+        ByteBuf sent = null;
         try {
             final int start = FrameDescriptor.beginRequest(out, apiKey, correlationId);
             bodyWriter.accept(out);
             if (payload != null && !sendPayload) {
-                out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+                out.writeBytes(payload, p.payloadAt, payloadLength);
             }
             FrameDescriptor.finish(out, start);
             if (sendPayload) {
                 out.setInt(start + FrameDescriptor.LENGTH_AT, out.getInt(start + FrameDescriptor.LENGTH_AT)
-                    + payload.readableBytes());
-                p.payload = null; // its reference now goes to the channel, which releases it once written
+                    + payloadLength);
+                // its own reference, which the channel releases once written; p's is released below
+                sent = payload.retainedSlice(p.payloadAt, payloadLength);
             }
         } catch (final RuntimeException e) {
             out.release();
@@ -222,10 +234,10 @@ public final class PipelinedClient implements AutoCloseable {
                     apiKey + " to " + address() + " took longer than " + timeoutMs + " ms"));
             }
         }, timeoutMs, TimeUnit.MILLISECONDS);
-        if (sendPayload) {
+        if (sent != null) {
             ch.write(out, ch.voidPromise()); // on the event loop (see send): the payload follows it directly
         }
-        ch.writeAndFlush(sendPayload ? payload : out).addListener(f -> {
+        ch.writeAndFlush(sent != null ? sent : out).addListener(f -> {
             if (!f.isSuccess()) {
                 final Pending failed = pending.remove(correlationId);
                 if (failed != null) {
@@ -335,8 +347,11 @@ public final class PipelinedClient implements AutoCloseable {
         final FrameConsumer stream;
         io.netty.util.concurrent.ScheduledFuture<?> timeout;
         ReferenceCounted attachment;
-        // a retained slice of the bytes that follow the head written by the body writer, and the head's size
+        // a reference to the buffer whose bytes [payloadAt, payloadAt + payloadLength) follow the head written by
+        // the body writer, and the head's size
         ByteBuf payload;
+        int payloadAt;
+        int payloadLength;
         int headBytes;
 
         Pending(final CompletableFuture<ByteBuf> future, final FrameConsumer stream) {

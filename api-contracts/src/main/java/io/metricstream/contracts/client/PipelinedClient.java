@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
@@ -21,7 +22,10 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCounted;
@@ -40,7 +44,7 @@ import java.util.function.Consumer;
  *
  * <p>The server is at a TCP address or, in the same JVM, at a {@code local:NAME} address ({@link ServerAddress}):
  * the same frames over Netty's in-JVM transport, whose channels need an event loop group of the local transport
- * (a {@code LocalIoHandler} group; epoll and NIO loops cannot register them).
+ * (a {@code LocalIoHandler} group; io_uring, epoll and NIO loops cannot register them).
  *
  * <p>A request fails with a {@link ContractException} whose code is the server's error, TIMEOUT, or NETWORK
  * (not connected, connection lost, back-off in progress). Whether to retry is the caller's choice
@@ -64,6 +68,7 @@ public final class PipelinedClient implements AutoCloseable {
     private final ServerAddress remote;
     private final ClientOptions options;
     private final EventLoopGroup group;
+    private final Class<? extends Channel> channelClass;
     private final boolean ownsGroup;
     private final AtomicInteger nextCorrelationId = new AtomicInteger(1);
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
@@ -82,8 +87,7 @@ public final class PipelinedClient implements AutoCloseable {
 
     /**
      * A client on a shared event loop group ({@code null} = own single-thread group, closed with the client).
-     * A shared group must use epoll when {@code Epoll.isAvailable()} and NIO otherwise, as service-runtime's
-     * event loops do.
+     * A shared group runs io_uring, epoll or NIO loops; the client opens the matching channel class.
      */
     public PipelinedClient(final String host, final int port, final ClientOptions options,
                            final EventLoopGroup sharedGroup) {
@@ -92,8 +96,9 @@ public final class PipelinedClient implements AutoCloseable {
 
     /**
      * A client of the server at {@code remote} on a shared event loop group ({@code null} = own single-thread group
-     * of the address's transport, closed with the client). For a TCP address a shared group must use epoll when
-     * {@code Epoll.isAvailable()} and NIO otherwise; for a {@code local:} address it must be a local-transport group.
+     * of the address's transport, closed with the client). For a TCP address a shared group runs io_uring, epoll
+     * or NIO loops ({@link #socketChannelClass(EventLoopGroup)}); for a {@code local:} address it must be a
+     * local-transport group.
      */
     public PipelinedClient(final ServerAddress remote, final ClientOptions options, final EventLoopGroup sharedGroup) {
         this.remote = remote;
@@ -102,6 +107,23 @@ public final class PipelinedClient implements AutoCloseable {
         this.group = sharedGroup != null ? sharedGroup : new MultiThreadIoEventLoopGroup(1, remote.local()
             ? LocalIoHandler.newFactory()
             : Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.channelClass = remote.local() ? LocalChannel.class : socketChannelClass(group);
+    }
+
+    /**
+     * The TCP channel class whose IO handle the loops of {@code group} register: io_uring, epoll, else NIO (a
+     * channel of another transport would fail to register, as each Netty 4.2 IoHandler accepts only its own).
+     */
+    public static Class<? extends SocketChannel> socketChannelClass(final EventLoopGroup group) {
+        if (group instanceof IoEventLoopGroup io) {
+            if (io.isIoType(IoUringIoHandler.class)) {
+                return IoUringSocketChannel.class;
+            }
+            if (io.isIoType(EpollIoHandler.class)) {
+                return EpollSocketChannel.class;
+            }
+        }
+        return NioSocketChannel.class;
     }
 
     /** The address this client talks to, as configured (host:port or local:NAME). */
@@ -265,12 +287,9 @@ public final class PipelinedClient implements AutoCloseable {
                 throw new ContractException(ErrorCode.NETWORK, "not connected to " + address() + "; retrying in "
                     + TimeUnit.NANOSECONDS.toMillis(nextAttemptNanos - now) + " ms");
             }
-            final Bootstrap b = new Bootstrap().group(group);
-            if (remote.local()) {
-                b.channel(LocalChannel.class);
-            } else {
-                b.channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
+            final Bootstrap b = new Bootstrap().group(group).channel(channelClass);
+            if (!remote.local()) {
+                b.option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMs());
             }
             b.handler(new ChannelInitializer<Channel>() {

@@ -20,8 +20,14 @@ public final class GlobalConfig {
         .atLeast(0).atMost(256).doc("Event loop threads shared by the process's servers and clients; 0 = one per"
             + " core.");
 
+    /** The TCP transport of the process's event loops: auto (epoll, else NIO), io_uring, epoll or nio. */
+    public static final ConfigKey<String> TRANSPORT = ConfigKey.key("global.transport")
+        .oneOf("auto", "io_uring", "epoll", "nio").doc("TCP transport of every server and client of the process:"
+            + " auto = epoll, else nio; io_uring, epoll or nio (fails at start when unavailable).");
+
     /** The global section's keys. */
-    public static final ConfigTable TABLE = ConfigTable.of(DATA_DIR, PROFILE, LOG_LEVEL, DRAIN_TIMEOUT, IO_THREADS);
+    public static final ConfigTable TABLE = ConfigTable.of(DATA_DIR, PROFILE, LOG_LEVEL, DRAIN_TIMEOUT, IO_THREADS,
+        TRANSPORT);
 
     private GlobalConfig() {
     }

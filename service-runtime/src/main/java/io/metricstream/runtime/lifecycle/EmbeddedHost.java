@@ -52,7 +52,11 @@ public final class EmbeddedHost implements AutoCloseable {
     private EmbeddedHost(Config config) {
         this.config = config;
         final Object io = config.get(GlobalConfig.IO_THREADS.name());
-        this.loops = EventLoops.create(io instanceof Integer n && n > 0 ? n : EventLoops.defaultWorkerThreads());
+        final Object transport = config.get(GlobalConfig.TRANSPORT.name());
+        final int workers = io instanceof Integer n && n > 0 ? n : EventLoops.defaultWorkerThreads();
+        this.loops = EventLoops.create(workers,
+            Transport.select(transport instanceof String s ? s : GlobalConfig.TRANSPORT.defaultValue()));
+        LOG.info("transport {} with {} io threads", loops.transport().configName(), workers);
         this.scheduler = new ScheduledThreadPoolExecutor(2, r -> {
             final Thread t = new Thread(r, "ms-scheduler");
             t.setDaemon(true);

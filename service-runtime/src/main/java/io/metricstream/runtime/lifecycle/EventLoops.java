@@ -4,41 +4,34 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.local.LocalIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The boss (accept) and worker (IO) event loop groups shared by every server of a JVM: epoll when available,
- * NIO otherwise, with the matching channel classes; and one loop of Netty's in-JVM transport that carries the
+ * The boss (accept) and worker (IO) event loop groups shared by every server of a JVM, of one {@link Transport}
+ * (io_uring, epoll or NIO) with its channel classes; and one loop of Netty's in-JVM transport that carries the
  * binary protocols between services of the same JVM ({@code local:NAME} addresses).
  *
- * <p>Design note: epoll and NIO loops cannot register local channels (Netty 4.2's EpollIoHandler rejects a
- * LocalChannel's IoHandle), so the local transport has its own loop. It is one thread so that both ends of an
- * in-JVM connection live on it: a frame written by one end is read by the other on the same thread, with no
+ * <p>Design note: io_uring, epoll and NIO loops cannot register local channels (each Netty 4.2 IoHandler accepts
+ * only its own transport's IoHandle), so the local transport has its own loop. It is one thread so that both ends
+ * of an in-JVM connection live on it: a frame written by one end is read by the other on the same thread, with no
  * wake-up, where loopback TCP costs a send, a receive and an epoll wake-up on each side.
  */
 public final class EventLoops implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final EventLoopGroup localGroup;
-    private final boolean epoll;
+    private final Transport transport;
 
     private EventLoops(EventLoopGroup bossGroup, EventLoopGroup workerGroup, EventLoopGroup localGroup,
-                       boolean epoll) {
+                       Transport transport) {
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.localGroup = localGroup;
-        this.epoll = epoll;
+        this.transport = transport;
     }
 
     /**
@@ -54,15 +47,22 @@ public final class EventLoops implements AutoCloseable {
         return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
-    /** Creates one boss thread and {@code workerThreads} workers (0 = Netty's default, twice the cores). */
+    /**
+     * Creates one boss thread and {@code workerThreads} workers (0 = Netty's default, twice the cores) of the
+     * {@code auto} transport ({@link Transport#select(String)}).
+     */
     public static EventLoops create(int workerThreads) {
-        final boolean epoll = Epoll.isAvailable();
-        final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return create(workerThreads, Transport.select(Transport.AUTO));
+    }
+
+    /** Creates one boss thread and {@code workerThreads} workers (0 = twice the cores) of {@code transport}. */
+    public static EventLoops create(int workerThreads, Transport transport) {
+        final IoHandlerFactory io = transport.ioHandlerFactory();
         return new EventLoops(
             new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ms-accept", true), io),
             new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("ms-io", true), io),
             new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ms-local", true), LocalIoHandler.newFactory()),
-            epoll);
+            transport);
     }
 
     /** The accept group. */
@@ -83,19 +83,19 @@ public final class EventLoops implements AutoCloseable {
         return localGroup;
     }
 
-    /** True when the epoll transport is in use. */
-    public boolean epoll() {
-        return epoll;
+    /** The transport of the boss and worker groups. */
+    public Transport transport() {
+        return transport;
     }
 
     /** The server channel class for the transport. */
     public Class<? extends ServerChannel> serverChannelClass() {
-        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return transport.serverChannelClass();
     }
 
     /** The client channel class for the transport. */
     public Class<? extends SocketChannel> socketChannelClass() {
-        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        return transport.socketChannelClass();
     }
 
     /** Shuts the groups down with no quiet period, waiting up to {@code timeout}. */

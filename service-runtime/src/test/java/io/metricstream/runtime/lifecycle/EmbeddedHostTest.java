@@ -160,30 +160,15 @@ class EmbeddedHostTest {
             final ServiceHost demo = host.host("demo");
             assertSame(host.eventLoops().workerGroup(), demo.clientGroup("127.0.0.1:7070"));
             assertSame(host.eventLoops().localGroup(), demo.clientGroup("local:demo"));
-            final CompletableFuture<long[]> echoed = new CompletableFuture<>();
+            final TwoIntsReader reader = new TwoIntsReader();
             final Channel ch = new Bootstrap().group(demo.clientGroup("local:demo")).channel(LocalChannel.class)
-                .handler(new SimpleChannelInboundHandler<ByteBuf>() {
-                    private final ByteBuf got = Unpooled.buffer();
-
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf part) {
-                        got.writeBytes(part);
-                        if (got.readableBytes() >= 8) {
-                            echoed.complete(new long[] {got.readInt(), got.readInt()});
-                        }
-                    }
-
-                    @Override
-                    public void handlerRemoved(ChannelHandlerContext ctx) {
-                        got.release();
-                    }
-                })
+                .handler(reader)
                 .connect(new LocalAddress("demo")).sync().channel();
             try {
                 // one frame in two writes: the server's frame decoder joins them as on TCP
                 ch.writeAndFlush(Unpooled.buffer().writeInt(5).writeBytes(new byte[] {1, 2}));
                 ch.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {3, 4, 5}));
-                assertArrayEquals(new long[] {5, 9}, echoed.get(10, TimeUnit.SECONDS));
+                assertArrayEquals(new long[] {5, 9}, reader.echoed.get(10, TimeUnit.SECONDS));
             } finally {
                 ch.close().sync();
             }

@@ -12,11 +12,8 @@ import io.metricstream.runtime.config.ConfigTable;
 import io.metricstream.runtime.config.GlobalConfig;
 import io.metricstream.testsupport.HttpProbe;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.net.InetSocketAddress;
@@ -24,7 +21,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -63,32 +59,17 @@ class IoUringRoundTripTest {
             assertEquals(200, HttpProbe.get(base + "/ready").status());
 
             final InetSocketAddress binary = service.binaryAddresses().getFirst();
-            final CompletableFuture<long[]> echoed = new CompletableFuture<>();
+            final TwoIntsReader reader = new TwoIntsReader();
             final Channel ch = new Bootstrap().group(service.clientGroup("127.0.0.1:" + binary.getPort()))
                 .channel(host.eventLoops().socketChannelClass())
-                .handler(new SimpleChannelInboundHandler<ByteBuf>() {
-                    private final ByteBuf got = Unpooled.buffer();
-
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf part) {
-                        got.writeBytes(part);
-                        if (got.readableBytes() >= 8) {
-                            echoed.complete(new long[] {got.readInt(), got.readInt()});
-                        }
-                    }
-
-                    @Override
-                    public void handlerRemoved(ChannelHandlerContext ctx) {
-                        got.release();
-                    }
-                })
+                .handler(reader)
                 .connect(binary).sync().channel();
             try {
                 assertInstanceOf(IoUringSocketChannel.class, ch);
                 // one frame in two writes: the server's frame decoder joins them
                 ch.writeAndFlush(Unpooled.buffer().writeInt(5).writeBytes(new byte[] {1, 2}));
                 ch.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {3, 4, 5}));
-                assertArrayEquals(new long[] {5, 9}, echoed.get(10, TimeUnit.SECONDS));
+                assertArrayEquals(new long[] {5, 9}, reader.echoed.get(10, TimeUnit.SECONDS));
             } finally {
                 ch.close().sync();
             }

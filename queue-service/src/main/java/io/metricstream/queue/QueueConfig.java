@@ -42,7 +42,7 @@ public final class QueueConfig {
     /** Age retention. */
     public static final ConfigKey<Long> RETENTION_MS = ConfigKey.key("queue.retention_ms").longType()
         .defaultValue(7L * 24 * 3600 * 1000).atLeast(-1).unit("ms")
-        .doc("Delete segments whose newest record is older than this (-1 = no age limit).");
+        .doc("Delete closed segments last appended to longer ago than this, by the queue's clock (-1 = no age limit).");
     /** Retention check period. */
     public static final ConfigKey<Long> RETENTION_CHECK_MS = ConfigKey.key("queue.retention_check_ms").durationType()
         .defaultValue(30_000L).atLeast(10)

@@ -8,7 +8,7 @@ package io.metricstream.queue.log;
  * @param indexIntervalBytes log bytes between two offset index entries
  * @param indexMaxBytes preallocated size of the active segment's offset index (the time index gets 1.5x)
  * @param retentionBytes delete the oldest closed segments while the log exceeds this size (-1 = off)
- * @param retentionMs delete closed segments whose largest timestamp is older than this (-1 = off)
+ * @param retentionMs delete closed segments last appended to longer ago than this (-1 = off)
  * @param maxBatchBytes largest accepted record batch
  * @param deleteDelayMs delay between removing a segment from the log and closing/deleting its files, so
  *                      in-flight zero-copy fetches finish first

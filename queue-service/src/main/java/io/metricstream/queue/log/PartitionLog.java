@@ -145,7 +145,7 @@ public final class PartitionLog implements AutoCloseable {
         }
         final long base = active.nextOffset();
         RecordBatchDescriptor.setBaseOffset(buf, at, base);
-        active.append(buf, at, length, base, view.recordCount(), view.maxTimestampMs());
+        active.append(buf, at, length, base, view.recordCount(), view.maxTimestampMs(), now);
         written = new LogPosition(active.nextOffset(), active, active.sizeBytes());
         return AppendStatus.OK;
     }
@@ -283,8 +283,9 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * Deletes whole closed segments beyond the size limit or older than the age limit (by their largest record
-     * timestamp) and advances the log start offset. Returns the number of segments deleted. Writer thread.
+     * Deletes whole closed segments beyond the size limit or older than the age limit (by the time of their last
+     * append, as Kafka's LogAppendTime: record timestamps are sample times) and advances the log start offset.
+     * Returns the number of segments deleted. Writer thread.
      */
     public int applyRetention(final long nowMs) {
         int deleted = 0;
@@ -295,7 +296,7 @@ public final class PartitionLog implements AutoCloseable {
                 break;
             }
             final Retention.Reason reason = Retention.check(options, total, oldest.sizeBytes(),
-                oldest.maxTimestampMs(), nowMs);
+                oldest.lastAppendMs(), nowMs);
             if (reason == Retention.Reason.NONE) {
                 break;
             }

@@ -40,6 +40,10 @@ public final class Segment implements AutoCloseable {
     private volatile long maxTimestampMs = Long.MIN_VALUE;
     private int bytesSinceIndexEntry;
     private final long createdMs;
+    // the broker's clock at the last append (the file's modification time after a restart): what age retention
+    // measures. Not the records' timestamps: those are sample times, years old when history is imported, and a
+    // segment of them would be deleted on its first retention check, consumed by storage or not
+    private volatile long lastAppendMs;
 
     private Segment(Path dir, long baseOffset, FileChannel channel, LogOptions options, long createdMs) {
         this.dir = dir;
@@ -47,6 +51,7 @@ public final class Segment implements AutoCloseable {
         this.channel = channel;
         this.options = options;
         this.createdMs = createdMs;
+        this.lastAppendMs = createdMs;
         this.nextOffset = baseOffset;
     }
 
@@ -83,6 +88,7 @@ public final class Segment implements AutoCloseable {
         s.sizeBytes = r.validBytes();
         s.nextOffset = r.nextOffset();
         s.maxTimestampMs = r.maxTimestampMs();
+        s.lastAppendMs = lastModifiedMs(SegmentFiles.log(dir, baseOffset), nowMs);
         outcome[0] = r;
         return s;
     }
@@ -106,7 +112,17 @@ public final class Segment implements AutoCloseable {
         } else {
             s.maxTimestampMs = s.timeIndex.lastTimestampMs();
         }
+        s.lastAppendMs = lastModifiedMs(SegmentFiles.log(dir, baseOffset), nowMs);
         return s;
+    }
+
+    // the last write to a segment file before a restart; nowMs when the file system cannot say
+    private static long lastModifiedMs(final Path log, final long nowMs) {
+        try {
+            return Files.getLastModifiedTime(log).toMillis();
+        } catch (final IOException e) {
+            return nowMs;
+        }
     }
 
     private void rebuildIndexes() throws IOException {
@@ -159,7 +175,7 @@ public final class Segment implements AutoCloseable {
      * already written stay intact, and the exception is rethrown.
      */
     public void append(final ByteBuf buf, final int at, final int length, final long batchBase, final int count,
-                       final long batchMaxTs) throws IOException {
+                       final long batchMaxTs, final long nowMs) throws IOException {
         final int position = sizeBytes;
         try {
             writeFully(buf, at, length, position);
@@ -170,6 +186,7 @@ public final class Segment implements AutoCloseable {
         indexBatch(batchBase, count, position, length, batchMaxTs);
         nextOffset = batchBase + count;
         sizeBytes = position + length;
+        lastAppendMs = nowMs;
     }
 
     private void writeFully(final ByteBuf buf, final int at, final int length, final int position)
@@ -320,6 +337,11 @@ public final class Segment implements AutoCloseable {
     /** Largest record timestamp, {@link Long#MIN_VALUE} when empty. */
     public long maxTimestampMs() {
         return maxTimestampMs;
+    }
+
+    /** The broker's clock at the last append (or creation; after a restart the file's modification time). */
+    public long lastAppendMs() {
+        return lastAppendMs;
     }
 
     /** The log file channel (zero-copy fetches transfer from it). */

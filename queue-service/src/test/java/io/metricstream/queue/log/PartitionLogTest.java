@@ -152,20 +152,42 @@ class PartitionLogTest {
     }
 
     @Test
-    void shouldDeleteSegmentsWhenNewestRecordOlderThanRetentionMs() throws IOException {
+    void shouldDeleteSegmentsLastAppendedLongerAgoThanRetentionMsWhateverTheirRecordTimestamps() throws IOException {
         try (PartitionLog log = open(LogOptions.defaults().withRetention(-1, 10_000))) {
-            append(log, TestBatches.batch(2, 10, clock.get() - 60_000));
+            // history: records timestamped 2024-01-01 (or the epoch), appended now; they are not old for the queue
+            append(log, TestBatches.batch(2, 10, 1_704_067_200_000L));
             log.rollNow();
-            append(log, TestBatches.batch(2, 10, clock.get() - 5_000));
+            clock.addAndGet(5_000);
+            append(log, TestBatches.batch(2, 10, 0));
             log.rollNow();
             append(log, TestBatches.batch(2, 10, clock.get()));
             assertEquals(3, log.segments().size());
-            assertEquals(1, log.applyRetention(clock.get()));
+            assertEquals(0, log.applyRetention(clock.get()), "appended 5 s and 0 s ago: kept");
+            clock.addAndGet(5_001);
+            assertEquals(1, log.applyRetention(clock.get()), "the first, appended 10,001 ms ago, goes");
             assertEquals(2, log.logStartOffset());
-            clock.addAndGet(20_000);
+            clock.addAndGet(5_000);
             assertEquals(1, log.applyRetention(clock.get()));
             assertEquals(4, log.logStartOffset());
             assertEquals(0, log.applyRetention(clock.get()), "the active segment is never deleted");
+        }
+    }
+
+    @Test
+    void shouldAgeReopenedSegmentsByTheirFilesLastModificationAfterARestart() throws IOException {
+        final LogOptions options = LogOptions.defaults().withRetention(-1, 10_000);
+        clock.set(System.currentTimeMillis());
+        try (PartitionLog log = open(options)) {
+            append(log, TestBatches.batch(2, 10, 1_704_067_200_000L));
+            log.rollNow();
+            append(log, TestBatches.batch(2, 10, 1_704_067_200_000L));
+            log.rollNow();
+            append(log, TestBatches.batch(2, 10, 1_704_067_200_000L));
+        }
+        final long written = Files.getLastModifiedTime(SegmentFiles.log(dir, 0)).toMillis();
+        try (PartitionLog log = open(options)) {
+            assertEquals(0, log.applyRetention(written + 9_000), "reopened: aged from the file's mtime, kept");
+            assertEquals(2, log.applyRetention(Math.max(clock.get(), written) + 60_000), "both closed ones go");
         }
     }
 

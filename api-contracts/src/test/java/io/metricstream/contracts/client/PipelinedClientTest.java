@@ -139,7 +139,7 @@ class PipelinedClientTest {
     }
 
     /** Starts the server at {@code address} (null = a new one) and returns its address for clients. */
-    private String start(final String address) {
+    String start(final String address) {
         final ServerBootstrap b = new ServerBootstrap().group(group)
             .channel(local() ? LocalServerChannel.class : NioServerSocketChannel.class)
             .childHandler(new ChannelInitializer<Channel>() {
@@ -168,7 +168,7 @@ class PipelinedClientTest {
 
     private final AtomicInteger accepted = new AtomicInteger();
     // messages the server's channels read (before frame decoding) that end inside a frame
-    private final AtomicInteger partial = new AtomicInteger();
+    final AtomicInteger partial = new AtomicInteger();
 
     /** True when {@code b}'s readable bytes are whole length-prefixed frames. */
     private static boolean wholeFrames(final ByteBuf b) {
@@ -184,7 +184,7 @@ class PipelinedClientTest {
     }
 
     /** Generous timeouts for tests that do not test timeouts (a loaded CI machine can stall a JVM for seconds). */
-    private static ClientOptions patient() {
+    static ClientOptions patient() {
         return new ClientOptions(10_000, 10_000, 1 << 20, new ReconnectPolicy(10, 50));
     }
 
@@ -261,7 +261,7 @@ class PipelinedClientTest {
     }
 
     /** Length and CRC32 of {@code length} bytes at {@code at}: what the "digest" topic answers. */
-    private static long digest(final ByteBuf buf, final int at, final int length) {
+    static long digest(final ByteBuf buf, final int at, final int length) {
         final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(buf.nioBuffer(at, length));
         return (long) length << 32 | crc.getValue();
@@ -318,36 +318,6 @@ class PipelinedClientTest {
                 t.join();
             }
             assertTrue(failures.isEmpty(), "seed=" + seed + ": " + failures);
-        }
-    }
-
-    /**
-     * In the JVM every request crosses the local channel as one buffer of whole frames: a large direct batch is
-     * copied into its frame, not sent behind the head as a second message of the caller's buffer class (which reached
-     * the server's LocalChannel.readInbound, and its merging of queued buffers, first under load: a class-check
-     * deopt there). Over TCP the socket reads cut the stream anywhere; this is about local:.
-     */
-    @Test
-    void shouldHandTheServerWholeFramesInTheJvm() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(local(), "in-JVM transport only");
-        final String address = start(null);
-        try (QueueClient client = new QueueClient(address, patient(), null)) {
-            final List<Long> expected = new ArrayList<>();
-            final List<CompletableFuture<Long>> answers = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                final ByteBuf b = switch (i % 3) {
-                    case 0 -> io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(8_000).writeZero(8_000);
-                    case 1 -> Unpooled.directBuffer(9_000).writeZero(9_000).slice(100, 6_000);
-                    default -> Unpooled.buffer(3_000).writeZero(3_000);
-                };
-                b.setInt(0, i);
-                expected.add(digest(b, b.readerIndex(), b.readableBytes()));
-                answers.add(client.produce("digest", 0, b));
-                b.release();
-                // an answer before the next request: each request is read on its own, not merged with the next
-                assertEquals(expected.get(i), answers.get(i).get(15, TimeUnit.SECONDS), "batch " + i);
-            }
-            assertEquals(0, partial.get(), "messages read by the server ending inside a frame");
         }
     }
 

@@ -15,8 +15,10 @@ import io.metricstream.storage.db.TimeSeriesDb;
 import io.metricstream.storage.head.Head;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -160,7 +162,9 @@ public final class InboundConsumer implements AutoCloseable {
                 nextCheckpoint = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.checkpointIntervalMs());
             }
         }
-        maintenance();
+        // the last commits are answered before the leave: the queue answers a leave (group coordinator) before a
+        // commit queued ahead of it (offsets thread), and the connection closes right after the leave
+        awaitQuietly(maintenance());
         member.leave(settings.requestTimeoutMs());
         releaseInbox();
     }
@@ -306,7 +310,8 @@ public final class InboundConsumer implements AutoCloseable {
         return false;
     }
 
-    private void maintenance() {
+    /** Flush, checkpoint and commit what is durable; returns the commits sent (completing when answered). */
+    private CompletableFuture<Void> maintenance() {
         try {
             final int flushed = db.flushIfDue();
             if (flushed > 0) {
@@ -321,27 +326,41 @@ public final class InboundConsumer implements AutoCloseable {
                 appendedAtLastCheckpoint = appended;
                 checkpoints++;
             }
-            commitDurable();
+            return commitDurable();
         } catch (final java.io.IOException | RuntimeException e) {
             errors.error("checkpoint", "storage maintenance failed: " + e, e);
+            return CompletableFuture.completedFuture(null);
         }
     }
 
-    private void commitDurable() {
+    private CompletableFuture<Void> commitDurable() {
+        final List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (final int p : assigned) {
             final long offset = offsets.toCommit(p);
             if (offset < 0) {
                 continue;
             }
-            client.commitOffset(new OffsetCommitRequest(settings.group(), member.memberId(), member.generation(),
-                settings.topic(), p, offset)).whenComplete((ok, e) -> {
+            sent.add(client.commitOffset(new OffsetCommitRequest(settings.group(), member.memberId(),
+                member.generation(), settings.topic(), p, offset)).whenComplete((ok, e) -> {
                     if (e == null) {
                         inbox.add((Runnable) () -> offsets.committed(p, offset));
                     } else {
                         errors.error("commit", "offset commit of partition " + p + " failed: " + e.getMessage(),
                             null);
                     }
-                });
+                }));
+        }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    // bounded by the request timeout; a failure was logged by the commit's own handler
+    private void awaitQuietly(final CompletableFuture<Void> commits) {
+        try {
+            commits.get(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (final ExecutionException | TimeoutException e) {
+            // logged where it failed, or the leave below goes ahead after the timeout
         }
     }
 

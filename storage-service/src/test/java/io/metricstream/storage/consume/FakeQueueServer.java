@@ -55,6 +55,11 @@ public final class FakeQueueServer implements AutoCloseable {
     private int generation;
     private int nextMember;
     private final Map<Integer, Long> committed = new ConcurrentHashMap<>();
+    // OFFSET_COMMIT answers are sent this long after the request (the real queue commits on another thread than
+    // the one answering LEAVE_GROUP)
+    private volatile long commitAnswerDelayMs;
+    private final java.util.concurrent.atomic.AtomicInteger commitAnswersDelivered =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     /** Starts on an ephemeral loopback port with {@code partitions} partitions. */
     public FakeQueueServer(final int partitions) throws InterruptedException {
@@ -106,6 +111,16 @@ public final class FakeQueueServer implements AutoCloseable {
     /** The high watermark of {@code partition}. */
     public synchronized long highWatermark(final int partition) {
         return highWatermarks[partition];
+    }
+
+    /** Delays every later OFFSET_COMMIT answer by {@code ms}. */
+    public void delayCommitAnswers(final long ms) {
+        commitAnswerDelayMs = ms;
+    }
+
+    /** OFFSET_COMMIT answers written to a still open connection. */
+    public int commitAnswersDelivered() {
+        return commitAnswersDelivered.get();
     }
 
     /** The committed offset of group "storage" for {@code partition}, or -1. */
@@ -194,6 +209,13 @@ public final class FakeQueueServer implements AutoCloseable {
                 case OFFSET_COMMIT -> {
                     final OffsetCommitRequest c = OffsetCommitRequest.decode(r);
                     committed.put(c.partition(), c.offset());
+                    FrameDescriptor.finish(out, start);
+                    ctx.executor().schedule(() -> ctx.writeAndFlush(out).addListener(f -> {
+                        if (f.isSuccess()) {
+                            commitAnswersDelivered.incrementAndGet();
+                        }
+                    }), commitAnswerDelayMs, TimeUnit.MILLISECONDS);
+                    return;
                 }
                 case LIST_OFFSETS -> {
                     final ListOffsetsRequest l = ListOffsetsRequest.decode(r);

@@ -144,6 +144,27 @@ class InboundConsumerTest {
         }
     }
 
+    @Test
+    void shouldHaveItsLastCommitAnsweredBeforeItLeavesWhenStopping() throws Exception {
+        try (FakeQueueServer queue = new FakeQueueServer(1)) {
+            queue.append(0, List.of(record(series(0), T0, 10)));
+            final StorageNode node = StorageNode.start(StorageNode.config(dir, queue.port(), Map.of()));
+            try (StorageClient client = new StorageClient("127.0.0.1", node.binaryPort(), ClientOptions.DEFAULT)) {
+                Awaits.await(Duration.ofSeconds(20), () -> safeTotal(client) == 10, "samples selectable");
+                queue.append(0, List.of(record(series(0), T0 + 10 * 15_000L, 5)));
+                Awaits.await(Duration.ofSeconds(20), () -> safeTotal(client) == 15, "more samples selectable");
+            } finally {
+                // the queue answers the final commit after the leave: the consumer must wait for it, or the
+                // connection closes under it ("offset commit failed: connection lost" on every clean stop)
+                queue.delayCommitAnswers(300);
+                final int before = queue.commitAnswersDelivered();
+                node.close();
+                assertEquals(queue.highWatermark(0), queue.committed(0), "final commit sent");
+                assertTrue(queue.commitAnswersDelivered() > before, "final commit answered before the stop");
+            }
+        }
+    }
+
     static long safeTotal(final StorageClient client) {
         try {
             return totalSamples(client);

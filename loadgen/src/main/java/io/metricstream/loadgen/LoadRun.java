@@ -1,6 +1,7 @@
 package io.metricstream.loadgen;
 
 import io.metricstream.contracts.client.ClientOptions;
+import io.metricstream.contracts.client.PipelinedClient;
 import io.metricstream.contracts.queue.QueueClient;
 import io.metricstream.loadgen.drive.ClosedLoopDriver;
 import io.metricstream.loadgen.drive.HttpTarget;
@@ -33,10 +34,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -116,11 +115,11 @@ public final class LoadRun {
         final AckLog acks = settings.verifyUrl() == null ? null : new AckLog();
         final int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
             plan.stages().stream().mapToInt(RunPlan.StagePlan::connections).max().orElse(1)));
-        // Epoll when available, as the contracts' PipelinedClient requires of a shared group.
-        final boolean epoll = Epoll.isAvailable();
+        // epoll when available (the client's own CPU is part of every benchmark); the contracts' PipelinedClient and
+        // the HTTP connections open the channel class of this group's transport
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
-            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        final Class<? extends SocketChannel> channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+            Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        final Class<? extends SocketChannel> channelType = PipelinedClient.socketChannelClass(group);
         final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, "loadgen-progress");
             t.setDaemon(true);

@@ -302,6 +302,13 @@ public final class PromApiRoutes {
                     count(endpoint, "internal");
                     ERRORS.error(DistinctErrorLog.keyOf(e), "query failed on " + endpoint, e);
                     error(x, new QueryException(QueryException.Type.INTERNAL, String.valueOf(e)));
+                } catch (final OutOfMemoryError e) {
+                    // the answer's memory is gone by now (its buffers were released on the way out): say so rather
+                    // than leave the client waiting for its timeout
+                    count(endpoint, "internal");
+                    ERRORS.error(DistinctErrorLog.keyOf(e), "query ran out of memory on " + endpoint, e);
+                    error(x, new QueryException(QueryException.Type.INTERNAL, "out of memory answering the query ("
+                        + e.getMessage() + "): narrow the query or give the query service more heap"));
                 } finally {
                     if (latency != null) {
                         latency.recordNanos(System.nanoTime() - t0);

@@ -13,6 +13,7 @@ import io.metricstream.runtime.lifecycle.EventLoops;
 import io.metricstream.runtime.logging.DistinctErrorLog;
 import io.metricstream.testsupport.HttpProbe;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,22 @@ import org.slf4j.LoggerFactory;
 class AnswerFailureTest {
     @Test
     void shouldAnswerInternalErrorNotPartial200WhenAnswerFailsAfterSomePartsWereWritten() throws Exception {
+        // the parts' executor writes every part it is handed, then fails otherwise than by rejecting
+        answer(task -> {
+            task.run();
+            throw new IllegalStateException("parts executor failed");
+        }, "\"java.lang.IllegalStateException: parts executor failed\"");
+    }
+
+    @Test
+    void shouldAnswerInternalErrorWhenTheAnswerRunsOutOfMemory() throws Exception {
+        answer(task -> {
+            throw new OutOfMemoryError("Direct buffer memory");
+        }, "\"out of memory answering the query (Direct buffer memory): narrow the query or give the query service"
+            + " more heap\"");
+    }
+
+    private static void answer(final Executor parts, final String expectedError) throws Exception {
         final InMemorySeriesSource src = new InMemorySeriesSource();
         // 12 series x 1,441 points: above PromJson.PARALLEL_MIN_POINTS, so the answer is written in parts
         for (int s = 0; s < 12; s++) {
@@ -38,12 +55,8 @@ class AnswerFailureTest {
         final ExecutorService executor = Executors.newFixedThreadPool(1);
         try (EventLoops loops = EventLoops.create(1)) {
             final Router router = new Router();
-            // the parts' executor writes every part it is handed, then fails otherwise than by rejecting
             new PromApiRoutes(new Engine(src, new Engine.Options(300_000, 50_000_000, 1_000_000, 30_000)), src,
-                executor, task -> {
-                    task.run();
-                    throw new IllegalStateException("parts executor failed");
-                }, 30_000, null, null).register(router);
+                executor, parts, 30_000, null, null).register(router);
             final HttpServer server = HttpServer.bind(loops, HttpServerOptions.plain("127.0.0.1", 0), router,
                 new DistinctErrorLog(LoggerFactory.getLogger(AnswerFailureTest.class), Duration.ofSeconds(10)));
             try {
@@ -53,8 +66,8 @@ class AnswerFailureTest {
                 final boolean parallel = Runtime.getRuntime().availableProcessors() > 1;
                 if (parallel) {
                     assertEquals(500, failed.status(), failed.body());
-                    assertEquals("{\"status\":\"error\",\"errorType\":\"internal\",\"error\":"
-                        + "\"java.lang.IllegalStateException: parts executor failed\"}", failed.body());
+                    assertEquals("{\"status\":\"error\",\"errorType\":\"internal\",\"error\":" + expectedError + "}",
+                        failed.body());
                 } else {
                     assertEquals(200, failed.status(), failed.body());
                 }

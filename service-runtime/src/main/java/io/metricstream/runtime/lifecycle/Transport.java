@@ -22,10 +22,10 @@ import java.util.function.Predicate;
  * channel classes its servers and clients open. Each value is a name of the config key.
  *
  * <p>Design note: {@code auto} is epoll, then NIO; io_uring is opt-in because it did not win clearly. One-sample
- * POSTs (tiny.sh's load, wrk -t2 -c50, 2 cores shared with other work, load average 11-13), alternated: io_uring
- * 23.0, 25.3, 27.2 µs server CPU per request (IO threads 11.3, 11.0, 11.6) against epoll's 27.8, 28.3 (13.5,
- * 12.9), but 23.1k, 17.8k, 21.1k requests/s against 20.6k, 20.9k. ingest.sh (5,000 samples per request, 1 and 4
- * connections, two pairs) differed by less than its run-to-run spread. The whole test suite passes on io_uring.
+ * POSTs (loadgen/bench/tiny.sh, metricstream-rw, quiet machine, alternated): io_uring 51.4k and 46.3k requests/s at
+ * 19.4 and 22.3 µs server CPU per request against epoll's 51.5k and 46.3k at 20.7 and 22.8 — less CPU, the same
+ * rate. ingest.sh (5,000 samples per request, 1 and 4 connections, two pairs) differed by less than its
+ * run-to-run spread. The whole test suite passes on io_uring.
  */
 public enum Transport {
     /** Linux io_uring (kernel 5.9+, {@code /proc/sys/kernel/io_uring_disabled} 0). */

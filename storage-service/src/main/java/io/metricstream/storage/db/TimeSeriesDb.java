@@ -11,7 +11,6 @@ import io.metricstream.storage.head.HeadCheckpoint;
 import io.metricstream.storage.head.HeadChunk;
 import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadReaders;
-import io.metricstream.storage.head.MemSeries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -415,12 +414,8 @@ public final class TimeSeriesDb implements AutoCloseable {
                 rewritten++;
             }
         }
-        for (final MemSeries s : head.registry().all()) {
-            final long[] iv = tombstones.intervals(s.labels());
-            for (int i = 0; iv != null && i < iv.length; i += 2) {
-                head.removeRange(s.labels(), iv[i], iv[i + 1]);
-            }
-        }
+        // the head's deleted samples go as in the GC of deleted series (and the series left empty with them)
+        head.removeDeleted(tombstones.snapshot());
         checkpoint(offsets);
         tombstones.clear();
         return rewritten;

@@ -137,7 +137,9 @@ class SelectWarmupTest {
         assertNull(report.failure());
         assertEquals(1, report.rounds());
         assertTrue(report.settleRounds() <= 3, "settle rounds " + report.settleRounds());
-        assertTrue(report.settled() || report.settleRounds() == 3, report.toString());
+        // settled() is the JIT's state at the end, after any top-up rounds (which may still be compiling): it tells
+        // why the settle rounds stopped early only when no top-up ran
+        assertTrue(report.settled() || report.settleRounds() == 3 || report.topUpRounds() > 0, report.toString());
         assertTrue(report.topUpRounds() <= 3, "top-up rounds " + report.topUpRounds());
         assertEquals(SelectWarmup.REQUESTS_PER_ROUND * (1 + report.settleRounds() + report.topUpRounds()),
             report.requests());

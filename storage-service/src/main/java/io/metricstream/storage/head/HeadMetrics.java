@@ -72,8 +72,13 @@ public final class HeadMetrics {
         return maxSeries.value();
     }
 
-    /** Samples rejected by the label limits (count or length). */
-    public long labelLimitRejected() {
-        return tooManyLabels.value() + labelTooLong.value();
+    /** Samples rejected by the labels-per-series limit. */
+    public long tooManyLabelsRejected() {
+        return tooManyLabels.value();
+    }
+
+    /** Samples rejected by the label length limit. */
+    public long labelTooLongRejected() {
+        return labelTooLong.value();
     }
 }

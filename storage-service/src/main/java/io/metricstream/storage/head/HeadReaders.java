@@ -13,14 +13,19 @@ import org.slf4j.LoggerFactory;
  * (or garbage-collect) the chunks a flush just put into a new block between the two, the query would find the
  * samples in neither. So the flush makes the block visible, then {@link #awaitEarlier} starts a new epoch and waits
  * for the queries of the previous one (which may hold the older block list) to finish; queries entering afterwards
- * see the new block. Like Prometheus's wait for pending readers before head truncation. Two counters (one per
- * epoch parity): readers never wait, and one increment and one decrement per query is all they pay.
+ * see the new block. Like Prometheus's wait for pending readers before head truncation. Each epoch counts its
+ * readers in a slot of its own: readers never wait, and one increment and one decrement per query is all they pay.
  *
  * <p>The wait is bounded (a query stalled for longer, e.g. by a client not reading its answer, must not stop ingest
  * forever). When it gives up, the epochs it did not wait for are marked overtaken before the head drops anything:
  * a query checks {@link #overtaken} after its last read of the head and, when true, may have missed samples the
  * truncation moved into a block its list does not hold, so it retries with a fresh block list or fails with
- * {@link HeadTruncatedException}; never a silent partial answer.
+ * {@link HeadTruncatedException}; never a silent partial answer. A slot whose readers were given up on is not handed
+ * to a new epoch until they have all exited, so later flushes never wait for them again (with two slots by parity,
+ * one stuck query made every second flush wait the whole bound). Only when every other slot is held by given-up
+ * readers ({@link #SLOTS} − 1 stalled epochs at once) does a new epoch share one, and its flush may wait for them.
+ *
+ * <p>A token is the epoch shifted left by {@link #SLOT_BITS}, or'ed with the slot.
  *
  * <p>Thread-safe; {@link #awaitEarlier} is called by one thread at a time (the ingest thread's flush).
  */
@@ -28,12 +33,17 @@ public final class HeadReaders {
     private static final Logger LOG = LoggerFactory.getLogger(HeadReaders.class);
     /** Default bound on {@link #awaitEarlier}'s wait. */
     public static final long DEFAULT_MAX_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
+    static final int SLOT_BITS = 4;
+    /** Reader counters: one for the current epoch, one for the epoch being awaited, the rest for given-up ones. */
+    static final int SLOTS = 1 << SLOT_BITS;
+    private static final int SLOT_MASK = SLOTS - 1;
     // immutable after construction
     private final long maxWaitNs;
-    private final AtomicLong epoch = new AtomicLong();
+    // the current token (epoch and slot); written only by awaitEarlier
+    private final AtomicLong current = new AtomicLong();
     // the newest epoch a truncation proceeded without waiting for (-1: none); only grows
     private final AtomicLong overtakenUpTo = new AtomicLong(-1);
-    private final AtomicLongArray active = new AtomicLongArray(2);
+    private final AtomicLongArray active = new AtomicLongArray(SLOTS);
     private final Object drained = new Object();
 
     /** Readers whose truncations wait at most {@link #DEFAULT_MAX_WAIT_NS}. */
@@ -49,13 +59,13 @@ public final class HeadReaders {
     /** Registers a query about to read the blocks and the head; returns the token for {@link #exit}. Any thread. */
     public long enter() {
         while (true) {
-            final long e = epoch.get();
-            active.incrementAndGet(slot(e));
-            if (epoch.get() == e) {
-                return e;
+            final long token = current.get();
+            active.incrementAndGet(slot(token));
+            if (current.get() == token) {
+                return token;
             }
             // a flush started a new epoch between the two reads: register in the new one instead
-            exit(e);
+            exit(token);
         }
     }
 
@@ -73,7 +83,7 @@ public final class HeadReaders {
      * past the bound): the query may have missed data. Call after the query's last read of the head. Any thread.
      */
     public boolean overtaken(final long token) {
-        return token <= overtakenUpTo.get();
+        return epoch(token) <= overtakenUpTo.get();
     }
 
     /**
@@ -89,43 +99,66 @@ public final class HeadReaders {
     /**
      * Starts a new epoch and waits until every query registered before it has exited (at most the bound, then marks
      * those queries overtaken, logs and returns). Call after making new blocks visible and before dropping their
-     * data from the head.
+     * data from the head. Returns the number of queries it stopped waiting for (0: all of them exited).
      */
-    public void awaitEarlier() {
-        final long e = epoch.getAndIncrement();
-        final int old = slot(e);
+    public long awaitEarlier() {
+        final long token = current.get();
+        final int old = slot(token);
+        current.set((epoch(token) + 1) << SLOT_BITS | freeSlotAfter(old));
         final long deadline = System.nanoTime() + maxWaitNs;
         synchronized (drained) {
             while (active.get(old) > 0) {
                 final long leftNs = deadline - System.nanoTime();
                 if (leftNs <= 0) {
-                    giveUp(e, active.get(old));
-                    return;
+                    return giveUp(epoch(token), active.get(old));
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(drained, leftNs);
                 } catch (final InterruptedException x) {
                     Thread.currentThread().interrupt();
-                    giveUp(e, active.get(old));
-                    return;
+                    return giveUp(epoch(token), active.get(old));
                 }
             }
         }
+        return 0;
+    }
+
+    // the next slot after old with no reader: given-up readers keep theirs until they exit
+    private int freeSlotAfter(final int old) {
+        for (int i = 1; i < SLOTS; i++) {
+            final int s = (old + i) & SLOT_MASK;
+            if (active.get(s) == 0) {
+                return s;
+            }
+        }
+        final int shared = (old + 1) & SLOT_MASK;
+        LOG.warn("{} head query slots hold queries given up on; the next epoch shares slot {} and its truncation may "
+            + "wait for them again", SLOTS - 1, shared);
+        return shared;
     }
 
     // before the caller drops head data: a reader that reads the head after the drop sees the mark at its check
-    private void giveUp(final long e, final long stillReading) {
+    private long giveUp(final long e, final long stillReading) {
         overtakenUpTo.accumulateAndGet(e, Math::max);
         LOG.warn("head truncation proceeds with {} query(ies) still reading after maxWaitMs={}; they fail or retry",
             stillReading, TimeUnit.NANOSECONDS.toMillis(maxWaitNs));
+        return stillReading;
     }
 
     /** Queries registered now (tests, status). */
     public long active() {
-        return active.get(0) + active.get(1);
+        long sum = 0;
+        for (int s = 0; s < SLOTS; s++) {
+            sum += active.get(s);
+        }
+        return sum;
     }
 
-    private static int slot(final long e) {
-        return (int) (e & 1);
+    private static int slot(final long token) {
+        return (int) (token & SLOT_MASK);
+    }
+
+    private static long epoch(final long token) {
+        return token >>> SLOT_BITS;
     }
 }

@@ -11,6 +11,8 @@ package io.metricstream.storage.head;
 public record OutOfOrderWindow(long windowMs) {
     /** Whether a sample at {@code tsMs} is acceptable for a series whose newest sample is {@code maxTsMs}. */
     public boolean accepts(final long tsMs, final long maxTsMs) {
-        return tsMs >= maxTsMs || maxTsMs - tsMs <= windowMs;
+        // unsigned: the distance of an older sample is in (0, 2^64), which a signed subtraction wraps past 2^63
+        // (a sample near Long.MIN_VALUE behind a positive newest time was accepted)
+        return tsMs >= maxTsMs || Long.compareUnsigned(maxTsMs - tsMs, windowMs) <= 0;
     }
 }

@@ -95,20 +95,25 @@ class HeadTest {
 
     @Test
     void shouldRejectNewSeriesWhenLimitsAreExceeded() {
-        f(LabelSet.of("__name__", "x", "a", "1", "b", "2", "c", "3", "d", "4"), 1);
-        f(LabelSet.of("__name__", "x", "a", "0123456789abcdefg"), 2);
-        for (int i = 0; i < 3; i++) {
+        // limits of this head: 3 series, 4 labels per series, 16 bytes per label name or value; each reason counted
+        f(LabelSet.of("__name__", "x", "a", "1", "b", "2", "c", "3", "d", "4"), 1, 0);
+        f(LabelSet.of("__name__", "x", "a", "0123456789abcdefg"), 1, 1);
+        f(LabelSet.of("__name__", "x", "a", "1", "b", "2", "c", "0123456789abcdef"), 1, 1);
+        assertEquals(1, head.registry().size(), "exactly at both label limits: admitted");
+        for (int i = 0; i < 2; i++) {
             appendRecord(LabelSet.of("__name__", "s" + i), 1);
         }
         appendRecord(LabelSet.of("__name__", "s4"), 1);
         assertEquals(3, head.registry().size());
         assertEquals(1, metrics.maxSeriesRejected());
-        assertEquals(2, metrics.labelLimitRejected());
+        assertEquals(1, metrics.tooManyLabelsRejected());
+        assertEquals(1, metrics.labelTooLongRejected());
     }
 
-    private void f(final LabelSet labels, final int expectedRejected) {
+    private void f(final LabelSet labels, final int tooMany, final int tooLong) {
         appendRecord(labels, 1);
-        assertEquals(expectedRejected, metrics.labelLimitRejected());
+        assertEquals(tooMany, metrics.tooManyLabelsRejected(), labels.toString());
+        assertEquals(tooLong, metrics.labelTooLongRejected(), labels.toString());
     }
 
     private void appendRecord(final LabelSet labels, final long ts) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -47,6 +48,31 @@ public final class DistinctErrorLog {
      * @return true when this call logged
      */
     public boolean error(String key, String message, Throwable cause) {
+        final String line = due(key, message);
+        if (line == null) {
+            return false;
+        }
+        logger.error(line, cause);
+        return true;
+    }
+
+    /**
+     * Logs the message at WARN unless {@code key} was logged within the interval (an expected, repeated refusal,
+     * e.g. a configured limit reached); {@code message} is called only when the line is logged.
+     *
+     * @return true when this call logged
+     */
+    public boolean warn(String key, Supplier<String> message) {
+        final String line = due(key, "");
+        if (line == null) {
+            return false;
+        }
+        logger.warn(message.get() + line);
+        return true;
+    }
+
+    // the line to log now (with the count suppressed since the last one), or null to suppress this one
+    private String due(String key, String message) {
         final long now = nanoClock.getAsLong();
         if (entries.size() >= MAX_KEYS && !entries.containsKey(key)) {
             entries.clear();
@@ -54,17 +80,15 @@ public final class DistinctErrorLog {
         final Entry fresh = new Entry(now);
         final Entry e = entries.putIfAbsent(key, fresh);
         if (e == null) {
-            logger.error(message, cause);
-            return true;
+            return message;
         }
         final long last = e.lastLoggedNanos.get();
         if (now - last >= intervalNanos && e.lastLoggedNanos.compareAndSet(last, now)) {
             final long n = e.suppressed.getAndSet(0);
-            logger.error(message + " (" + n + " similar suppressed)", cause);
-            return true;
+            return message + " (" + n + " similar suppressed)";
         }
         e.suppressed.incrementAndGet();
-        return false;
+        return null;
     }
 
     /** A key for {@code t}: its class and the first frame (so one bug is one key, whatever its message). */

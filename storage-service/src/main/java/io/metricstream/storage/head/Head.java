@@ -8,10 +8,13 @@ import io.metricstream.contracts.wire.Hashing;
 import io.metricstream.contracts.chunk.BitWriter;
 import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.contracts.chunk.ChunkWriter;
+import io.metricstream.runtime.logging.DistinctErrorLog;
 import io.netty.buffer.ByteBuf;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * The in-memory head: the newest data of every series, in chunks, until it is flushed into a block.
@@ -25,6 +28,9 @@ import java.util.Map;
  * so a replay can never change stored data.
  */
 public final class Head {
+    // a limit reached refuses every new series from then on: one WARN per reason per minute, the counters count all
+    private final DistinctErrorLog limits = new DistinctErrorLog(LoggerFactory.getLogger(Head.class),
+        Duration.ofMinutes(1));
     private final HeadOptions options;
     private final HeadMetrics metrics;
     private final SeriesRegistry registry;
@@ -194,18 +200,35 @@ public final class Head {
         final int labels = buf.getUnsignedShort(keyAt);
         if (labels > options.maxLabelsPerSeries()) {
             metrics.tooManyLabels.add(samples);
-            return null;
+            return refused(buf, keyAt, keyLength, "too_many_labels", labels + " labels, more than "
+                + "storage.max_labels_per_series=" + options.maxLabelsPerSeries());
         }
-        if (longestLabel(buf, keyAt, labels) > options.maxLabelLength()) {
+        final int longest = longestLabel(buf, keyAt, labels);
+        if (longest > options.maxLabelLength()) {
             metrics.labelTooLong.add(samples);
-            return null;
+            return refused(buf, keyAt, keyLength, "label_too_long", "a label of " + longest + " bytes, longer than "
+                + "storage.max_label_length=" + options.maxLabelLength());
         }
         if (registry.size() >= options.maxSeries()) {
             metrics.maxSeries.add(samples);
-            return null;
+            return refused(buf, keyAt, keyLength, "max_series", "storage.max_series=" + options.maxSeries()
+                + " series reached");
         }
         metrics.seriesCreated.increment();
         return registry.create(hash, buf, keyAt, keyLength, options.maxSamplesPerChunk());
+    }
+
+    // logs (rate-limited) why a new series was refused; the caller has counted its samples
+    private MemSeries refused(final ByteBuf buf, final int keyAt, final int keyLength, final String reason,
+                                     final String why) {
+        limits.warn(reason, () -> "new series " + abbreviated(SeriesKeyCodec.decode(buf, keyAt, keyLength).toString())
+            + " refused: " + why
+            + "; its samples are counted in storage_samples_rejected_total{reason=\"" + reason + "\"}");
+        return null;
+    }
+
+    private static String abbreviated(final String series) {
+        return series.length() <= 200 ? series : series.substring(0, 200) + "...(" + series.length() + " chars)";
     }
 
     private static int longestLabel(final ByteBuf buf, final int keyAt, final int labels) {

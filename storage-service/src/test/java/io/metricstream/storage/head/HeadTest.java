@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.model.SampleRecordCodec;
 import io.metricstream.contracts.model.SeriesKeyCodec;
@@ -29,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HeadTest {
@@ -95,6 +99,24 @@ class HeadTest {
 
     @Test
     void shouldRejectNewSeriesWhenLimitsAreExceeded() {
+        final ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        final Logger logger = (Logger) LoggerFactory.getLogger(Head.class);
+        logger.addAppender(warnings);
+        try {
+            rejectNewSeriesBeyondEachLimit();
+        } finally {
+            logger.detachAppender(warnings);
+        }
+        final List<String> lines = warnings.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("5 labels, more than storage.max_labels_per_series=4"), lines.get(0));
+        assertTrue(lines.get(1).contains("a label of 17 bytes, longer than storage.max_label_length=16"), lines.get(1));
+        assertTrue(lines.get(2).contains("new series s4{} refused") && lines.get(2).contains("storage.max_series=3"),
+            lines.get(2));
+    }
+
+    private void rejectNewSeriesBeyondEachLimit() {
         // limits of this head: 3 series, 4 labels per series, 16 bytes per label name or value; each reason counted
         f(LabelSet.of("__name__", "x", "a", "1", "b", "2", "c", "3", "d", "4"), 1, 0);
         f(LabelSet.of("__name__", "x", "a", "0123456789abcdefg"), 1, 1);

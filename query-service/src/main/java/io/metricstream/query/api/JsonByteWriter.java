@@ -4,6 +4,10 @@ import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.query.eval.PromFloats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Writes JSON as UTF-8 bytes into a pooled {@link ByteBuf}: text goes into a per-thread scratch array (plain array
@@ -20,6 +24,9 @@ final class JsonByteWriter {
     /** A point's bytes at most: {@code [-9223372036854775.808,"<value>"],}. */
     private static final int POINT_BYTES = 32 + PromFloats.MAX_BYTES;
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
+    private static final ThreadLocal<TimeTexts> TIME_TEXTS = ThreadLocal.withInitial(TimeTexts::new);
+    /** Stores and loads a long in a byte array, little-endian, at any offset. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] PAIRS = new byte[200];
 
     static {
@@ -30,6 +37,7 @@ final class JsonByteWriter {
     }
 
     private final byte[] b = SCRATCH.get();
+    private final TimeTexts times = TIME_TEXTS.get();
     private final ByteBuf out;
     private int n;
 
@@ -94,6 +102,65 @@ final class JsonByteWriter {
         n = PromFloats.put(b, n, value);
         b[n++] = '"';
         b[n++] = ']';
+    }
+
+    /**
+     * {@link #point} for the point at {@code index} of a matrix series: the text of its time is copied from
+     * {@link TimeTexts} when the series before had the same time there, as the series of a range answer have (every
+     * step's time was formatted once per series: ~7 ns a point, ~0.1 ms of Q2's 14,410, PEERS.md).
+     */
+    void pointAt(final int index, final long timeMs, final double value) {
+        room(POINT_BYTES);
+        if (index > 0) {
+            b[n++] = ',';
+        }
+        b[n++] = '[';
+        final TimeTexts t = times;
+        if (index < t.length.length && t.timeMs[index] == timeMs && t.length[index] != 0) {
+            LONGS.set(b, n, t.low[index]);
+            LONGS.set(b, n + 8, t.high[index]);
+            n += t.length[index];
+        } else {
+            final int at = n;
+            time(timeMs);
+            t.put(index, timeMs, b, at, n - at);
+        }
+        b[n++] = ',';
+        b[n++] = '"';
+        n = PromFloats.put(b, n, value);
+        b[n++] = '"';
+        b[n++] = ']';
+    }
+
+    /**
+     * The text of the time last written at each point index of a matrix series, up to {@link #MAX_INDEX} points and
+     * {@link #MAX_TEXT} bytes (two words, copied whole: the bytes after the text are overwritten by what follows it).
+     * Per thread, reused by every answer the thread writes; {@code length} 0 = none.
+     */
+    private static final class TimeTexts {
+        static final int MAX_INDEX = 16_384;
+        static final int MAX_TEXT = 16;
+        long[] timeMs = new long[0];
+        long[] low = new long[0];
+        long[] high = new long[0];
+        byte[] length = new byte[0];
+
+        void put(final int index, final long t, final byte[] text, final int at, final int bytes) {
+            if (index >= length.length) {
+                if (index >= MAX_INDEX) {
+                    return;
+                }
+                final int size = Math.min(MAX_INDEX, Math.max(index + 1, 2 * length.length));
+                timeMs = Arrays.copyOf(timeMs, size);
+                low = Arrays.copyOf(low, size);
+                high = Arrays.copyOf(high, size);
+                length = Arrays.copyOf(length, size);
+            }
+            timeMs[index] = t;
+            low[index] = (long) LONGS.get(text, at);
+            high[index] = (long) LONGS.get(text, at + 8);
+            length[index] = (byte) (bytes <= MAX_TEXT ? bytes : 0);
+        }
     }
 
     /** A time as {@link #point} writes it. */

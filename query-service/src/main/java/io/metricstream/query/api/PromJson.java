@@ -264,7 +264,7 @@ public final class PromJson {
             final long[] ts = s.timestamps();
             final double[] vs = s.values();
             for (int i = 0; i < ts.length; i++) {
-                w.point(i > 0, ts[i], vs[i]);
+                w.pointAt(i, ts[i], vs[i]);
             }
             w.ascii("]}");
         }

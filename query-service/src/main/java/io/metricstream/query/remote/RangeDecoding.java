@@ -91,10 +91,13 @@ public final class RangeDecoding {
             final int to = n + count;
             if (!reader.mayHoldStale() && ts[n] > lastT && ts[n] >= minTimeMs && ts[to - 1] <= maxTimeMs) {
                 // the usual chunk: inside the range, after the previous one, no stale markers (the reader checked
-                // that timestamps increase inside it)
-                for (int i = n; i < to; i++) {
+                // that timestamps increase inside it). Scanned only until the first decrease, after which the flag
+                // cannot change: a gauge's values fall within its first samples, and the scan of all of them (a
+                // branch taken about every other sample, mispredicted) made decoding 11 such series of 5,760 samples
+                // (Q2 of PEERS.md) cost 0.32 ms of CPU instead of 0.11 ms
+                for (int i = n; i < to && !mayReset; i++) {
                     final double v = vs[i];
-                    mayReset |= v < last || v != v;
+                    mayReset = v < last || v != v;
                     last = v;
                 }
                 n = to;

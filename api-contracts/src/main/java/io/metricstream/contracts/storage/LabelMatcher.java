@@ -21,8 +21,10 @@ import java.util.regex.PatternSyntaxException;
  * @param name label name
  * @param value value or regex source
  * @param pattern compiled anchored regex for RE/NRE, else {@code null}
+ * @param fast the regex matched without the regex engine when it has a {@link LiteralRegex} shape, else
+ *     {@code null}
  */
-public record LabelMatcher(Type type, String name, String value, Pattern pattern) {
+public record LabelMatcher(Type type, String name, String value, Pattern pattern, LiteralRegex fast) {
     /** Largest number of matchers in one request. */
     public static final int MAX_MATCHERS = 64;
 
@@ -57,7 +59,7 @@ public record LabelMatcher(Type type, String name, String value, Pattern pattern
     public static LabelMatcher of(final Type type, final String name, final String value) {
         final Pattern p = type == Type.RE || type == Type.NRE ? Pattern.compile("^(?:" + value + ")$", Pattern.DOTALL)
             : null;
-        return new LabelMatcher(type, name, value, p);
+        return new LabelMatcher(type, name, value, p, p == null ? null : LiteralRegex.of(value));
     }
 
     /** {@code name="value"}. */
@@ -71,9 +73,13 @@ public record LabelMatcher(Type type, String name, String value, Pattern pattern
         return switch (type) {
             case EQ -> v.equals(value);
             case NEQ -> !v.equals(value);
-            case RE -> pattern.matcher(v).matches();
-            case NRE -> !pattern.matcher(v).matches();
+            case RE -> regexMatches(v);
+            case NRE -> !regexMatches(v);
         };
+    }
+
+    private boolean regexMatches(final String v) {
+        return fast != null ? fast.matches(v) : pattern.matcher(v).matches();
     }
 
     /** Whether the matcher matches the empty string (then it also selects series lacking the label). */

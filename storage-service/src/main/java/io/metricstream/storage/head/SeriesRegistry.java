@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
@@ -307,6 +308,36 @@ public final class SeriesRegistry {
         try {
             final TreeMap<String, LongArrayList> values = postings.get(name);
             return values == null ? List.of() : new ArrayList<>(values.keySet());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Adds a copy of the refs of every value of {@code name} that {@code matches} (each ascending), in value order,
+     * to {@code into}. The values are tested outside the lock (a slow regex over many values must not hold up the
+     * ingest thread's new series), then every match's refs are copied under one read lock (a value removed in
+     * between adds nothing).
+     */
+    public void postingsMatching(final String name, final Predicate<String> matches, final List<long[]> into) {
+        final List<String> matched = new ArrayList<>();
+        for (final String value : labelValues(name)) {
+            if (matches.test(value)) {
+                matched.add(value);
+            }
+        }
+        if (matched.isEmpty()) {
+            return;
+        }
+        lock.readLock().lock();
+        try {
+            final TreeMap<String, LongArrayList> values = postings.get(name);
+            for (int i = 0; values != null && i < matched.size(); i++) {
+                final LongArrayList refs = values.get(matched.get(i));
+                if (refs != null) {
+                    into.add(refs.toLongArray());
+                }
+            }
         } finally {
             lock.readLock().unlock();
         }

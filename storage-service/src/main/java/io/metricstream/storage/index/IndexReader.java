@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.zip.CRC32C;
 
 /**
@@ -161,6 +163,22 @@ public final class IndexReader {
     /** Label names, sorted. */
     public List<String> labelNames() {
         return new ArrayList<>(postings.keySet());
+    }
+
+    /**
+     * Adds the postings of every value of {@code name} that {@code matches}, in value order, to {@code into}: the
+     * lists themselves (read-only), walked in place rather than copying the values and looking each up again.
+     */
+    public void postingsMatching(final String name, final Predicate<String> matches, final List<long[]> into) {
+        final TreeMap<String, long[]> values = postings.get(name);
+        if (values == null) {
+            return;
+        }
+        for (final Map.Entry<String, long[]> e : values.entrySet()) {
+            if (matches.test(e.getKey())) {
+                into.add(e.getValue());
+            }
+        }
     }
 
     /** Values of {@code name}, sorted. */

@@ -6,6 +6,7 @@ import io.metricstream.storage.index.Postings;
 import io.metricstream.storage.index.PostingsIntersector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Evaluates ANDed label matchers against one index (a block's or the head's). Every matcher that does not match
@@ -23,8 +24,8 @@ public final class MatcherEvaluator {
         /** Ids with name=value, ascending. */
         long[] postings(String name, String value);
 
-        /** Values of {@code name}. */
-        List<String> labelValues(String name);
+        /** Adds the postings of every value of {@code name} that {@code matches}, in value order, to {@code into}. */
+        void postingsMatching(String name, Predicate<String> matches, List<long[]> into);
 
         /** Every id, ascending. */
         long[] all();
@@ -44,11 +45,7 @@ public final class MatcherEvaluator {
                 required.add(index.postings(m.name(), m.value()));
             } else {
                 final List<long[]> lists = new ArrayList<>();
-                for (final String v : index.labelValues(m.name())) {
-                    if (m.matches(v)) {
-                        lists.add(index.postings(m.name(), v));
-                    }
-                }
+                index.postingsMatching(m.name(), m::matches, lists);
                 required.add(Postings.union(lists));
             }
         }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Answers reads over the blocks and the head of one {@link TimeSeriesDb}: series are matched per index, united by
@@ -364,8 +365,8 @@ public final class Querier {
             }
 
             @Override
-            public List<String> labelValues(final String name) {
-                return index.labelValues(name);
+            public void postingsMatching(final String name, final Predicate<String> matches, final List<long[]> into) {
+                index.postingsMatching(name, matches, into);
             }
 
             @Override
@@ -388,8 +389,8 @@ public final class Querier {
             }
 
             @Override
-            public List<String> labelValues(final String name) {
-                return registry.labelValues(name);
+            public void postingsMatching(final String name, final Predicate<String> matches, final List<long[]> into) {
+                registry.postingsMatching(name, matches, into);
             }
 
             @Override

@@ -97,11 +97,7 @@ final class JsonByteWriter {
         }
         b[n++] = '[';
         time(timeMs);
-        b[n++] = ',';
-        b[n++] = '"';
-        n = PromFloats.put(b, n, value);
-        b[n++] = '"';
-        b[n++] = ']';
+        valueAndClose(value);
     }
 
     /**
@@ -125,6 +121,11 @@ final class JsonByteWriter {
             time(timeMs);
             t.put(index, timeMs, b, at, n - at);
         }
+        valueAndClose(value);
+    }
+
+    // the rest of a point after its time: {@code ,"<value>"]}
+    private void valueAndClose(final double value) {
         b[n++] = ',';
         b[n++] = '"';
         n = PromFloats.put(b, n, value);

@@ -48,11 +48,11 @@ public final class DistinctErrorLog {
      * @return true when this call logged
      */
     public boolean error(String key, String message, Throwable cause) {
-        final String line = due(key, message);
-        if (line == null) {
+        final String suffix = suffixIfDue(key);
+        if (suffix == null) {
             return false;
         }
-        logger.error(line, cause);
+        logger.error(message + suffix, cause);
         return true;
     }
 
@@ -63,29 +63,31 @@ public final class DistinctErrorLog {
      * @return true when this call logged
      */
     public boolean warn(String key, Supplier<String> message) {
-        final String line = due(key, "");
-        if (line == null) {
+        final String suffix = suffixIfDue(key);
+        if (suffix == null) {
             return false;
         }
-        logger.warn(message.get() + line);
+        logger.warn(message.get() + suffix);
         return true;
     }
 
-    // the line to log now (with the count suppressed since the last one), or null to suppress this one
-    private String due(String key, String message) {
+    // null to suppress this line; else what follows its message: nothing the first time, then the count suppressed
+    // since the last line. Allocates only when a key is new (callers may sit on hot paths while they repeat).
+    private String suffixIfDue(String key) {
         final long now = nanoClock.getAsLong();
-        if (entries.size() >= MAX_KEYS && !entries.containsKey(key)) {
-            entries.clear();
-        }
-        final Entry fresh = new Entry(now);
-        final Entry e = entries.putIfAbsent(key, fresh);
+        Entry e = entries.get(key);
         if (e == null) {
-            return message;
+            if (entries.size() >= MAX_KEYS) {
+                entries.clear();
+            }
+            e = entries.putIfAbsent(key, new Entry(now));
+            if (e == null) {
+                return "";
+            }
         }
         final long last = e.lastLoggedNanos.get();
         if (now - last >= intervalNanos && e.lastLoggedNanos.compareAndSet(last, now)) {
-            final long n = e.suppressed.getAndSet(0);
-            return message + " (" + n + " similar suppressed)";
+            return " (" + e.suppressed.getAndSet(0) + " similar suppressed)";
         }
         e.suppressed.incrementAndGet();
         return null;

@@ -200,31 +200,38 @@ public final class Head {
         final int labels = buf.getUnsignedShort(keyAt);
         if (labels > options.maxLabelsPerSeries()) {
             metrics.tooManyLabels.add(samples);
-            return refused(buf, keyAt, keyLength, "too_many_labels", labels + " labels, more than "
-                + "storage.max_labels_per_series=" + options.maxLabelsPerSeries());
+            return refused(buf, keyAt, keyLength, "too_many_labels");
         }
-        final int longest = longestLabel(buf, keyAt, labels);
-        if (longest > options.maxLabelLength()) {
+        if (longestLabel(buf, keyAt, labels) > options.maxLabelLength()) {
             metrics.labelTooLong.add(samples);
-            return refused(buf, keyAt, keyLength, "label_too_long", "a label of " + longest + " bytes, longer than "
-                + "storage.max_label_length=" + options.maxLabelLength());
+            return refused(buf, keyAt, keyLength, "label_too_long");
         }
         if (registry.size() >= options.maxSeries()) {
             metrics.maxSeries.add(samples);
-            return refused(buf, keyAt, keyLength, "max_series", "storage.max_series=" + options.maxSeries()
-                + " series reached");
+            return refused(buf, keyAt, keyLength, "max_series");
         }
         metrics.seriesCreated.increment();
         return registry.create(hash, buf, keyAt, keyLength, options.maxSamplesPerChunk());
     }
 
-    // logs (rate-limited) why a new series was refused; the caller has counted its samples
-    private MemSeries refused(final ByteBuf buf, final int keyAt, final int keyLength, final String reason,
-                                     final String why) {
+    // logs (rate-limited) why a new series was refused; the caller has counted its samples. The text is built only
+    // when a line is logged: a limit reached refuses every record of every new series from then on
+    private MemSeries refused(final ByteBuf buf, final int keyAt, final int keyLength, final String reason) {
         limits.warn(reason, () -> "new series " + abbreviated(SeriesKeyCodec.decode(buf, keyAt, keyLength).toString())
-            + " refused: " + why
-            + "; its samples are counted in storage_samples_rejected_total{reason=\"" + reason + "\"}");
+            + " refused: " + breach(buf, keyAt, reason) + "; its samples are counted in "
+            + "storage_samples_rejected_total{reason=\"" + reason + "\"}");
         return null;
+    }
+
+    private String breach(final ByteBuf buf, final int keyAt, final String reason) {
+        final int labels = buf.getUnsignedShort(keyAt);
+        return switch (reason) {
+            case "too_many_labels" -> labels + " labels, more than storage.max_labels_per_series="
+                + options.maxLabelsPerSeries();
+            case "label_too_long" -> "a label of " + longestLabel(buf, keyAt, labels) + " bytes, longer than "
+                + "storage.max_label_length=" + options.maxLabelLength();
+            default -> "storage.max_series=" + options.maxSeries() + " series reached";
+        };
     }
 
     private static String abbreviated(final String series) {

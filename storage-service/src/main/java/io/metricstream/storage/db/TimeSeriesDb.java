@@ -80,6 +80,8 @@ public final class TimeSeriesDb implements AutoCloseable {
     private Map<Integer, Long> recoveredOffsets = Map.of();
     // ingest thread: the tombstones generation collectDeleted last applied to the head (-1: none yet)
     private long collectedGeneration = -1;
+    // opens the checkpoint file; set by tests (fault injection) from any thread
+    private volatile HeadCheckpoint.FileOpener checkpointOpener = HeadCheckpoint.FileOpener.DEFAULT;
 
     private TimeSeriesDb(final Path dir, final DbOptions options, final HeadMetrics metrics,
                          final HeadReaders readers) {
@@ -275,7 +277,12 @@ public final class TimeSeriesDb implements AutoCloseable {
 
     /** Writes the head checkpoint covering {@code offsets} (partition → next offset); returns its bytes. */
     public long checkpoint(final Map<Integer, Long> offsets) throws IOException {
-        return HeadCheckpoint.write(dir, head, offsets);
+        return HeadCheckpoint.write(dir, head, offsets, checkpointOpener);
+    }
+
+    /** Opens head checkpoint files through {@code opener} from now on (tests: a fault-injecting channel). */
+    public void checkpointOpener(final HeadCheckpoint.FileOpener opener) {
+        this.checkpointOpener = opener;
     }
 
     /**

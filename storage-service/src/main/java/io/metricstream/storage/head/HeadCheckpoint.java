@@ -8,8 +8,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,14 +44,34 @@ public final class HeadCheckpoint {
     private HeadCheckpoint() {
     }
 
+    /** Opens the file a checkpoint is written to (tests wrap it in a fault-injecting channel). */
+    @FunctionalInterface
+    public interface FileOpener {
+        /** The default: create or truncate {@code path} for writing. */
+        FileOpener DEFAULT = path -> FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
+
+        /** Opens {@code path} for writing from its start. */
+        FileChannel open(Path path) throws IOException;
+    }
+
     /** Writes the head and {@code offsets} atomically. Ingest thread (the head must not change meanwhile). */
     public static long write(final Path dir, final Head head, final Map<Integer, Long> offsets) throws IOException {
+        return write(dir, head, offsets, FileOpener.DEFAULT);
+    }
+
+    /**
+     * Writes the head and {@code offsets} atomically through a file {@code opener} opens. A failure anywhere (short
+     * write, IO error, fsync) throws before the rename: the previous checkpoint stays in place.
+     */
+    public static long write(final Path dir, final Head head, final Map<Integer, Long> offsets,
+                             final FileOpener opener) throws IOException {
         final Path tmp = dir.resolve(FILE + ".tmp");
         final CRC32C crc = new CRC32C();
-        final FileOutputStream file = new FileOutputStream(tmp.toFile());
+        final FileChannel file = opener.open(tmp);
         long bytes;
-        try (DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(file,
-            1 << 16), crc))) {
+        try (DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(
+            new ChannelStream(file, tmp), 1 << 16), crc))) {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeInt(offsets.size());
@@ -67,12 +88,44 @@ public final class HeadCheckpoint {
             final int value = (int) crc.getValue();
             out.writeInt(value);
             out.flush();
-            file.getChannel().force(true);
+            file.force(true);
             bytes = out.size();
         }
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         fsyncDirectory(dir);
         return bytes;
+    }
+
+    /** Writes each buffer whole; a channel that accepts no bytes (disk full) fails the write with an IOException. */
+    private static final class ChannelStream extends OutputStream {
+        private final FileChannel channel;
+        private final Path path;
+
+        ChannelStream(final FileChannel channel, final Path path) {
+            this.channel = channel;
+            this.path = path;
+        }
+
+        @Override
+        public void write(final int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(final byte[] b, final int off, final int len) throws IOException {
+            final ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (buf.hasRemaining()) {
+                if (channel.write(buf) <= 0) {
+                    throw new IOException("cannot write head checkpoint: the file accepted no bytes after "
+                        + (buf.position() - off) + " of " + len + " (file=" + path + ")");
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
     }
 
     private static void writeSeries(final DataOutputStream out, final Head head, final MemSeries s)

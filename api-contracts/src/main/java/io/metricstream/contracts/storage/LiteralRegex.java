@@ -1,5 +1,6 @@
 package io.metricstream.contracts.storage;
 
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -52,7 +53,7 @@ public final class LiteralRegex {
                 from = i + 1;
             }
         }
-        return new LiteralRegex(Wildcard.NONE, null, Wildcard.NONE, oneOf);
+        return new LiteralRegex(Wildcard.NONE, null, Wildcard.NONE, Collections.unmodifiableSet(oneOf));
     }
 
     private static LiteralRegex single(final String regex) {
@@ -118,6 +119,20 @@ public final class LiteralRegex {
 
     private static boolean punctuation(final char c) {
         return c > ' ' && c < 0x7f && !Character.isLetterOrDigit(c);
+    }
+
+    /**
+     * Every value the regex matches, when they are finitely many: the literals of an alternation ({@code a|b|c}) or
+     * the one literal without wildcards ({@code abc}); {@code null} for a regex with a wildcard. An index can then
+     * look each value up instead of testing every value it holds.
+     *
+     * @return an unmodifiable set, or {@code null}
+     */
+    public Set<String> literals() {
+        if (oneOf != null) {
+            return oneOf;
+        }
+        return head == Wildcard.NONE && tail == Wildcard.NONE ? Set.of(literal) : null;
     }
 
     /** Whether {@code value} matches the whole regex. */

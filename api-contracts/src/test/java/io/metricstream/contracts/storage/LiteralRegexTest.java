@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -74,10 +75,20 @@ class LiteralRegexTest {
                 continue;
             }
             fast++;
+            final Set<String> literals = literal.literals();
             for (int j = 0; j < 20; j++) {
                 final String value = value(r, regex);
                 assertEquals(byEngine(regex, value), literal.matches(value),
                     () -> "seed " + seed + ": \"" + regex + "\" on \"" + value + '"');
+                if (literals != null) {
+                    // finitely many values: exactly these match
+                    assertEquals(byEngine(regex, value), literals.contains(value),
+                        () -> "seed " + seed + ": literals " + literals + " of \"" + regex + "\" on \"" + value + '"');
+                }
+            }
+            for (final String value : literals == null ? Set.<String>of() : literals) {
+                assertEquals(true, byEngine(regex, value),
+                    () -> "seed " + seed + ": literal \"" + value + "\" of \"" + regex + '"');
             }
         }
         // the generator must exercise the fast path, not only the fallback
@@ -95,6 +106,24 @@ class LiteralRegexTest {
             "a{2}", "^a", "a$", "\\", "a|b.*", ".**", ".+.+"}) {
             assertNull(LiteralRegex.of(regex), regex);
         }
+    }
+
+    @Test
+    void shouldListTheValuesWhenTheyAreFinitelyMany() {
+        literals("a|b|c", Set.of("a", "b", "c"));
+        literals("abc", Set.of("abc"));
+        literals("", Set.of(""));
+        literals("a|", Set.of("a", ""));
+        literals("a|a|b", Set.of("a", "b"));
+        literals("10\\.0|x\\|y", Set.of("10.0", "x|y"));
+        literals("h1.*", null);
+        literals(".*", null);
+        literals(".+x", null);
+        literals(".*err.*", null);
+    }
+
+    private static void literals(final String regex, final Set<String> want) {
+        assertEquals(want, LiteralRegex.of(regex).literals(), regex);
     }
 
     @Test

@@ -47,8 +47,13 @@ public final class ChunkQuerier {
 
     /** A querier over {@code db}. */
     public ChunkQuerier(final TimeSeriesDb db) {
+        this(db, new Querier(db));
+    }
+
+    /** A querier over {@code db} listing and reading series through {@code querier} (of the same thread). */
+    ChunkQuerier(final TimeSeriesDb db, final Querier querier) {
         this.db = db;
-        this.querier = new Querier(db);
+        this.querier = querier;
     }
 
     /** Receives one series with its chunks (valid during the call only). */
@@ -99,6 +104,12 @@ public final class ChunkQuerier {
         } finally {
             db.head().readers().exit(reading);
         }
+    }
+
+    /** Drops the references the last select left in the scratch (chunk buffers), so a reused querier pins none. */
+    void forget() {
+        chunks.clear();
+        headChunks.clear();
     }
 
     private void collect(final Querier.Source s, final long minT, final long maxT, final long[] tomb) {

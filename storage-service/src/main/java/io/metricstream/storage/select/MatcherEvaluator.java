@@ -2,16 +2,19 @@ package io.metricstream.storage.select;
 
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.storage.LabelMatcher;
+import io.metricstream.contracts.storage.LiteralRegex;
 import io.metricstream.storage.index.Postings;
 import io.metricstream.storage.index.PostingsIntersector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * Evaluates ANDed label matchers against one index (a block's or the head's). Every matcher that does not match
  * the empty string narrows the candidates by postings: {@code =} looks up one list, regex and {@code !=}
- * matchers union the lists of the label values they match (a scan of that label's values); the lists are
+ * matchers union the lists of the label values they match (a scan of that label's values, except for a regex of
+ * finitely many literals such as {@code a|b|c}, whose values are looked up one by one); the lists are
  * intersected. Matchers that match the empty string (which also select series lacking the label) are then checked
  * per candidate. Stateless.
  */
@@ -45,7 +48,14 @@ public final class MatcherEvaluator {
                 required.add(index.postings(m.name(), m.value()));
             } else {
                 final List<long[]> lists = new ArrayList<>();
-                index.postingsMatching(m.name(), m::matches, lists);
+                final Set<String> literals = literals(m);
+                if (literals != null) {
+                    for (final String value : literals) {
+                        lists.add(index.postings(m.name(), value));
+                    }
+                } else {
+                    index.postingsMatching(m.name(), m::matches, lists);
+                }
                 required.add(Postings.union(lists));
             }
         }
@@ -69,5 +79,10 @@ public final class MatcherEvaluator {
             }
         }
         return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The values a {@code =~} matcher matches when finitely many ({@link LiteralRegex#literals}), else null. */
+    private static Set<String> literals(final LabelMatcher m) {
+        return m.type() == LabelMatcher.Type.RE && m.fast() != null ? m.fast().literals() : null;
     }
 }

@@ -192,12 +192,14 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
         throws Querier.TooManySeriesException {
         final long t0 = System.nanoTime();
         final FrameStream stream = new FrameStream(ctx, correlationId, frameBytes);
+        final ThreadQueriers queriers = ThreadQueriers.acquire(db);
         try {
-            new Querier(db).select(q.matchers(), q.minTimeMs(), q.maxTimeMs(), q.maxSeries(), stream::series);
+            queriers.querier.select(q.matchers(), q.minTimeMs(), q.maxTimeMs(), q.maxSeries(), stream::series);
             metrics.select.increment();
             metrics.selectLatency.recordNanos(System.nanoTime() - t0);
             stream.finish();
         } finally {
+            queriers.release();
             stream.discard();
         }
     }
@@ -206,15 +208,20 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
         throws Querier.TooManySeriesException {
         final long t0 = System.nanoTime();
         final FrameStream stream = new FrameStream(ctx, correlationId, Math.min(frameBytes, CHUNK_FRAME_BYTES));
+        final ThreadQueriers queriers = ThreadQueriers.acquire(db);
         try {
-            final ChunkQuerier querier = new ChunkQuerier(db);
+            // the querier's counters run over every select of this thread: this select's share is the difference
+            final ChunkQuerier querier = queriers.chunkQuerier;
+            final long copied = querier.chunksCopied();
+            final long encoded = querier.chunksEncoded();
             querier.select(q.matchers(), q.minTimeMs(), q.maxTimeMs(), q.maxSeries(), stream::chunkSeries);
             metrics.selectChunks.increment();
-            metrics.chunksCopied.add(querier.chunksCopied());
-            metrics.chunksEncoded.add(querier.chunksEncoded());
+            metrics.chunksCopied.add(querier.chunksCopied() - copied);
+            metrics.chunksEncoded.add(querier.chunksEncoded() - encoded);
             metrics.selectChunksLatency.recordNanos(System.nanoTime() - t0);
             stream.finish();
         } finally {
+            queriers.release();
             stream.discard();
         }
     }
@@ -223,17 +230,22 @@ public final class SelectFrameAdapter extends ChannelInboundHandlerAdapter {
         throws Querier.TooManySeriesException {
         final long t0 = System.nanoTime();
         final FrameStream stream = new FrameStream(ctx, correlationId, frameBytes);
+        final ThreadQueriers queriers = ThreadQueriers.acquire(db);
         try {
-            final WindowQuerier querier = new WindowQuerier(db);
+            final WindowQuerier querier = queriers.windowQuerier;
+            final long fromRollups = querier.windowsFromRollups();
+            final long buckets = querier.bucketsRead();
+            final long fromChunks = querier.seriesFromChunks();
             querier.select(q, stream::windowSeries);
             metrics.selectWindows.increment();
-            metrics.windowsFromRollups.add(querier.windowsFromRollups());
-            metrics.rollupBuckets.add(querier.bucketsRead());
-            metrics.windowSeriesFromChunks.add(querier.seriesFromChunks());
+            metrics.windowsFromRollups.add(querier.windowsFromRollups() - fromRollups);
+            metrics.rollupBuckets.add(querier.bucketsRead() - buckets);
+            metrics.windowSeriesFromChunks.add(querier.seriesFromChunks() - fromChunks);
             metrics.selectWindowsLatency.recordNanos(System.nanoTime() - t0);
             // counted before the last frame goes out, so a client that reads /metrics after its answer sees it
             stream.finish();
         } finally {
+            queriers.release();
             stream.discard();
         }
     }

@@ -111,8 +111,13 @@ public final class WindowQuerier {
 
     /** A querier over {@code db}. */
     public WindowQuerier(final TimeSeriesDb db) {
+        this(db, new Querier(db));
+    }
+
+    /** A querier over {@code db} listing and reading series through {@code querier} (of the same thread). */
+    WindowQuerier(final TimeSeriesDb db, final Querier querier) {
         this.db = db;
-        this.querier = new Querier(db);
+        this.querier = querier;
     }
 
     /** Receives one series' points: {@code steps[0..n)} ascending with {@code values[0..n)} (valid in the call). */
@@ -187,6 +192,19 @@ public final class WindowQuerier {
         } finally {
             db.head().readers().exit(reading);
         }
+    }
+
+    /** Drops the references the last select left in the scratch (sources, blocks, head chunks). */
+    void forget() {
+        Arrays.fill(ordered, null);
+        Arrays.fill(coverSource[0], null);
+        Arrays.fill(coverSource[1], null);
+        Arrays.fill(headBuffers, null);
+        headSource = null;
+        headChunks.clear();
+        blockChunk.block = null;
+        blockChunk.entry = null;
+        headBytes.buf = null;
     }
 
     private int evaluate(final WindowRequest q, final int windows) {

@@ -17,6 +17,7 @@ import io.metricstream.storage.select.ChunkQuerier;
 import io.metricstream.storage.select.Querier;
 import io.metricstream.storage.select.WindowQuerier;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -50,24 +51,8 @@ public final class StorageBench {
             d.compactionFactor(), d.maxCompactionLevel(), Long.parseLong(args[2]));
         final TimeSeriesDb db = TimeSeriesDb.open(dir, options, new HeadMetrics(new MetricsRegistry()));
         final Map<String, MemSeries> series = new HashMap<>();
-        long samples = 0;
         final long t0 = System.nanoTime();
-        try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                final int close = line.indexOf('}');
-                final String prefix = line.substring(0, close + 1);
-                MemSeries s = series.get(prefix);
-                if (s == null) {
-                    s = db.head().registry().getOrCreate(parse(prefix), 240);
-                    series.put(prefix, s);
-                }
-                final int space = line.indexOf(' ', close + 2);
-                final double value = Double.parseDouble(line.substring(close + 2, space));
-                final long ts = Long.parseLong(line.substring(space + 1));
-                db.head().append(s, ts, Double.doubleToRawLongBits(value));
-                samples++;
-            }
-        }
+        final long samples = load(db, data, series);
         final long loadNs = System.nanoTime() - t0;
         if (args.length > 3 && "head".equals(args[3])) {
             headRows(db);
@@ -171,6 +156,32 @@ public final class StorageBench {
                 windowLatency(db, n + ", avg_over_time[10m] step 60 s", m, WindowFunction.AVG, 600_000L, 60_000L);
             }
         }
+    }
+
+    /**
+     * Appends every sample of {@code data} (Prometheus text lines {@code name{labels} value ts}, as gen.py writes
+     * them) to the head of {@code db}; {@code series} collects the series by their text; returns the samples.
+     */
+    public static long load(final TimeSeriesDb db, final Path data, final Map<String, MemSeries> series)
+        throws IOException {
+        long samples = 0;
+        try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                final int close = line.indexOf('}');
+                final String prefix = line.substring(0, close + 1);
+                MemSeries s = series.get(prefix);
+                if (s == null) {
+                    s = db.head().registry().getOrCreate(parse(prefix), 240);
+                    series.put(prefix, s);
+                }
+                final int space = line.indexOf(' ', close + 2);
+                final double value = Double.parseDouble(line.substring(close + 2, space));
+                final long ts = Long.parseLong(line.substring(space + 1));
+                db.head().append(s, ts, Double.doubleToRawLongBits(value));
+                samples++;
+            }
+        }
+        return samples;
     }
 
     private static void latency(final TimeSeriesDb db, final String what, final List<LabelMatcher> matchers)

@@ -128,7 +128,10 @@ public final class StorageService implements Service {
     private void registerGauges(final ServiceHost host) {
         host.metrics().gauge("storage_head_series", "Series in the head.", () -> db.head().registry().size());
         host.metrics().gauge("storage_blocks", "Open blocks.", () -> db.blocks().size());
-        host.metrics().gauge("storage_block_bytes", "Bytes of all blocks on disk.", db::blockBytes);
+        host.metrics().gauge("storage_block_bytes", "Bytes of all blocks on disk (deleted ones still mapped included).",
+            db::blockBytes);
+        host.metrics().gauge("storage_blocks_retired", "Deleted blocks still mapped (and on disk) for queries reading "
+            + "them.", db::retiredBlocks);
         host.metrics().doubleGauge("storage_head_max_time_seconds", "Newest sample timestamp in the head (unix s).",
             () -> db.head().maxTimeMs() / 1000.0);
     }

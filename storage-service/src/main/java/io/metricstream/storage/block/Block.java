@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -24,6 +25,11 @@ import java.util.zip.CRC32C;
  * the ref's segment, the record's bounds and CRC32C (rollup files, when present, are mapped and checked the same
  * way by {@link RollupFile}), so a corrupt file yields a {@link ChunkCorruptException} with the file and offset,
  * never a wrong answer. Thread-safe (the mappings are only read with absolute gets).
+ *
+ * <p>{@link #close} unmaps the segment and rollup files at once (so a deleted block's disk space is released then,
+ * not when the GC collects the buffers); a read after it crashes the JVM, so it is called only once no reader can
+ * hold the block: at database close with no query running, or for a block retired from the block list once every
+ * query that could have taken a list holding it has exited ({@code RetiredBlocks}).
  */
 public final class Block {
     private final Path dir;
@@ -35,6 +41,7 @@ public final class Block {
     private final int firstSegment;
     private final long sizeBytes;
     private final RollupFile[] rollups;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Block(final Path dir, final BlockMeta meta, final IndexReader index, final MappedByteBuffer[] segments,
                   final String[] segmentSources, final int firstSegment, final long sizeBytes,
@@ -66,25 +73,51 @@ public final class Block {
         }
         final MappedByteBuffer[] segments = new MappedByteBuffer[paths.length];
         final String[] sources = new String[paths.length];
-        for (int i = 0; i < paths.length; i++) {
-            segments[i] = mapSegment(paths[i]);
-            sources[i] = paths[i].toString();
-        }
-        final long size;
-        try (Stream<Path> files = Files.walk(dir)) {
-            size = files.filter(Files::isRegularFile).mapToLong(Block::fileSize).sum();
-        } catch (final UncheckedIOException e) {
-            throw e.getCause();
-        }
         final RollupFile[] rollups = new RollupFile[RollupWriter.RESOLUTIONS.length];
-        for (int i = 0; i < rollups.length; i++) {
-            final long res = RollupWriter.RESOLUTIONS[i];
-            final Path p = dir.resolve(RollupWriter.fileName(res));
-            if (Files.exists(p)) {
-                rollups[i] = RollupFile.open(p, res, index.seriesCount());
+        try {
+            for (int i = 0; i < paths.length; i++) {
+                segments[i] = mapSegment(paths[i]);
+                sources[i] = paths[i].toString();
             }
+            final long size;
+            try (Stream<Path> files = Files.walk(dir)) {
+                size = files.filter(Files::isRegularFile).mapToLong(Block::fileSize).sum();
+            } catch (final UncheckedIOException e) {
+                throw e.getCause();
+            }
+            for (int i = 0; i < rollups.length; i++) {
+                final long res = RollupWriter.RESOLUTIONS[i];
+                final Path p = dir.resolve(RollupWriter.fileName(res));
+                if (Files.exists(p)) {
+                    rollups[i] = RollupFile.open(p, res, index.seriesCount());
+                }
+            }
+            return new Block(dir, meta, index, segments, sources, firstSegment, size, rollups);
+        } catch (final IOException | RuntimeException e) {
+            // nothing else has seen these mappings: release the ones made before the bad file now
+            unmapAll(segments, rollups);
+            throw e;
         }
-        return new Block(dir, meta, index, segments, sources, firstSegment, size, rollups);
+    }
+
+    /**
+     * Unmaps the chunk segment and rollup files (once; later calls do nothing). No read of this block may run
+     * concurrently or follow: the caller knows no query holds it. Returns false when a mapping is left to the GC
+     * (the JVM cannot unmap; logged once).
+     */
+    public boolean close() {
+        return !closed.compareAndSet(false, true) || unmapAll(segments, rollups);
+    }
+
+    private static boolean unmapAll(final MappedByteBuffer[] segments, final RollupFile[] rollups) {
+        boolean all = true;
+        for (final MappedByteBuffer m : segments) {
+            all &= m == null || Unmapper.unmap(m);
+        }
+        for (final RollupFile r : rollups) {
+            all &= r == null || r.close();
+        }
+        return all;
     }
 
     private static MappedByteBuffer mapSegment(final Path path) throws IOException {

@@ -54,6 +54,11 @@ public final class RollupFile {
         return new RollupFile(map, source, expectedResolutionMs, n);
     }
 
+    /** Unmaps the file; no read may follow or run concurrently ({@link Block#close}). Returns false if left to GC. */
+    boolean close() {
+        return Unmapper.unmap(map);
+    }
+
     /** The resolution. */
     public long resolutionMs() {
         return resolutionMs;

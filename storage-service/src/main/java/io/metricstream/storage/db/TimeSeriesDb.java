@@ -51,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * its sources and is renamed into place whole, and queue offsets never depend on compaction (flushed blocks and
  * the head checkpoint hold the data), so a kill -9 mid-merge leaves either the inputs or the merged block.
  *
+ * <p>A block taken out of the list has its directory deleted at once (crash safety as before), but its files stay
+ * mapped, and so on disk, until no query can read it: {@link RetiredBlocks} unmaps it once the queries that could
+ * have taken a list holding it have exited, checked after each retirement, every maintenance cycle and at close.
+ * Size retention counts those files too.
+ *
  * <p>Recovery on open: delete {@code *.tmp} block directories (unfinished writes), delete blocks whose sources are
  * covered by another block (a compaction that finished but did not yet delete its inputs), open the rest, load the
  * tombstones, then the head checkpoint; the caller replays the queue from the checkpoint's offsets.
@@ -62,6 +67,8 @@ public final class TimeSeriesDb implements AutoCloseable {
     private final DbOptions options;
     private final Head head;
     private final Tombstones tombstones;
+    // deleted blocks still mapped until their readers exit
+    private final RetiredBlocks retired;
     // replaced (never mutated) under blocksLock, by the ingest or the compaction thread; read by anyone
     private volatile List<Block> blocks = List.of();
     private final Object blocksLock = new Object();
@@ -90,6 +97,7 @@ public final class TimeSeriesDb implements AutoCloseable {
         this.options = options;
         this.head = new Head(options.head(), metrics, readers);
         this.tombstones = new Tombstones(dir);
+        this.retired = new RetiredBlocks(readers);
     }
 
     /** Opens (recovering) the database in {@code dir}. */
@@ -128,6 +136,8 @@ public final class TimeSeriesDb implements AutoCloseable {
         for (final Block b : opened) {
             if (coveredByAnother(b, opened)) {
                 LOG.warn("deleting block {}: its sources are covered by a compacted block", b.meta().name());
+                // never listed, so no query holds it
+                b.close();
                 deleteBlock(b.dir());
             } else {
                 kept.add(b);
@@ -190,24 +200,47 @@ public final class TimeSeriesDb implements AutoCloseable {
         return newest;
     }
 
-    /** Bytes of all blocks on disk. */
+    /**
+     * Bytes of all blocks on disk: the listed ones and those deleted but still mapped for queries reading them
+     * ({@link #retiredBlockBytes}), whose space is not free yet.
+     */
     public long blockBytes() {
-        long total = 0;
+        long total = retired.bytes();
         for (final Block b : blocks) {
             total += b.sizeBytes();
         }
         return total;
     }
 
+    /** Bytes of the blocks deleted from the list but still mapped, since a query may read them. */
+    public long retiredBlockBytes() {
+        return retired.bytes();
+    }
+
+    /** Blocks deleted from the list but still mapped, since a query may read them. */
+    public int retiredBlocks() {
+        return retired.size();
+    }
+
     /**
-     * Flushes what the head holds before its flush boundary, then runs the head GC of deleted series
-     * ({@link #collectDeleted}); returns the blocks written. The consumer calls it every maintenance cycle, with or
-     * without new data. Ingest thread.
+     * Flushes what the head holds before its flush boundary, runs the head GC of deleted series
+     * ({@link #collectDeleted}) and unmaps the deleted blocks no query reads any more ({@link #releaseRetired});
+     * returns the blocks written. The consumer calls it every maintenance cycle, with or without new data. Ingest
+     * thread.
      */
     public int flushIfDue() throws IOException {
         final int flushed = flush(head.flushBoundaryMs());
         collectDeleted();
+        releaseRetired();
         return flushed;
+    }
+
+    /**
+     * Unmaps the blocks deleted from the list whose readers have all exited, which frees their disk space; never
+     * waits for a reader. Returns how many. Any thread.
+     */
+    public int releaseRetired() {
+        return retired.release();
     }
 
     /**
@@ -362,9 +395,12 @@ public final class TimeSeriesDb implements AutoCloseable {
 
     private void replace(final List<Block> old, final BlockMeta written) throws IOException {
         swap(old, written == null ? List.of() : List.of(Block.open(blocksDir.resolve(written.name()))));
+        // after the swap: queries entering from now on take a list without them; the earlier ones may read them
+        retired.retire(old);
         for (final Block b : old) {
             deleteBlock(b.dir());
         }
+        retired.release();
     }
 
     /** Publishes the current list without {@code old} and with {@code added}, in name order, as one snapshot. */
@@ -383,7 +419,7 @@ public final class TimeSeriesDb implements AutoCloseable {
         maintenanceLock.lock();
         try {
             final List<Block> expired = Retention.expired(blocks, newestMs(), options.retentionMs(),
-                options.retentionBytes());
+                options.retentionBytes(), retired.bytes());
             if (!expired.isEmpty()) {
                 replace(expired, null);
                 LOG.info("retention deleted {} block(s)", expired.size());
@@ -485,7 +521,11 @@ public final class TimeSeriesDb implements AutoCloseable {
         }
     }
 
-    /** Stops the compaction thread (a running pass finishes, up to 60 s; a queued one is dropped). */
+    /**
+     * Stops the compaction thread (a running pass finishes, up to 60 s; a queued one is dropped), then unmaps every
+     * block, listed or retired, unless a query is still reading: those blocks are left to the GC (logged), never
+     * unmapped under a reader.
+     */
     @Override
     public void close() {
         final ExecutorService running;
@@ -503,6 +543,27 @@ public final class TimeSeriesDb implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        blocks = List.of();
+        final List<Block> open;
+        synchronized (blocksLock) {
+            open = blocks;
+            blocks = List.of();
+        }
+        // a compaction or tombstone rewrite still running reads its inputs outside the reader epochs: leave the
+        // mappings to the GC then
+        if (!maintenanceLock.tryLock()) {
+            LOG.warn("closing while blocks are being rewritten; their files stay mapped until the GC collects them");
+            return;
+        }
+        try {
+            // queries entering from now on see no block; those registered before may still read the listed ones
+            retired.retire(open);
+            retired.release();
+        } finally {
+            maintenanceLock.unlock();
+        }
+        if (retired.size() > 0) {
+            LOG.warn("closing with {} block(s) still read by {} query(ies); their files stay mapped until the GC "
+                + "collects them", retired.size(), head.readers().active());
+        }
     }
 }

@@ -25,9 +25,18 @@ import org.slf4j.LoggerFactory;
  * one stuck query made every second flush wait the whole bound). Only when every other slot is held by given-up
  * readers ({@link #SLOTS} − 1 stalled epochs at once) does a new epoch share one, and its flush may wait for them.
  *
+ * <p>Blocks taken out of the block list (compaction inputs, retention, rewrites) are unmapped only once no query
+ * that could have taken a list holding them is still reading: the retiring thread calls {@link #retire} after the
+ * list swap (a new epoch, no wait) and later asks {@link #exitedUpTo} with the epoch it got, never blocking. So each
+ * slot remembers the first and the last epoch whose readers it may count (and, when shared, the last epoch before
+ * the sharing one): new epochs come from both threads, and a wait is for every slot that may hold readers of an
+ * epoch at or before the one awaited, not just the previous epoch's slot. A truncation does not wait again for
+ * readers an earlier one gave up on; a retirement waits for them too (they may still read its blocks).
+ *
  * <p>A token is the epoch shifted left by {@link #SLOT_BITS}, or'ed with the slot.
  *
- * <p>Thread-safe; {@link #awaitEarlier} is called by one thread at a time (the ingest thread's flush).
+ * <p>Thread-safe; {@link #awaitEarlier} is called by one thread at a time (the ingest thread's flush),
+ * {@link #retire} and {@link #exitedUpTo} by any thread.
  */
 public final class HeadReaders {
     private static final Logger LOG = LoggerFactory.getLogger(HeadReaders.class);
@@ -44,6 +53,12 @@ public final class HeadReaders {
     // the newest epoch a truncation proceeded without waiting for (-1: none); only grows
     private final AtomicLong overtakenUpTo = new AtomicLong(-1);
     private final AtomicLongArray active = new AtomicLongArray(SLOTS);
+    // per slot, the oldest and the newest epoch whose readers it may count (every reader counted in slot s has an
+    // epoch in [slotFirstEpoch[s], slotLastEpoch[s]]) and, for a slot shared with readers left from before its
+    // newest epoch, the newest epoch of those (slotEarlierEpoch[s]); guarded by this, set before current names s
+    private final long[] slotFirstEpoch = new long[SLOTS];
+    private final long[] slotLastEpoch = new long[SLOTS];
+    private final long[] slotEarlierEpoch = new long[SLOTS];
     private final Object drained = new Object();
 
     /** Readers whose truncations wait at most {@link #DEFAULT_MAX_WAIT_NS}. */
@@ -102,25 +117,70 @@ public final class HeadReaders {
      * data from the head. Returns the number of queries it stopped waiting for (0: all of them exited).
      */
     public long awaitEarlier() {
-        final long token = current.get();
-        final int old = slot(token);
-        current.set((epoch(token) + 1) << SLOT_BITS | freeSlotAfter(old));
+        final long e = epoch(newEpoch());
         final long deadline = System.nanoTime() + maxWaitNs;
         synchronized (drained) {
-            while (active.get(old) > 0) {
+            while (reading(e, overtakenUpTo.get()) > 0) {
                 final long leftNs = deadline - System.nanoTime();
                 if (leftNs <= 0) {
-                    return giveUp(epoch(token), active.get(old));
+                    return giveUp(e, reading(e, overtakenUpTo.get()));
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(drained, leftNs);
                 } catch (final InterruptedException x) {
                     Thread.currentThread().interrupt();
-                    return giveUp(epoch(token), active.get(old));
+                    return giveUp(e, reading(e, overtakenUpTo.get()));
                 }
             }
         }
         return 0;
+    }
+
+    /**
+     * Starts a new epoch without waiting and returns the one it ends: call after taking blocks out of the block list;
+     * once {@link #exitedUpTo} that epoch, no query can read them any more (queries entering later take the new
+     * list). Any thread.
+     */
+    public long retire() {
+        return epoch(newEpoch());
+    }
+
+    /**
+     * Whether every query registered in {@code epoch} or before has exited, including those a truncation gave up
+     * on (they may still read): then blocks {@link #retire}d at that epoch may be unmapped. Never blocks. Any thread.
+     */
+    public boolean exitedUpTo(final long epoch) {
+        return reading(epoch, -1) == 0;
+    }
+
+    // starts epoch + 1 in a free slot; returns the token it replaced
+    private synchronized long newEpoch() {
+        final long token = current.get();
+        final long next = epoch(token) + 1;
+        final int s = freeSlotAfter(slot(token));
+        if (active.get(s) == 0) {
+            // an increment of s by a reader of an older epoch happened before that epoch ended (the reader checks
+            // current after it), so 0 here means none is left; a stale reader's increment is undone unread
+            slotFirstEpoch[s] = next;
+        }
+        slotEarlierEpoch[s] = slotLastEpoch[s];
+        slotLastEpoch[s] = next;
+        current.set(next << SLOT_BITS | s);
+        return token;
+    }
+
+    // readers in the slots that may hold a reader of an epoch in (givenUpTo, upTo]: all of a slot's, as they are
+    // counted together (a slot shared by a newer epoch counts when its earlier readers may be in that range)
+    private synchronized long reading(final long upTo, final long givenUpTo) {
+        long n = 0;
+        for (int s = 0; s < SLOTS; s++) {
+            final long a = active.get(s);
+            final long newestUpTo = slotLastEpoch[s] <= upTo ? slotLastEpoch[s] : slotEarlierEpoch[s];
+            if (a > 0 && slotFirstEpoch[s] <= upTo && newestUpTo > givenUpTo) {
+                n += a;
+            }
+        }
+        return n;
     }
 
     // the next slot after old with no reader: given-up readers keep theirs until they exit

@@ -35,6 +35,15 @@ public final class BlockInspector {
             out.append("CORRUPT ").append(e.getMessage()).append('\n');
             return;
         }
+        try {
+            report(block, out);
+        } finally {
+            // the inspector's own mapping, read by nobody else
+            block.close();
+        }
+    }
+
+    private static void report(final Block block, final Appendable out) throws IOException {
         final BlockMeta m = block.meta();
         out.append(String.format(Locale.ROOT, "block %s level=%d minTime=%d maxTime=%d samples=%d series=%d "
             + "chunks=%d bytes=%d sources=%s%n", m.name(), m.level(), m.minTimeMs(), m.maxTimeMs(), m.samples(),

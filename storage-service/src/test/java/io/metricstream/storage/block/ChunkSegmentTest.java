@@ -210,8 +210,8 @@ class ChunkSegmentTest {
         assertTrue(block.chunkSegmentCount() > 10);
         assertEquals(filesBytes(dir.resolve("b")), block.sizeBytes());
         assertTrue(block.sizeBytes() > segments);
-        assertEquals(List.of(block), Retention.expired(List.of(block), 0, 0, segments));
-        assertEquals(List.of(), Retention.expired(List.of(block), 0, 0, block.sizeBytes()));
+        assertEquals(List.of(block), Retention.expired(List.of(block), 0, 0, segments, 0));
+        assertEquals(List.of(), Retention.expired(List.of(block), 0, 0, block.sizeBytes(), 0));
     }
 
     @Test

@@ -82,10 +82,13 @@ class CompactorTest {
             blocks.add(Block.open(dir.resolve("r" + w)));
         }
         final long newest = blocks.get(3).meta().maxTimeMs();
-        assertEquals(List.of(), Retention.expired(blocks, newest, 100 * D, 0));
-        assertEquals(List.of(blocks.get(0), blocks.get(1)), Retention.expired(blocks, newest, 2 * D - 1, 0));
-        assertEquals(List.of(blocks.get(0)), Retention.expired(blocks, newest, 2 * D, 0));
+        assertEquals(List.of(), Retention.expired(blocks, newest, 100 * D, 0, 0));
+        assertEquals(List.of(blocks.get(0), blocks.get(1)), Retention.expired(blocks, newest, 2 * D - 1, 0, 0));
+        assertEquals(List.of(blocks.get(0)), Retention.expired(blocks, newest, 2 * D, 0, 0));
         final long twoBlocks = blocks.get(2).sizeBytes() + blocks.get(3).sizeBytes();
-        assertEquals(List.of(blocks.get(1), blocks.get(0)), Retention.expired(blocks, newest, 0, twoBlocks));
+        assertEquals(List.of(blocks.get(1), blocks.get(0)), Retention.expired(blocks, newest, 0, twoBlocks, 0));
+        // deleted blocks still mapped hold their space: they count against the size limit
+        assertEquals(List.of(blocks.get(2), blocks.get(1), blocks.get(0)),
+            Retention.expired(blocks, newest, 0, twoBlocks, blocks.get(2).sizeBytes()));
     }
 }

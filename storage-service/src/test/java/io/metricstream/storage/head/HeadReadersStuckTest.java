@@ -85,9 +85,11 @@ class HeadReadersStuckTest {
     }
 
     /**
-     * Seeded model check, one thread, a bound of 0: a truncation gives up on exactly the readers of the epoch it
-     * closes that are still registered, and a reader is overtaken iff a truncation gave up at its epoch or later
-     * (fewer than {@code SLOTS - 2} readers at once, so no epoch shares a slot).
+     * Seeded model check, one thread, a bound of 0, truncations and block retirements interleaved: a truncation gives
+     * up on exactly the readers still registered in the epochs it closes that no earlier truncation gave up on, a
+     * reader is overtaken iff a truncation gave up at its epoch or later, and a retirement's epoch is drained iff no
+     * reader of it or an earlier epoch is registered, given up or not (fewer than {@code SLOTS - 2} readers at once,
+     * so no epoch shares a slot).
      */
     @Test
     void shouldGiveUpOnlyOnTheClosedEpochsReadersWhenOperationsAreRandom() {
@@ -98,6 +100,7 @@ class HeadReadersStuckTest {
             final List<long[]> open = new ArrayList<>(); // {token, model epoch}
             long epoch = 0;
             long givenUpAt = -1;
+            final List<Long> retiredAt = new ArrayList<>();
             for (int op = 0; op < 200; op++) {
                 final int kind = random.nextInt(10);
                 if (kind < 4 && open.size() < HeadReaders.SLOTS - 2) {
@@ -106,14 +109,23 @@ class HeadReadersStuckTest {
                     final long[] r = open.remove(random.nextInt(open.size()));
                     assertEquals(r[1] <= givenUpAt, readers.overtaken(r[0]), "seed=" + seed);
                     readers.exit(r[0]);
+                } else if (kind == 9) {
+                    assertEquals(epoch, readers.retire(), "seed=" + seed);
+                    retiredAt.add(epoch);
+                    epoch++;
                 } else {
                     final long e = epoch;
-                    final long expected = open.stream().filter(r -> r[1] == e).count();
+                    final long g = givenUpAt;
+                    final long expected = open.stream().filter(r -> r[1] <= e && r[1] > g).count();
                     assertEquals(expected, readers.awaitEarlier(), "seed=" + seed + " run=" + run + " op=" + op);
                     if (expected > 0) {
                         givenUpAt = epoch;
                     }
                     epoch++;
+                }
+                for (final long e : retiredAt) {
+                    final boolean drained = open.stream().noneMatch(r -> r[1] <= e);
+                    assertEquals(drained, readers.exitedUpTo(e), "seed=" + seed + " run=" + run + " op=" + op);
                 }
             }
             open.forEach(r -> readers.exit(r[0]));

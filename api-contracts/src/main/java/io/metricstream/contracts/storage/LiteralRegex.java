@@ -26,12 +26,15 @@ public final class LiteralRegex {
     private final Wildcard tail;
     // alternation of literals, else null
     private final Set<String> oneOf;
+    // every value matched when finitely many (oneOf, or the literal without wildcards), else null
+    private final Set<String> literals;
 
     private LiteralRegex(final Wildcard head, final String literal, final Wildcard tail, final Set<String> oneOf) {
         this.head = head;
         this.literal = literal;
         this.tail = tail;
         this.oneOf = oneOf;
+        this.literals = oneOf != null ? oneOf : head == Wildcard.NONE && tail == Wildcard.NONE ? Set.of(literal) : null;
     }
 
     /** The fast matcher for {@code regex}, or {@code null} when it is not one of the shapes above. */
@@ -129,10 +132,7 @@ public final class LiteralRegex {
      * @return an unmodifiable set, or {@code null}
      */
     public Set<String> literals() {
-        if (oneOf != null) {
-            return oneOf;
-        }
-        return head == Wildcard.NONE && tail == Wildcard.NONE ? Set.of(literal) : null;
+        return literals;
     }
 
     /** Whether {@code value} matches the whole regex. */

@@ -124,11 +124,14 @@ class EmbeddedHostTest {
         try (EmbeddedHost host = EmbeddedHost.start(config(), List.of(demo))) {
             final String base = "http://127.0.0.1:" + host.host("demo").httpAddresses().getFirst().getPort();
             assertEquals(new HttpProbe.Response(200, "{\"status\":\"up\"}"), HttpProbe.get(base + "/health"));
+            assertEquals(new HttpProbe.Response(200, "{\"status\":\"up\"}"), HttpProbe.get(base + "/-/healthy"));
             final HttpProbe.Response notReady = HttpProbe.get(base + "/ready");
             assertEquals(503, notReady.status());
             assertEquals("{\"error\":{\"code\":\"not_ready\",\"message\":\"not ready: gate\"}}", notReady.body());
+            assertEquals(notReady, HttpProbe.get(base + "/-/ready"));
             demo.gate.set(true);
             assertEquals(200, HttpProbe.get(base + "/ready").status());
+            assertEquals(new HttpProbe.Response(200, "{\"status\":\"ready\"}"), HttpProbe.get(base + "/-/ready"));
             final String metrics = HttpProbe.get(base + "/metrics").body();
             assertTrue(metrics.contains("demo_things_total 7\n"), metrics);
             assertTrue(metrics.contains("# TYPE process_start_time_seconds gauge"), metrics);

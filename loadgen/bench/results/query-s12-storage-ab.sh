@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # usage: s12-qab.sh ROOT N -- start MetricStream from ROOT, load the peers set, 50 unmeasured Q1+Q2 pairs, then N Q1 and
-# N Q2: median ms and server CPU ms per query (/proc). No JFR. Caller holds the exclusive lock.
+# N Q2: median ms and server CPU ms per query (/proc). No JFR. Caller holds the exclusive lock. MetricStream runs at
+# MS_PORT_OFFSET (default 100), so helpers with offsets of their own can use the script as is.
 set -euo pipefail
 ROOT=$1; N=${2:-200}
-export MS_PORT_OFFSET=100
+export MS_PORT_OFFSET=${MS_PORT_OFFSET:-100}
 source "$ROOT/loadgen/bench/peers.sh"
 work=$(mktemp -d /tmp/s12qab.XXXXXX); TARGETS=metricstream
 source "$ROOT/loadgen/bench/queries.sh"

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metricstream.contracts.model.StaleMarker;
+import io.metricstream.testsupport.Seeds;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -34,8 +35,7 @@ class ChunkReaderLegacyTest {
 
     @Test
     void shouldMatchLegacyReaderOnWrittenChunksTheirTruncationsAndFlippedBytes() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("ChunkReaderLegacyTest written seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final int[] encodings = new int[4];
         for (int iter = 0; iter < 3_000; iter++) {
@@ -58,8 +58,7 @@ class ChunkReaderLegacyTest {
 
     @Test
     void shouldMatchLegacyReaderOnHandBuiltStreamsOfEveryWidth() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("ChunkReaderLegacyTest built seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         int decoded = 0;
         for (int iter = 0; iter < 20_000; iter++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.metricstream.contracts.model.StaleMarker;
 import io.metricstream.contracts.storage.WindowFunction;
+import io.metricstream.testsupport.Seeds;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -52,8 +53,7 @@ class ChunkReaderTest {
 
     @Test
     void shouldDecodeExactlyWhenChunkSitsInsideLargerDirectBuffer() {
-        final long seed = System.nanoTime();
-        System.out.println("ChunkReaderTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int iter = 0; iter < 500; iter++) {
             final long[][] s = series(rnd, 1 + rnd.nextInt(400), rnd.nextInt(3));
@@ -77,8 +77,7 @@ class ChunkReaderTest {
 
     @Test
     void shouldMatchFullDecodeWhenOnlyValuesHeaderOrAggregatesAreDecoded() {
-        final long seed = System.nanoTime();
-        System.out.println("ChunkReaderTest partial seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final ChunkReader full = new ChunkReader();
         final double[] nonStale = new double[ChunkDescriptor.MAX_SAMPLES];

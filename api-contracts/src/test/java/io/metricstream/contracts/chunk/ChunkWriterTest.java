@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metricstream.contracts.model.StaleMarker;
 import io.metricstream.testsupport.AllocationAssert;
+import io.metricstream.testsupport.Seeds;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -42,8 +43,7 @@ class ChunkWriterTest {
 
     @Test
     void shouldRoundTripRawBitsWhenValuesAreRandomSeries() {
-        final long seed = System.nanoTime();
-        System.out.println("ChunkWriterTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int iter = 0; iter < 3000; iter++) {
             final int n = 1 + rnd.nextInt(iter % 10 == 0 ? 2000 : 240);
@@ -125,8 +125,7 @@ class ChunkWriterTest {
 
     @Test
     void shouldThrowTypedErrorWithOffsetWhenChunkBytesAreCorrupt() {
-        final long seed = System.nanoTime();
-        System.out.println("ChunkWriterTest fuzz seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final long[] ts = new long[200];
         final long[] bits = new long[200];
@@ -184,8 +183,7 @@ class ChunkWriterTest {
 
     @Test
     void shouldWriteSameBytesAsPreviousWriterWhenSeriesAreRandom() {
-        final long seed = System.nanoTime();
-        System.out.println("ChunkWriterTest format seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final LegacyChunkWriter legacy = new LegacyChunkWriter(ChunkDescriptor.MAX_SAMPLES);
         final LegacyBitWriter legacyOut = new LegacyBitWriter(64);
@@ -220,8 +218,7 @@ class ChunkWriterTest {
      */
     @Test
     void shouldWriteSameBytesAsPreviousWriterWhenOffsetsAreAllOnesOrCandidatesNearlyTie() {
-        final long seed = System.nanoTime();
-        System.out.println("ChunkWriterTest width seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final LegacyChunkWriter legacy = new LegacyChunkWriter(ChunkDescriptor.MAX_SAMPLES);
         final LegacyBitWriter legacyOut = new LegacyBitWriter(64);

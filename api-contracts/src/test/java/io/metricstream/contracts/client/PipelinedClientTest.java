@@ -18,6 +18,7 @@ import io.metricstream.contracts.storage.SeriesSamples;
 import io.metricstream.contracts.storage.StorageClient;
 import io.metricstream.contracts.wire.WireReader;
 import io.metricstream.testsupport.Awaits;
+import io.metricstream.testsupport.Seeds;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -274,8 +275,7 @@ class PipelinedClientTest {
      */
     @Test
     void shouldDeliverEveryBatchIntactWhenLargeDirectBatchesAreSentWithoutCopy() throws Exception {
-        final long seed = System.nanoTime();
-        System.out.println("PipelinedClientTest seed=" + seed);
+        final long seed = Seeds.seed();
         final String address = start(null);
         final int[] sizes = {1, 100, PipelinedClient.ZERO_COPY_MIN_BYTES - 1, PipelinedClient.ZERO_COPY_MIN_BYTES,
             5000, 70_000};

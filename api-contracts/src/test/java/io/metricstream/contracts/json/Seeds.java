@@ -1,17 +1,12 @@
 package io.metricstream.contracts.json;
 
 /**
- * Seeds for the randomized tests: {@code -Dseed=N} replays a run, otherwise each run draws a new seed. A failure
- * is rethrown with the seed in its message.
+ * Runs the randomized tests of this package with a seed from {@link io.metricstream.testsupport.Seeds}, named after
+ * the calling test ({@code -DClass.method.seed=N} or {@code -Dtest.seed=N} replays it). A failure is rethrown with
+ * the seed in its message.
  */
 final class Seeds {
     private Seeds() {
-    }
-
-    /** The seed given with {@code -Dseed}, or a fresh one. */
-    static long seed() {
-        final Long given = Long.getLong("seed");
-        return given != null ? given : System.nanoTime() ^ Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L;
     }
 
     /** A body of a seeded test. */
@@ -19,13 +14,15 @@ final class Seeds {
         void run(long seed) throws Exception;
     }
 
-    /** Runs {@code body} with {@link #seed()}; a failure names the seed and how to replay it. */
+    /** Runs {@code body} with the calling test's seed; a failure names the seed and how to replay it. */
     static void run(final SeededBody body) throws Exception {
-        final long seed = seed();
+        final String name = io.metricstream.testsupport.Seeds.callerName(1);
+        final long seed = io.metricstream.testsupport.Seeds.seed(name);
         try {
             body.run(seed);
         } catch (final AssertionError | Exception e) {
-            throw new AssertionError("failed with seed=" + seed + " (replay with -Dseed=" + seed + "): " + e, e);
+            throw new AssertionError("failed with seed=" + seed + " (replay with -D" + name + ".seed=" + seed + "): "
+                + e, e);
         }
     }
 }

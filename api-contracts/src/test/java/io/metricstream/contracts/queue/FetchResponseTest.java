@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -29,8 +30,7 @@ class FetchResponseTest {
 
     @Test
     void shouldHandOutOneRecordsClassWithTheAnswersBytesWhateverTheTransportsBufferIs() {
-        final long seed = System.nanoTime();
-        System.out.println("FetchResponseTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         Class<?> seen = null;
         for (int round = 0; round < 300; round++) {

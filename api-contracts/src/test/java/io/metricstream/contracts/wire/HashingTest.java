@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +53,7 @@ class HashingTest {
 
     @Test
     void shouldHashEquallyWhenBytesAreInArrayHeapBufferOrDirectBuffer() {
-        final long seed = System.nanoTime();
-        System.out.println("HashingTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final ByteBuf direct = Unpooled.directBuffer(512);
         try {

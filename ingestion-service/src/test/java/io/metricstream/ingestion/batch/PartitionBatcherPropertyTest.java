@@ -12,6 +12,7 @@ import io.metricstream.ingestion.format.StagedSamples;
 import io.metricstream.ingestion.ring.IngestRequest;
 import io.metricstream.ingestion.ring.IngestRing;
 import io.metricstream.testsupport.Awaits;
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -102,7 +103,7 @@ class PartitionBatcherPropertyTest {
     @Test
     void shouldBatchExactlyTheStagedSamplesInOrderAndAckEachRequestAfterAllItsBatchesWhenRunsAreRandom()
         throws Exception {
-        final long seed = System.nanoTime();
+        final long seed = Seeds.seed();
         System.err.println("PartitionBatcherPropertyTest seed " + seed);
         final SplittableRandom random = new SplittableRandom(seed);
         for (int trial = 0; trial < 4; trial++) {

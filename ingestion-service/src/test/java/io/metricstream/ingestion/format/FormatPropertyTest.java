@@ -3,6 +3,7 @@ package io.metricstream.ingestion.format;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.metricstream.contracts.model.LabelSet;
+import io.metricstream.testsupport.Seeds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +70,7 @@ class FormatPropertyTest {
 
     @Test
     void shouldRoundTripRandomSamplesWhenWrittenAsInfluxLines() {
-        final long seed = System.nanoTime();
-        System.out.println("FormatPropertyTest influx seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom r = new SplittableRandom(seed);
         final InfluxLineParser parser = new InfluxLineParser(ParseLimits.DEFAULT, false);
         for (int round = 0; round < 200; round++) {
@@ -103,8 +103,7 @@ class FormatPropertyTest {
 
     @Test
     void shouldRoundTripRandomSamplesWhenWrittenAsRemoteWrite() {
-        final long seed = System.nanoTime();
-        System.out.println("FormatPropertyTest remote write seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom r = new SplittableRandom(seed);
         final RemoteWriteDecoder decoder = new RemoteWriteDecoder(ParseLimits.DEFAULT);
         for (int round = 0; round < 200; round++) {

@@ -3,6 +3,7 @@ package io.metricstream.ingestion.format;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metricstream.testsupport.Seeds;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -99,8 +100,7 @@ class InfluxSeriesCacheTest {
 
     @Test
     void shouldParseAsAFreshParserWhenSeriesRepeatAcrossBodies() {
-        final long seed = System.nanoTime();
-        System.out.println("InfluxSeriesCacheTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom r = new SplittableRandom(seed);
         for (final boolean skipSingleField : new boolean[] {false, true}) {
             final InfluxLineParser warm = new InfluxLineParser(LIMITS, skipSingleField);
@@ -117,8 +117,7 @@ class InfluxSeriesCacheTest {
 
     @Test
     void shouldParseAsAFreshParserWhenSeriesOutnumberTheCache() {
-        final long seed = System.nanoTime();
-        System.out.println("InfluxSeriesCacheTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom r = new SplittableRandom(seed);
         final InfluxLineParser warm = new InfluxLineParser(ParseLimits.DEFAULT, false);
         final int distinct = RawSeriesCache.SLOTS;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
@@ -157,8 +158,7 @@ class RawSeriesCacheLayoutTest {
 
     @Test
     void shouldAnswerAsAMapWhateverThePutsAndClears() {
-        final long seed = System.nanoTime();
-        System.out.println("RawSeriesCacheLayoutTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom random = new SplittableRandom(seed);
         final RawSeriesCache cache = new RawSeriesCache(RawSeriesCache.MAX_GENERATION - 2);
         final Map<String, long[]> model = new HashMap<>();

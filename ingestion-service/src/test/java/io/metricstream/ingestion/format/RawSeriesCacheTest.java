@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
@@ -90,8 +91,7 @@ class RawSeriesCacheTest {
 
     @Test
     void shouldDecodeAsAnUncachedDecoderWhenSeriesRepeatAcrossRequests() {
-        final long seed = System.nanoTime();
-        System.out.println("RawSeriesCacheTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom r = new SplittableRandom(seed);
         final List<Spec> pool = pool();
         final RemoteWriteDecoder warm = new RemoteWriteDecoder(LIMITS);

@@ -3,6 +3,7 @@ package io.metricstream.ingestion.format;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBufUtil;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class RemoteWriteHitPathTest {
 
     @Test
     void shouldStageAndRejectAsTheCheckingPathWhenCachedSeriesEndBadly() {
-        final long seed = System.nanoTime();
+        final long seed = Seeds.seed();
         System.out.println("RemoteWriteHitPathTest seed " + seed);
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 2_000; round++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.model.SeriesKeyCodec;
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -22,8 +23,7 @@ class SeriesKeyBuilderTest {
 
     @Test
     void shouldWriteCanonicalKeyWhenLabelsArriveInAnyOrder() {
-        final long seed = System.nanoTime();
-        System.out.println("SeriesKeyBuilderTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         // a pooled heap buffer (array offset inside a chunk, grows by moving) and an unpooled one from a small start
         f(rnd, PooledByteBufAllocator.DEFAULT);

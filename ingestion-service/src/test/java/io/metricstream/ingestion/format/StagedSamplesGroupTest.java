@@ -2,6 +2,7 @@ package io.metricstream.ingestion.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.metricstream.testsupport.Seeds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,8 +17,7 @@ import org.junit.jupiter.api.Test;
 class StagedSamplesGroupTest {
     @Test
     void shouldSortStablyBySeriesFirstAppearanceWhetherOrNotTheBodyIsGrouped() {
-        final long seed = System.nanoTime();
-        System.out.println("StagedSamplesGroupTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom r = new SplittableRandom(seed);
         final InfluxLineParser parser = new InfluxLineParser(ParseLimits.DEFAULT, false);
         int[] scratch = new int[1];

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.model.SeriesKeyCodec;
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -33,7 +34,7 @@ class StagedSamplesMarkTest {
 
     @Test
     void shouldReadAsAtMarkWhenRolledBack() {
-        final long seed = System.nanoTime();
+        final long seed = Seeds.seed();
         System.out.println("StagedSamplesMarkTest seed " + seed);
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 1_000; round++) {

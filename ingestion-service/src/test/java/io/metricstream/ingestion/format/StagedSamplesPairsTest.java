@@ -2,6 +2,7 @@ package io.metricstream.ingestion.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.metricstream.testsupport.Seeds;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class StagedSamplesPairsTest {
     @Test
     void shouldCopyWhatPerSampleWritesWouldWhenCopyingARun() {
-        final long seed = System.nanoTime();
+        final long seed = Seeds.seed();
         System.out.println("StagedSamplesPairsTest seed " + seed);
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 500; round++) {

@@ -10,6 +10,7 @@ import io.metricstream.contracts.wire.DecodeStatus;
 import io.metricstream.contracts.wire.Hashing;
 import io.metricstream.loadgen.generate.SampleBatch;
 import io.metricstream.loadgen.generate.SeriesCatalog;
+import io.metricstream.testsupport.Seeds;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -21,8 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class QueueRecordEncoderTest {
     @Test
     void shouldWriteValidBatchesOnTheSeriesPartitionWhenDecodedBack() {
-        final long seed = System.nanoTime();
-        System.out.println("seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int trial = 0; trial < 100; trial++) {
             final SeriesCatalog c = Batches.catalog(rnd, 1 + rnd.nextInt(40));

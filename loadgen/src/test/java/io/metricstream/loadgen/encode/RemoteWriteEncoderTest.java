@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.loadgen.generate.SampleBatch;
 import io.metricstream.loadgen.generate.SeriesCatalog;
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -70,8 +71,7 @@ class RemoteWriteEncoderTest {
 
     @Test
     void shouldRoundTripEverySampleWhenDecodedBack() throws Exception {
-        final long seed = System.nanoTime();
-        System.out.println("seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int trial = 0; trial < 200; trial++) {
             final SeriesCatalog c = Batches.catalog(rnd, 1 + rnd.nextInt(30));

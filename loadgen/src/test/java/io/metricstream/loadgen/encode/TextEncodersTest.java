@@ -8,6 +8,7 @@ import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.loadgen.generate.SampleBatch;
 import io.metricstream.loadgen.generate.SeriesCatalog;
 import io.metricstream.loadgen.generate.ValueStyle;
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -92,8 +93,7 @@ class TextEncodersTest {
 
     @Test
     void shouldRoundTripLineProtocolWhenLabelsNeedEscaping() {
-        final long seed = System.nanoTime();
-        System.out.println("seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int trial = 0; trial < 200; trial++) {
             final SeriesCatalog c = Batches.catalog(rnd, 1 + rnd.nextInt(20));
@@ -127,8 +127,7 @@ class TextEncodersTest {
 
     @Test
     void shouldRoundTripSeedJsonWhenValuesIncludeNanAndInfinity() throws Exception {
-        final long seed = System.nanoTime();
-        System.out.println("seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final ObjectMapper mapper = new ObjectMapper();
         for (int trial = 0; trial < 200; trial++) {
@@ -159,8 +158,7 @@ class TextEncodersTest {
 
     @Test
     void shouldRoundTripPromTextWhenLabelValuesHaveQuotes() {
-        final long seed = System.nanoTime();
-        System.out.println("seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int trial = 0; trial < 200; trial++) {
             final SeriesCatalog c = Batches.catalog(rnd, 1 + rnd.nextInt(20));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.query.eval.QueryResult;
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -69,8 +70,7 @@ class PromJsonTest {
 
     @Test
     void shouldEqualOneBuilderAnswerWhenLargeMatrixIsWrittenInParts() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("PromJsonTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 10; round++) {
             final QueryResult.Matrix m = matrix(rnd, 2 + rnd.nextInt(300), 1 + rnd.nextInt(3_000));
@@ -80,8 +80,7 @@ class PromJsonTest {
 
     @Test
     void shouldEqualOneBuilderAnswerWhenTimesAreNegativeExtremeOrRepeated() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("PromJsonTest times seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 20; round++) {
             // a few hundred distinct times repeated in random order across series: negative, zero, near
@@ -114,8 +113,7 @@ class PromJsonTest {
 
     @Test
     void shouldEqualOneBuilderAnswerWhenValuesAreSpecialExtremeOrRepeated() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("PromJsonTest values seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 20; round++) {
             // values drawn from a pool (repeats, as gauges of hundredths have) or fresh: NaN, infinities, signed
@@ -201,8 +199,7 @@ class PromJsonTest {
 
     @Test
     void shouldEqualOneBuilderAnswerWhenPartsAreTakenByAnyThreadInAnyOrder() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("PromJsonTest parts seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final List<Runnable> late = new ArrayList<>();
         final List<Executor> executors = List.of(PARTS, Runnable::run, late::add, task -> {
@@ -355,8 +352,7 @@ class PromJsonTest {
 
     @Test
     void shouldEqualOneBuilderAnswerWhenVectorsScalarsAndStringsNeedEscapes() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("PromJsonTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final String alphabet = "ab\"\\\n\r\t\u0001\u001f<>&\u00e9\u20ac\u2028\u2029\ud83d\ude00\ud800z";
         for (int round = 0; round < 200; round++) {

@@ -14,6 +14,7 @@ import io.metricstream.contracts.storage.WindowRequest;
 import io.metricstream.query.promql.ParseException;
 import io.metricstream.query.remote.InMemorySeriesSource;
 import io.metricstream.query.remote.SeriesSource;
+import io.metricstream.testsupport.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -237,8 +238,7 @@ class EngineTest {
 
     @Test
     void shouldAnswerResultOrQueryErrorWhenEvaluatingRandomExpressions() throws ParseException {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("EngineTest fuzz seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         final Engine engine = new Engine(data(6, 40), Engine.Options.DEFAULT);
         int answered = 0;

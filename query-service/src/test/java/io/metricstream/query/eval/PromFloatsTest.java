@@ -2,6 +2,7 @@ package io.metricstream.query.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.metricstream.testsupport.Seeds;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
@@ -143,8 +144,7 @@ class PromFloatsTest {
 
     @Test
     void shouldEqualTheReferencesWhenRandomDoubles() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("PromFloatsTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int i = 0; i < 120_000; i++) {
             final double v = switch (i % 6) {
@@ -172,8 +172,7 @@ class PromFloatsTest {
 
     @Test
     void shouldEqualTheGeneralPathWhenShortDecimalsAndTheirNeighbours() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("PromFloatsTest few decimals seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int i = 0; i < 400_000; i++) {
             // decimals of up to 8 places (the fast path takes up to 6) and up to 17 digits (it takes below 10^15)
@@ -206,8 +205,7 @@ class PromFloatsTest {
 
     @Test
     void shouldWriteLongsLikeLongToString() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("PromFloatsTest longs seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final byte[] b = new byte[40];
         for (int i = 0; i < 200_000; i++) {

@@ -20,6 +20,7 @@ import io.metricstream.query.promql.ast.SubqueryExpr;
 import io.metricstream.query.promql.ast.UnaryExpr;
 import io.metricstream.query.promql.ast.VectorMatching;
 import io.metricstream.query.promql.ast.VectorSelector;
+import io.metricstream.testsupport.Seeds;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -202,8 +203,7 @@ class ParserTest {
 
     @Test
     void shouldOnlyThrowParseExceptionWhenInputIsRandomTokens() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("ParserTest fuzz seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         final String[] parts = {"sum", "rate", "(", ")", "[", "]", "{", "}", "5m", ":", "1m", "x", "job", "=", "=~",
             "\"a\"", "'b'", ",", "+", "-", "*", "/", "^", "%", "==", "!=", "> bool", "and", "or", "unless", "by",

@@ -14,6 +14,7 @@ import io.metricstream.contracts.model.StaleMarker;
 import io.metricstream.contracts.storage.SeriesChunks;
 import io.metricstream.contracts.storage.SeriesSamples;
 import io.metricstream.query.eval.RangeSeries;
+import io.metricstream.testsupport.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -62,8 +63,7 @@ class ChunkDecoderTest {
 
     @Test
     void shouldEqualSerialDecodeWhenSeriesAreSplitOverThreads() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("ChunkDecoderTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 20; round++) {
             final List<SeriesChunks> series = randomSeries(rnd, 1 + rnd.nextInt(300));
@@ -91,8 +91,7 @@ class ChunkDecoderTest {
 
     @Test
     void shouldEqualSerialDecodeWithoutStaleMarkersWhenDecodingRanges() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("ChunkDecoderTest ranges seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 20; round++) {
             final List<SeriesChunks> series = randomSeries(rnd, 1 + rnd.nextInt(300));
@@ -127,8 +126,7 @@ class ChunkDecoderTest {
 
     @Test
     void shouldEqualSerialDecodeWhenMappingEachSeriesWhereItIsDecoded() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("ChunkDecoderTest mapped seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 20; round++) {
             final List<SeriesChunks> series = randomSeries(rnd, 1 + rnd.nextInt(300));
@@ -155,8 +153,7 @@ class ChunkDecoderTest {
 
     @Test
     void shouldEqualRangeDecodeWhenMappingEachRangeSeriesWhereItIsDecoded() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("ChunkDecoderTest mapped ranges seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 20; round++) {
             final List<SeriesChunks> series = randomSeries(rnd, 1 + rnd.nextInt(300));
@@ -187,8 +184,7 @@ class ChunkDecoderTest {
 
     @Test
     void shouldEqualWholeDecodeWhenBatchesAreDecodedAsTheyArrive() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("ChunkDecoderTest streamed seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 20; round++) {
             final List<SeriesChunks> series = randomSeries(rnd, rnd.nextInt(300));
@@ -314,8 +310,7 @@ class ChunkDecoderTest {
 
     @Test
     void shouldVisitEveryIndexOnceAndUseTheDecodingThreadsWhenRunningPerSeriesWork() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("ChunkDecoderTest forEach seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 50; round++) {
             final int n = round < 5 ? round : 1 + rnd.nextInt(5_000);

@@ -12,6 +12,7 @@ import io.metricstream.contracts.model.StaleMarker;
 import io.metricstream.contracts.storage.SeriesChunks;
 import io.metricstream.contracts.storage.SeriesSamples;
 import io.metricstream.query.eval.RangeSeries;
+import io.metricstream.testsupport.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,8 +31,7 @@ import org.junit.jupiter.api.Timeout;
 class RangeDecodingTest {
     @Test
     void shouldEqualPlainDecodeWhenChunksAreDecodedIntoTheAnswersArrays() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("RangeDecodingTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final ChunkReader reader = new ChunkReader();
         final RangeDecoding.Scratch scratch = new RangeDecoding.Scratch();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.storage.SeriesSamples;
+import io.metricstream.testsupport.Seeds;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -35,8 +36,7 @@ class SeriesMergerTest {
 
     @Test
     void shouldEqualSortedUnionWhenMergingRandomInputs() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("SeriesMergerTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom random = new SplittableRandom(seed);
         for (int round = 0; round < 200; round++) {
             final TreeMap<Long, Double> want = new TreeMap<>();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.metricstream.queue.TestBatches;
 import io.metricstream.testsupport.FaultyFileChannel;
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -131,8 +132,7 @@ class PartitionLogReadTest {
      */
     @Test
     void shouldReadSameSliceAsScanOfPlacedBatchesWhenLogChangesRandomly() throws IOException {
-        final long seed = System.nanoTime();
-        System.out.println("PartitionLogReadTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final LogOptions options = LogOptions.defaults().withSegmentBytes(1 << 20).withIndexIntervalBytes(256)
             .withRetention(40_000, -1);

@@ -9,6 +9,7 @@ import io.metricstream.contracts.record.RecordBatchView;
 import io.metricstream.contracts.wire.DecodeStatus;
 import io.metricstream.queue.TestBatches;
 import io.metricstream.testsupport.FaultyFileChannel;
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
@@ -78,8 +79,7 @@ class SegmentRecoveryTest {
 
     @Test
     void shouldTruncateToLastValidBatchWhenCutAtEveryByteOfLastBatch() throws IOException {
-        final long seed = System.nanoTime();
-        System.out.println("SegmentRecoveryTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom random = new SplittableRandom(seed);
         final List<Long> ends = fill(6 + random.nextInt(10), 60, random);
         final long before = ends.size() > 1 ? ends.get(ends.size() - 2) : 0;

@@ -14,6 +14,7 @@ import io.metricstream.storage.head.HeadChunk;
 import io.metricstream.storage.index.IndexWriter;
 import io.metricstream.storage.index.SeriesEntry;
 import io.metricstream.storage.tool.BlockInspector;
+import io.metricstream.testsupport.Seeds;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -44,8 +45,7 @@ class ChunkSegmentTest {
 
     @Test
     void shouldReadEverySampleBackWhenTinySegmentsGoThroughCompactionAndReopen() throws IOException {
-        final long seed = System.nanoTime();
-        System.out.println("ChunkSegmentTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         int segments = 0;
         for (int run = 0; run < 6; run++) {

@@ -10,6 +10,7 @@ import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.storage.head.HeadChunk;
 import io.metricstream.storage.index.SeriesEntry;
+import io.metricstream.testsupport.Seeds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +38,7 @@ class CompactorCopyTest {
 
     @Test
     void shouldWriteTheSameBytesAsDecodingWhenChunksAreCopied() throws IOException {
-        final long seed = System.nanoTime();
-        System.out.println("CompactorCopyTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         int copiedSeries = 0;
         int decodedSeries = 0;

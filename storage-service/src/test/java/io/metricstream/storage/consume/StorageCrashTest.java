@@ -19,6 +19,7 @@ import io.metricstream.runtime.lifecycle.Service;
 import io.metricstream.testsupport.Awaits;
 import io.metricstream.testsupport.LoopbackPorts;
 import io.metricstream.testsupport.ProcessHarness;
+import io.metricstream.testsupport.Seeds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +48,7 @@ class StorageCrashTest {
 
     @Test
     void shouldReadEveryAcknowledgedSampleExactlyOnceWhenKilledMidIngest() throws Exception {
-        final long seed = System.nanoTime();
-        System.out.println("StorageCrashTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         try (FakeQueueServer queue = new FakeQueueServer(2)) {
             final int http = LoopbackPorts.free();

@@ -12,6 +12,7 @@ import io.metricstream.storage.head.AppendStatus;
 import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
 import io.metricstream.storage.select.Querier;
+import io.metricstream.testsupport.Seeds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,7 +53,7 @@ class CrashReplayTest {
 
     @Test
     void shouldReadEverySampleOnceWhenCrashedAfterAFlushBeforeTheCheckpoint() throws Exception {
-        final long seed = Long.getLong("crashReplay.seed", System.nanoTime());
+        final long seed = Seeds.seed("crashReplay");
         final SplittableRandom rnd = new SplittableRandom(seed);
         final DbOptions options = new DbOptions(HEAD, 0, 0, 3, 4, 0);
         final List<LabelSet> series = new ArrayList<>();

@@ -16,6 +16,7 @@ import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
 import io.metricstream.storage.head.MemSeries;
 import io.metricstream.storage.select.Querier;
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.metricstream.testsupport.Awaits;
 import io.netty.buffer.Unpooled;
@@ -208,8 +209,7 @@ class HeadGcTest {
 
     @Test
     void shouldMissNoSampleWhenQueriesRunWhileHeadGcRemovesSeries() throws Exception {
-        final long seed = System.nanoTime();
-        System.out.println("HeadGcTest concurrency seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final int generations = 40;
         try (TimeSeriesDb db = open(100_000)) {

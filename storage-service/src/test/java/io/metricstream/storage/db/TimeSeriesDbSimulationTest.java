@@ -11,6 +11,7 @@ import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
 import io.metricstream.storage.head.MemSeries;
 import io.metricstream.storage.select.Querier;
+import io.metricstream.testsupport.Seeds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,11 +52,9 @@ class TimeSeriesDbSimulationTest {
 
     @Test
     void shouldMatchBruteForceModelWhenRandomOperationsAndRestartsInterleave() throws Exception {
-        // -Dsimulation.seed=N replays a failing run (both runs use N)
-        final Long fixed = Long.getLong("simulation.seed");
+        // -Dsimulation.seed=N (or -Dtest.seed=N) replays a failing run (both runs use N)
         for (int run = 0; run < 2; run++) {
-            final long seed = fixed != null ? fixed : System.nanoTime() + run;
-            System.out.println("TimeSeriesDbSimulationTest seed=" + seed);
+            final long seed = Seeds.seed("simulation");
             model.clear();
             modelMax.clear();
             modelHead.clear();

@@ -12,6 +12,7 @@ import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
 import io.metricstream.storage.select.ChunkQuerier;
 import io.metricstream.storage.select.Querier;
+import io.metricstream.testsupport.Seeds;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -47,7 +48,7 @@ class UnmapUnderLoadTest {
 
     @Test
     void shouldReadWrittenSamplesOnlyWhenBlocksAreDeletedAndUnmappedUnderSelects() throws Exception {
-        final long seed = System.nanoTime();
+        final long seed = Seeds.seed();
         final SplittableRandom random = new SplittableRandom(seed);
         final ExecutorService queries = Executors.newFixedThreadPool(2);
         final AtomicBoolean done = new AtomicBoolean();

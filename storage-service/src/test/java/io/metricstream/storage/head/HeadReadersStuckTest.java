@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metricstream.testsupport.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -93,7 +94,7 @@ class HeadReadersStuckTest {
      */
     @Test
     void shouldGiveUpOnlyOnTheClosedEpochsReadersWhenOperationsAreRandom() {
-        final long seed = System.nanoTime();
+        final long seed = Seeds.seed();
         final SplittableRandom random = new SplittableRandom(seed);
         for (int run = 0; run < 200; run++) {
             final HeadReaders readers = new HeadReaders(0);

@@ -18,6 +18,7 @@ import io.metricstream.contracts.chunk.ChunkCorruptException;
 import io.metricstream.contracts.chunk.ChunkReader;
 import io.metricstream.storage.chunk.SampleBuffer;
 import io.metricstream.testsupport.AllocationAssert;
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -222,8 +223,7 @@ class HeadTest {
 
     @Test
     void shouldHoldEveryRecordSampleWhenRecordsComeFromDirectBufferAtOffset() {
-        final long seed = System.nanoTime();
-        System.out.println("HeadTest records seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final LabelSet[] series = new LabelSet[20];
         final List<TreeMap<Long, Long>> expected = new ArrayList<>();

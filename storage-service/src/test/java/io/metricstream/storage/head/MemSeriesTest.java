@@ -14,6 +14,7 @@ import io.metricstream.contracts.chunk.ChunkWriter;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.runtime.metrics.MetricsRegistry;
 import io.metricstream.storage.chunk.SampleBuffer;
+import io.metricstream.testsupport.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +62,7 @@ class MemSeriesTest {
 
     @Test
     void shouldMatchModelWhenSelectsInterleaveEveryMutation() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("MemSeriesTest seed=" + seed);
+        final long seed = Seeds.seed();
         for (int round = 0; round < 40; round++) {
             run(new SplittableRandom(seed + round), "seed=" + seed + " round=" + round);
         }

@@ -13,6 +13,7 @@ import io.metricstream.contracts.model.SampleRecordCodec;
 import io.metricstream.contracts.model.SeriesKeyCodec;
 import io.metricstream.contracts.model.StaleMarker;
 import io.metricstream.runtime.metrics.MetricsRegistry;
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayList;
@@ -34,8 +35,7 @@ class RecordAppendTest {
 
     @Test
     void shouldLeaveTheHeadAsPerSampleAppendsDoForRandomRecords() {
-        final long seed = System.nanoTime();
-        System.out.println("RecordAppendTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 20; round++) {
             compareOneRun(rnd, "seed " + seed + " round " + round);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.model.SeriesKeyCodec;
 import io.metricstream.runtime.metrics.MetricsRegistry;
+import io.metricstream.testsupport.Seeds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -31,8 +32,7 @@ class SeriesPredictionTest {
 
     @Test
     void shouldResolveTheSameSeriesAsThePlainPathWhenOrdersVaryAndHashesCollide() {
-        final long seed = System.nanoTime();
-        System.out.println("SeriesPredictionTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final List<ByteBuf> keys = new ArrayList<>();
         for (int i = 0; i < 300; i++) {

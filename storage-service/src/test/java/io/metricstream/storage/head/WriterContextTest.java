@@ -2,6 +2,7 @@ package io.metricstream.storage.head;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.metricstream.testsupport.Seeds;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,7 @@ class WriterContextTest {
 
     @Test
     void shouldAgreeWithFloorDivWhenTimestampsAreRandomAdjacentOrExtreme() {
-        final long seed = System.nanoTime();
-        System.out.println("WriterContextTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (final long d : new long[] {1, 3, 10_000, 7_200_000L, Long.MAX_VALUE / 3}) {
             final Head.WriterContext ctx = new Head.WriterContext(new HeadOptions(240, d, d / 2, 10, 8, 64));

@@ -2,6 +2,7 @@ package io.metricstream.storage.index;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.metricstream.testsupport.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,8 +15,7 @@ import org.junit.jupiter.api.Timeout;
 class PostingsIntersectorTest {
     @Test
     void shouldEqualBruteForceWhenListsAreRandom() {
-        final long seed = System.nanoTime();
-        System.out.println("PostingsIntersectorTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int iter = 0; iter < 500; iter++) {
             final int k = 1 + rnd.nextInt(4);

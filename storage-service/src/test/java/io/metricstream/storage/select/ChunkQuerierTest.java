@@ -20,6 +20,7 @@ import io.metricstream.storage.db.DbOptions;
 import io.metricstream.storage.db.TimeSeriesDb;
 import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
+import io.metricstream.testsupport.Seeds;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +52,7 @@ class ChunkQuerierTest {
 
     @Test
     void shouldDecodeToSelectAnswerWhenDataSpansBlocksHeadOutOfOrderAndTombstones() throws Exception {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("ChunkQuerierTest seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final TimeSeriesDb db = TimeSeriesDb.open(dir.resolve("db"), OPTIONS, new HeadMetrics(new MetricsRegistry()));
         final long newest = RandomDb.fill(db, rnd, 8, 14, 15 * 60_000L, rnd.nextBoolean());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.metricstream.contracts.model.LabelSet;
 import io.metricstream.contracts.storage.LabelMatcher;
+import io.metricstream.testsupport.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -84,7 +85,7 @@ class MatcherEvaluatorTest {
 
     @Test
     void shouldMatchAsAScanOfEverySeriesOnRandomMatchers() {
-        final long seed = System.nanoTime();
+        final long seed = Seeds.seed();
         final SplittableRandom r = new SplittableRandom(seed);
         for (int round = 0; round < 200; round++) {
             final List<LabelSet> series = new ArrayList<>();

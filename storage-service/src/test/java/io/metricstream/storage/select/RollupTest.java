@@ -24,6 +24,7 @@ import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
 import io.metricstream.storage.head.MemSeries;
 import io.metricstream.storage.tool.BlockInspector;
+import io.metricstream.testsupport.Seeds;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,8 +94,7 @@ class RollupTest {
 
     @Test
     void shouldEqualBruteForceAggregationWhenFlushedDeletedCompactedCleanedAndReopened() throws Exception {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("RollupTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         TimeSeriesDb db = TimeSeriesDb.open(dir, OPTIONS, metrics());
         final long end = load(db, rnd, 6);

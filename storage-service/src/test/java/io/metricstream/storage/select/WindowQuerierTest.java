@@ -19,6 +19,7 @@ import io.metricstream.storage.db.DbOptions;
 import io.metricstream.storage.db.TimeSeriesDb;
 import io.metricstream.storage.head.HeadMetrics;
 import io.metricstream.storage.head.HeadOptions;
+import io.metricstream.testsupport.Seeds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,8 +54,7 @@ class WindowQuerierTest {
 
     @Test
     void shouldMatchBruteForceWhenRollupsServeWholeBucketsInsideWindows() throws Exception {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("WindowQuerierTest rollups seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         try (TimeSeriesDb db = TimeSeriesDb.open(dir.resolve("db"), options(0),
             new HeadMetrics(new MetricsRegistry()))) {
@@ -74,8 +74,7 @@ class WindowQuerierTest {
 
     @Test
     void shouldBeBitIdenticalToBruteForceWhenNoRollupServes() throws Exception {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("WindowQuerierTest raw seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         try (TimeSeriesDb db = TimeSeriesDb.open(dir.resolve("db"), options(Long.MAX_VALUE),
             new HeadMetrics(new MetricsRegistry()))) {
@@ -97,8 +96,7 @@ class WindowQuerierTest {
     }
 
     private void foldWholeChunks(final boolean flush) throws Exception {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("WindowQuerierTest whole chunks seed=" + seed + " flush=" + flush);
+        final long seed = Seeds.seed("WindowQuerierTest.foldWholeChunks" + (flush ? "Flushed" : "InHead"));
         final SplittableRandom rnd = new SplittableRandom(seed);
         try (TimeSeriesDb db = TimeSeriesDb.open(dir.resolve("db"), options(Long.MAX_VALUE),
             new HeadMetrics(new MetricsRegistry()))) {
@@ -175,8 +173,7 @@ class WindowQuerierTest {
     @Tag("integration")
     @Test
     void shouldAnswerThroughServerWhenClientSelectsWindows() throws Exception {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("WindowQuerierTest server seed=" + seed);
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         try (TimeSeriesDb db = TimeSeriesDb.open(dir.resolve("db"), options(0), new HeadMetrics(new MetricsRegistry()));
              SelectServer server = new SelectServer(db, dir.resolve("server"), 1024)) {

@@ -7,6 +7,7 @@ import io.metricstream.query.eval.Engine;
 import io.metricstream.query.eval.QueryResult;
 import io.metricstream.query.promql.ParseException;
 import io.metricstream.query.remote.InMemorySeriesSource;
+import io.metricstream.testsupport.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,7 @@ class AggregationsTest {
 
     @Test
     void shouldEqualThePlainDefinitionBitForBitWhenSumMinMaxOverRandomSeries() throws ParseException {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("AggregationsTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 12; round++) {
             final InMemorySeriesSource src = new InMemorySeriesSource();

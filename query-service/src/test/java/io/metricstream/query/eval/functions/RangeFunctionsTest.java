@@ -22,6 +22,7 @@ import io.metricstream.query.remote.ChunkDecoder;
 import io.metricstream.query.remote.InMemorySeriesSource;
 import io.metricstream.query.remote.RangeDecoding;
 import io.metricstream.query.remote.SeriesSource;
+import io.metricstream.testsupport.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -44,8 +45,7 @@ class RangeFunctionsTest {
 
     @Test
     void shouldEqualWindowFunctionBitForBitWhenAvgOverTimeRunsManyWindowsAtOnce() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("RangeFunctionsTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         for (int round = 0; round < 30; round++) {
             final long stepMs = 1_000L * (1 + rnd.nextInt(120));
@@ -97,8 +97,7 @@ class RangeFunctionsTest {
 
     @Test
     void shouldEqualPerStepWindowsBitForBitWhenRateIncreaseOrDeltaSlide() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("RangeFunctionsTest rate seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final Function[] functions = {Function.RATE, Function.INCREASE, Function.DELTA};
         int values = 0;
@@ -129,8 +128,7 @@ class RangeFunctionsTest {
      */
     @Test
     void shouldEqualPrometheusExtrapolatedRateBitForBitOverRegularScrapes() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("RangeFunctionsTest regular seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final Function[] functions = {Function.RATE, Function.INCREASE, Function.DELTA};
         final ChunkReader reader = new ChunkReader();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.metricstream.contracts.storage.WindowFunction;
+import io.metricstream.testsupport.Seeds;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,7 @@ import org.junit.jupiter.api.Timeout;
 class WindowMeansTest {
     @Test
     void shouldDivideLikeDivisionWhenQuotientTakesCountsAndValuesInRange() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("WindowMeansTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final double[] edges = {0.0, -0.0, WindowMeans.MIN_ABS, -WindowMeans.MIN_ABS, WindowMeans.MAX_ABS,
             -WindowMeans.MAX_ABS, 1, 0.1, 1.0 / 3, Math.nextDown(2.0), Math.nextUp(1.0), 96399.97124999999};
@@ -55,8 +55,7 @@ class WindowMeansTest {
 
     @Test
     void shouldEqualWindowFunctionAvgBitForBitForAnyWindowLayout() {
-        final long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("WindowMeansTest seed=" + seed + " (replay with -Dseed=" + seed + ")");
+        final long seed = Seeds.seed();
         final SplittableRandom rnd = new SplittableRandom(seed);
         final WindowMeans means = WindowMeans.get();
         for (int round = 0; round < 300; round++) {

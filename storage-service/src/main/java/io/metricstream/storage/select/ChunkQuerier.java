@@ -76,6 +76,7 @@ public final class ChunkQuerier {
     /** Streams every matching series with samples in [minT, maxT], in label order; returns the series count. */
     public int select(final List<LabelMatcher> matchers, final long minT, final long maxT, final int maxSeries,
                       final ChunkVisitor visitor) throws Querier.TooManySeriesException {
+        chunks.restart();
         final long reading = db.head().readers().enter();
         try {
             final TreeMap<LabelSet, List<Querier.Source>> all = querier.sources(matchers, minT, maxT);
@@ -232,16 +233,42 @@ public final class ChunkQuerier {
          * logs of loadgen/bench/cold.sh: Q1, unstable_if at the size check).
          */
         public static final int INITIAL_CAPACITY = 4;
-        private long[] minTimes = new long[INITIAL_CAPACITY];
-        private long[] maxTimes = new long[INITIAL_CAPACITY];
-        private ByteBuffer[] buffers = new ByteBuffer[INITIAL_CAPACITY];
-        private int[] offsets = new int[INITIAL_CAPACITY];
-        private int[] lengths = new int[INITIAL_CAPACITY];
+        private long[] minTimes;
+        private long[] maxTimes;
+        private ByteBuffer[] buffers;
+        private int[] offsets;
+        private int[] lengths;
         private int size;
+
+        ChunkList() {
+            restart();
+        }
 
         void clear() {
             Arrays.fill(buffers, 0, size, null);
             size = 0;
+        }
+
+        /**
+         * Empties the list back to {@link #INITIAL_CAPACITY}, once per select, so that every select grows it again
+         * (five arrays of a few dozen entries for a day of data). A list kept grown by a reused querier
+         * ({@link ThreadQueriers}) grew only in each thread's first warm-up select, before {@link #add} was
+         * profiled: its C2 code had the grow branch as an uncommon trap, and the first select of a day of data on
+         * each thread deoptimized it (session 13 JIT logs of loadgen/bench/cold.sh: Q1, unstable_if at the size
+         * check in 6/6 cycles; none in 6 with this restart).
+         */
+        void restart() {
+            size = 0;
+            minTimes = new long[INITIAL_CAPACITY];
+            maxTimes = new long[INITIAL_CAPACITY];
+            buffers = new ByteBuffer[INITIAL_CAPACITY];
+            offsets = new int[INITIAL_CAPACITY];
+            lengths = new int[INITIAL_CAPACITY];
+        }
+
+        /** Chunks the list holds before it grows (for tests). */
+        int capacity() {
+            return minTimes.length;
         }
 
         void add(final long minTimeMs, final long maxTimeMs, final byte[] chunk) {

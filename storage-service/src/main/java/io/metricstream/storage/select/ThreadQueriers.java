@@ -4,7 +4,8 @@ import io.metricstream.storage.db.TimeSeriesDb;
 
 /**
  * The queriers of one select thread, reused by every select it runs over the same database, with their scratch arrays
- * grown to the selects' size. Made per select, their scratch was most of a select's allocation (SelectCpuBench,
+ * grown to the selects' size (but for the chunk list, which each select grows anew: ChunkList.restart). Made per
+ * select, their scratch was most of a select's allocation (SelectCpuBench,
  * PEERS.md data set: Q1's SELECT_CHUNKS 198 KB a select, 62 KB reused; Q2's SELECT_WINDOWS 712 KB, 24 KB reused, the
  * sample buffers growing to a day of samples each time) and Q1 cost 9-16 % more CPU. Confined to its thread (a
  * {@link ThreadLocal}); {@link #acquire} hands them out to one select at a time and {@link #release} takes them back,

@@ -87,6 +87,13 @@ public final class SelectWarmup {
         "io.metricstream.contracts.storage."};
     /** Selects per round ({@link #requests}). */
     static final int REQUESTS_PER_ROUND = 13;
+    /**
+     * The step of an instant window request: the query service sends 0 for an instant query or a one-step range
+     * ({@code Evaluator.pushdown}). With every warm-up window stepped, the user's first instant select (the count probe
+     * of loadgen/bench/cold.sh, or Q5) took {@code WindowQuerier.select}'s and {@code repeatInstant}'s untaken branch
+     * for it: unstable_if in their C2 code in every cycle of session 13's JIT logs (none with this step).
+     */
+    static final long INSTANT_STEP_MS = 0;
     /** How far {@link #directOverBlocks}' windows reach into the compacted block: less than a rollup bucket. */
     static final long INTO_COMPACTED_MS = 120_000;
     /** The series limit of most requests: above the warm-up's series, as the query service's is above a query's. */
@@ -394,10 +401,10 @@ public final class SelectWarmup {
     }
 
     /**
-     * One request: how it is asked, answering the chunk or window bytes of its answer; its function or null; its
-     * series limit.
+     * One request: how it is asked, answering the chunk or window bytes of its answer; its window request or null
+     * (SELECT_CHUNKS); its series limit.
      */
-    private record Request(WindowFunction function, int maxSeries,
+    private record Request(WindowRequest window, int maxSeries,
                            Function<StorageClient, CompletableFuture<Long>> ask) {
         static Request chunks(final SelectRequest q) {
             return new Request(null, q.maxSeries(), c -> c.selectChunks(q).thenApply(all -> {
@@ -412,13 +419,18 @@ public final class SelectWarmup {
         }
 
         static Request windows(final WindowRequest q) {
-            return new Request(q.function(), q.maxSeries(), c -> c.selectWindows(q).thenApply(all -> {
+            return new Request(q, q.maxSeries(), c -> c.selectWindows(q).thenApply(all -> {
                 long bytes = 0;
                 for (final SeriesWindows s : all) {
                     bytes += 12L * s.size();
                 }
                 return bytes;
             }));
+        }
+
+        /** The window function asked; null for SELECT_CHUNKS. */
+        WindowFunction function() {
+            return window == null ? null : window.function();
         }
     }
 
@@ -428,6 +440,17 @@ public final class SelectWarmup {
         for (final Request r : requests(blockMs)) {
             if (r.function() != null) {
                 out.add(r.function());
+            }
+        }
+        return out;
+    }
+
+    /** The window steps one round's requests send: "instant" (stepMs 0), "one step" (one window) and "stepped". */
+    static Set<String> windowSteps(final long blockMs) {
+        final Set<String> out = new TreeSet<>();
+        for (final Request r : requests(blockMs)) {
+            if (r.window() != null) {
+                out.add(r.window().stepMs() == 0 ? "instant" : r.window().stepCount() == 1 ? "one step" : "stepped");
             }
         }
         return out;
@@ -461,7 +484,10 @@ public final class SelectWarmup {
             Request.chunks(new SelectRequest(start, end, 0, someHosts)),
             Request.chunks(new SelectRequest(start + blockMs / 2, end, SERIES_LIMIT, load)),
             // rollup buckets of the compacted block, raw samples of the rest
-            Request.windows(new WindowRequest(end, 60_000, 1, 86_400_000L, WindowFunction.MAX, SERIES_LIMIT, cpu)),
+            // instant windows (stepMs 0) as the query service sends an instant query or a one-step range (Q5, the
+            // count probe), one-step windows with a step as other clients may: see INSTANT_STEP_MS
+            Request.windows(new WindowRequest(end, INSTANT_STEP_MS, 1, 86_400_000L, WindowFunction.MAX, SERIES_LIMIT,
+                cpu)),
             // no rollup under the window: every series folded straight from its block and head chunks (whole
             // chunks from their aggregates or values); one metric's 40 series left ChunkReader.resetAggregate in C1
             // and the first Q5 compiled it while it ran. Into the compacted block as a [1d] window reaches into a
@@ -480,7 +506,8 @@ public final class SelectWarmup {
             // every other function once per round too: compiled code of the folds has no trap on a case the warm-up
             // never took, so a first COUNT (query.sh's count_over_time probe) or MIN/LAST does not deoptimize them
             // and leave the next user query re-profiling in the interpreter
-            Request.windows(new WindowRequest(end, 60_000, 1, end - start, WindowFunction.COUNT, SERIES_LIMIT, all)),
+            Request.windows(new WindowRequest(end, INSTANT_STEP_MS, 1, end - start, WindowFunction.COUNT, SERIES_LIMIT,
+                all)),
             Request.windows(new WindowRequest(end, 60_000, 1, end - start, WindowFunction.MIN, 0, cpu)),
             Request.windows(new WindowRequest(end, 60_000, 1, end - recent, WindowFunction.LAST, 0, load)));
     }
@@ -498,7 +525,8 @@ public final class SelectWarmup {
     static WindowRequest directOverBlocks(final long blockMs, final int windows) {
         final long from = startMs(blockMs) + COMPACTED_BLOCKS * blockMs - INTO_COMPACTED_MS;
         final long range = -Math.floorDiv(from - endMs(blockMs), windows);
-        return new WindowRequest(from + range, range, windows, range, WindowFunction.MAX, SERIES_LIMIT,
+        return new WindowRequest(from + range, windows == 1 ? INSTANT_STEP_MS : range, windows, range,
+            WindowFunction.MAX, SERIES_LIMIT,
             List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", "warmup_.+")));
     }
 

@@ -171,6 +171,14 @@ class SelectWarmupTest {
     }
 
     @Test
+    void shouldAskInstantWindowsAsTheQueryServiceSendsThem() {
+        // an instant query (Q5, query.sh's count probe) reaches storage with stepMs 0: a warm-up of stepped windows
+        // only left that branch of WindowQuerier.select/repeatInstant untaken, and the probe deoptimized them
+        assertEquals(Set.of("instant", "one step", "stepped"),
+            SelectWarmup.windowSteps(HeadOptions.DEFAULT.blockDurationMs()));
+    }
+
+    @Test
     void shouldAskEveryWindowFunctionInEachRound() {
         // a function the warm-up never asked leaves an untaken case in the compiled folds: the user's first query
         // with it (query.sh's count_over_time probe) deoptimizes them

@@ -255,7 +255,7 @@ public final class ChunkQuerier {
          * ({@link ThreadQueriers}) grew only in each thread's first warm-up select, before {@link #add} was
          * profiled: its C2 code had the grow branch as an uncommon trap, and the first select of a day of data on
          * each thread deoptimized it (session 13 JIT logs of loadgen/bench/cold.sh: Q1, unstable_if at the size
-         * check in 6/6 cycles; none in 6 with this restart).
+         * check in 9/9 cycles; none in 9 with this restart).
          */
         void restart() {
             size = 0;

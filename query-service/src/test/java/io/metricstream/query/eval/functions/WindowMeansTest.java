@@ -86,13 +86,16 @@ class WindowMeansTest {
             final int[] to = new int[windows];
             final int[] outAt = new int[windows];
             // sliding windows as a range query makes them: a stride and a length, both jittered (ragged edges,
-            // gaps), sometimes longer than a transposed block holds
+            // gaps), sometimes longer than a transposed block holds; or a regular series: windows exactly a stride
+            // apart (shorter or longer than a window), now and then a gap
             final int stride = rnd.nextInt(1, 8);
+            final boolean regular = rnd.nextInt(3) == 0;
             final int length = rnd.nextInt(4) == 0 ? rnd.nextInt(1, 3_000) : rnd.nextInt(1, 64);
             final int jitter = rnd.nextInt(4) == 0 ? rnd.nextInt(1, 40) : 1;
             int start = 0;
             for (int w = 0; w < windows; w++) {
-                start = Math.min(n - 1, start + rnd.nextInt(stride) + (rnd.nextInt(50) == 0 ? rnd.nextInt(100) : 0));
+                final int step = regular ? stride : rnd.nextInt(stride);
+                start = Math.min(n - 1, start + step + (rnd.nextInt(50) == 0 ? rnd.nextInt(100) : 0));
                 from[w] = start;
                 to[w] = Math.min(n, start + Math.max(1, length - rnd.nextInt(jitter)));
                 outAt[w] = 2 * w + rnd.nextInt(2);
